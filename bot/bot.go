@@ -1,0 +1,171 @@
+// Package bot is Lotse's Telegram edge: it takes updates in (long polling), journals them,
+// hands them to flows one chat at a time, and sends what flows put in the outbox within
+// Telegram's limits. It is the only package that knows Telegram's types.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/lotse-bot/lotse/flows"
+	"github.com/lotse-bot/lotse/store"
+)
+
+// DefaultAPIURL is the public Bot API.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// Options configure a Bot.
+type Options struct {
+	Token    string
+	APIURL   string // default DefaultAPIURL
+	DB       *store.DB
+	Flows    *flows.Flows
+	Catalogs *i18n.Bundle
+	Log      *slog.Logger
+	Limits   Limits
+	// PollTimeout is how long one getUpdates waits for news; default 25 s.
+	PollTimeout time.Duration
+}
+
+// Bot is a running Lotse bot.
+type Bot struct {
+	opts     Options
+	api      *tg.Bot
+	poller   *poller
+	render   *Renderer
+	sender   *Sender
+	dispatch *dispatcher
+	log      *slog.Logger
+	username string
+}
+
+// ErrUnauthorized means Telegram does not accept the token.
+var ErrUnauthorized = errors.New("telegram rejected the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN")
+
+// New prepares a bot; it talks to Telegram only in Run.
+func New(opts Options) (*Bot, error) {
+	if opts.APIURL == "" {
+		opts.APIURL = DefaultAPIURL
+	}
+	opts.APIURL = strings.TrimRight(opts.APIURL, "/")
+	if opts.PollTimeout == 0 {
+		opts.PollTimeout = 25 * time.Second
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	opts.Limits = opts.Limits.withDefaults()
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 64
+	api, err := tg.New(opts.Token,
+		tg.WithServerURL(opts.APIURL),
+		tg.WithSkipGetMe(),
+		tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute, Transport: transport}),
+		tg.WithErrorsHandler(func(error) {}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("telegram client: %w", err)
+	}
+	b := &Bot{
+		opts:   opts,
+		api:    api,
+		poller: &poller{url: opts.APIURL + "/bot" + opts.Token + "/getUpdates", client: &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: transport}},
+		render: NewRenderer(opts.Catalogs),
+		log:    opts.Log,
+	}
+	b.sender = newSender(api, opts.DB, b.render, opts.Limits, opts.Log)
+	b.dispatch = newDispatcher(b.handle)
+	return b, nil
+}
+
+// Run starts the bot and blocks until ctx is cancelled or the token is rejected. Updates
+// that were journaled but not handled, and messages not yet sent, are picked up first. When
+// ctx is cancelled, Run lets handlers and sends under way finish and returns; whatever is
+// left waits on disk for the next start.
+func (b *Bot) Run(ctx context.Context) error {
+	me, err := b.api.GetMe(ctx)
+	if err != nil {
+		if errors.Is(err, tg.ErrorUnauthorized) {
+			return ErrUnauthorized
+		}
+		return fmt.Errorf("getMe: %w", classify("getMe", err))
+	}
+	b.username = me.Username
+	b.log.Info("connected to Telegram", "bot", me.Username)
+
+	if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
+		b.log.Warn("could not remove a webhook; polling may fail", "err", classify("deleteWebhook", err))
+	}
+	if err := b.setCommands(ctx); err != nil {
+		b.log.Warn("could not set the command menus", "err", err)
+	}
+
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b.sender.Run(ctx)
+	}()
+	pending, err := b.opts.DB.Inbox()
+	if err != nil {
+		return fmt.Errorf("read the journal: %w", err)
+	}
+	if len(pending) > 0 {
+		b.log.Info("handling updates journaled before the last stop", "count", len(pending))
+	}
+	b.dispatchAll(pending)
+
+	err = b.poll(ctx)
+	b.dispatch.wait()
+	wg.Wait()
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// setCommands sets the command menu in every catalog language. Telegram takes only two-letter
+// language codes here; languages without one see the default (English) menu.
+func (b *Bot) setCommands(ctx context.Context) error {
+	seen := map[string]bool{}
+	for _, option := range append([]string{""}, b.opts.Flows.Config.Languages...) {
+		lang, code := option, option
+		if option == "" {
+			lang = "en"
+		}
+		l, _ := flows.LookupLanguage(lang)
+		if len(code) != 2 || l.Catalog != lang {
+			if option != "" {
+				continue
+			}
+		}
+		if seen[code] {
+			continue
+		}
+		seen[code] = true
+		params := &tg.SetMyCommandsParams{LanguageCode: code}
+		for _, c := range []struct{ name, msg string }{
+			{"start", "CommandStart"}, {"menu", "CommandMenu"}, {"language", "CommandLanguage"}, {"help", "CommandHelp"},
+		} {
+			desc, err := b.render.Phrase(lang, flows.Msg(c.msg))
+			if err != nil {
+				return err
+			}
+			params.Commands = append(params.Commands, models.BotCommand{Command: c.name, Description: desc})
+		}
+		if _, err := b.api.SetMyCommands(ctx, params); err != nil {
+			return classify("setMyCommands", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/lotse-bot/lotse/flows"
+	"github.com/lotse-bot/lotse/store"
+)
+
+// poll fetches updates until ctx ends. Each batch is journaled before the next getUpdates
+// call acknowledges it, so a crash at any point loses nothing; redeliveries are dropped by
+// the journal.
+func (b *Bot) poll(ctx context.Context) error {
+	offset, err := b.opts.DB.Offset()
+	if err != nil {
+		return err
+	}
+	backoff := time.Duration(0)
+	lastPrune := time.Time{}
+	for {
+		if backoff > 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(backoff):
+			}
+		}
+		raws, err := b.poller.getUpdates(ctx, offset, b.opts.PollTimeout)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			var apiErr *apiError
+			if errors.As(err, &apiErr) && apiErr.Code == http.StatusUnauthorized {
+				return ErrUnauthorized
+			}
+			backoff = nextBackoff(backoff, apiErr)
+			b.log.Warn("getUpdates failed", "err", err, "retry_in", backoff)
+			continue
+		}
+		backoff = 0
+		if len(raws) == 0 {
+			continue
+		}
+		updates := make([]store.Update, 0, len(raws))
+		for _, raw := range raws {
+			var head struct {
+				ID int64 `json:"update_id"`
+			}
+			if err := json.Unmarshal(raw, &head); err != nil {
+				b.log.Warn("dropping an update without update_id")
+				continue
+			}
+			updates = append(updates, store.Update{ID: head.ID, Raw: raw})
+		}
+		fresh, err := b.opts.DB.Journal(updates, time.Now())
+		if err != nil {
+			// Not journaled, not acknowledged: Telegram delivers the batch again.
+			b.log.Error("journaling updates failed", "err", err)
+			backoff = nextBackoff(backoff, nil)
+			continue
+		}
+		offset = updates[len(updates)-1].ID + 1
+		b.dispatchAll(fresh)
+		if time.Since(lastPrune) > time.Hour {
+			lastPrune = time.Now()
+			if _, err := b.opts.DB.PruneSeen(time.Now().Add(-48 * time.Hour)); err != nil {
+				b.log.Warn("pruning old update ids failed", "err", err)
+			}
+		}
+	}
+}
+
+// nextBackoff doubles the wait after a failure, from 1 s up to 1 min, or waits what a 429
+// asks for.
+func nextBackoff(prev time.Duration, err *apiError) time.Duration {
+	if err != nil && err.RetryAfter > 0 {
+		return err.RetryAfter
+	}
+	next := 2 * prev
+	if next < time.Second {
+		next = time.Second
+	}
+	return min(next, time.Minute)
+}
+
+// dispatchAll queues journaled updates, each in its chat's queue.
+func (b *Bot) dispatchAll(entries []store.InboxEntry) {
+	for _, e := range entries {
+		var u models.Update
+		chat := int64(0)
+		if err := json.Unmarshal(e.Raw, &u); err == nil {
+			_, chat, _ = toEvent(&u, b.username)
+		}
+		b.dispatch.push(chat, e)
+	}
+}
+
+// handle processes one journaled update: flows run in a transaction that also removes the
+// update from the journal and fills the outbox. A panic or error in flows is logged with the
+// update id, the person is told that something went wrong, and the update is done with.
+func (b *Bot) handle(e store.InboxEntry) {
+	var u models.Update
+	ev, _, ok := flows.Event{}, int64(0), false
+	if err := json.Unmarshal(e.Raw, &u); err != nil {
+		b.log.Warn("update is not valid JSON; dropped", "update", e.ID)
+	} else {
+		ev, _, ok = toEvent(&u, b.username)
+	}
+	if !ok {
+		// Groups, channels and update types Lotse does not use: done without an answer.
+		if _, err := b.opts.DB.Process(e.Seq, func(flows.Tx) error { return nil }); err != nil {
+			b.log.Error("dropping an update failed", "update", e.ID, "err", err)
+		}
+		return
+	}
+	out, err := b.opts.DB.Process(e.Seq, func(tx flows.Tx) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = &panicError{value: r}
+			}
+		}()
+		return b.opts.Flows.Handle(tx, ev)
+	})
+	if err != nil {
+		b.log.Error("handling an update failed", "update", e.ID, "chat", ev.UserID, "err", err)
+		out, err = b.opts.DB.Process(e.Seq, func(tx flows.Tx) error { return b.opts.Flows.Failed(tx, ev) })
+		if err != nil {
+			b.log.Error("recording a failed update failed", "update", e.ID, "err", err)
+			return
+		}
+	}
+	b.sender.Push(out...)
+}
+
+// panicError carries a recovered panic out of a transaction, which it rolls back.
+type panicError struct{ value any }
+
+func (p *panicError) Error() string { return "panic: " + fmtAny(p.value) }

@@ -1,0 +1,236 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"golang.org/x/time/rate"
+
+	"github.com/lotse-bot/lotse/flows"
+	"github.com/lotse-bot/lotse/store"
+)
+
+// Limits are the sending rates. The defaults follow Telegram's advice: about 30 messages a
+// second overall, about one a second per chat with short bursts.
+type Limits struct {
+	Global    float64 // messages per second over all chats
+	PerChat   float64 // messages per second in one chat
+	ChatBurst int     // messages one chat may get at once before PerChat applies
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.Global <= 0 {
+		l.Global = 30
+	}
+	if l.PerChat <= 0 {
+		l.PerChat = 1
+	}
+	if l.ChatBurst <= 0 {
+		l.ChatBurst = 3
+	}
+	return l
+}
+
+// sendTimeout bounds one call to Telegram. A call under way when the bot stops is allowed to
+// finish, so that what Telegram received is also removed from the outbox.
+const sendTimeout = 30 * time.Second
+
+// Sender drains the outbox: per chat in order, chats in parallel, within Limits. A message
+// leaves the outbox only when Telegram took it or refused it for good.
+type Sender struct {
+	api    *tg.Bot
+	db     *store.DB
+	render *Renderer
+	log    *slog.Logger
+	limits Limits
+	global *rate.Limiter
+
+	mu      sync.Mutex
+	chats   map[int64]*chatQueue
+	ctx     context.Context
+	started chan struct{}
+	wg      sync.WaitGroup
+}
+
+// chatQueue holds one chat's pending messages. A chat is in Sender.chats while its goroutine
+// runs; its limiter lives as long.
+type chatQueue struct {
+	pending []store.OutboxEntry
+	limiter *rate.Limiter
+}
+
+func newSender(api *tg.Bot, db *store.DB, render *Renderer, limits Limits, log *slog.Logger) *Sender {
+	return &Sender{
+		api: api, db: db, render: render, log: log, limits: limits,
+		global:  rate.NewLimiter(rate.Limit(limits.Global), max(1, int(limits.Global))),
+		chats:   map[int64]*chatQueue{},
+		started: make(chan struct{}),
+	}
+}
+
+// Run loads what the outbox still holds and sends until ctx ends.
+func (s *Sender) Run(ctx context.Context) {
+	s.mu.Lock()
+	s.ctx = ctx
+	s.mu.Unlock()
+	close(s.started)
+	pending, err := s.db.Outbox()
+	if err != nil {
+		s.log.Error("reading the outbox failed", "err", err)
+	}
+	if len(pending) > 0 {
+		s.log.Info("sending messages left from the last run", "count", len(pending))
+	}
+	s.Push(pending...)
+	<-ctx.Done()
+	s.wg.Wait()
+}
+
+// Push queues committed outbox entries for sending.
+func (s *Sender) Push(entries ...store.OutboxEntry) {
+	if len(entries) == 0 {
+		return
+	}
+	<-s.started
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctx.Err() != nil {
+		return // they wait in the outbox for the next start
+	}
+	for _, e := range entries {
+		q, running := s.chats[e.Out.Chat]
+		if !running {
+			q = &chatQueue{limiter: rate.NewLimiter(rate.Limit(s.limits.PerChat), s.limits.ChatBurst)}
+			s.chats[e.Out.Chat] = q
+			s.wg.Add(1)
+			go s.drain(e.Out.Chat, q)
+		}
+		q.pending = append(q.pending, e)
+	}
+}
+
+// drain sends one chat's messages in order until its queue is empty or the sender stops.
+func (s *Sender) drain(chat int64, q *chatQueue) {
+	defer s.wg.Done()
+	for {
+		s.mu.Lock()
+		if len(q.pending) == 0 || s.ctx.Err() != nil {
+			delete(s.chats, chat)
+			s.mu.Unlock()
+			return
+		}
+		e := q.pending[0]
+		s.mu.Unlock()
+
+		done, unreachable := s.deliver(q, e)
+		s.mu.Lock()
+		switch {
+		case unreachable:
+			seqs := make([]uint64, 0, len(q.pending))
+			for _, p := range q.pending {
+				seqs = append(seqs, p.Seq)
+			}
+			q.pending = nil
+			s.mu.Unlock()
+			s.log.Info("client blocked the bot; marked unreachable", "chat", chat, "dropped", len(seqs))
+			if err := s.db.MarkUnreachable(chat, seqs...); err != nil {
+				s.log.Error("marking a client unreachable failed", "chat", chat, "err", err)
+			}
+			continue
+		case done:
+			q.pending = q.pending[1:]
+		}
+		s.mu.Unlock()
+		if done {
+			if err := s.db.Delivered(e.Seq); err != nil {
+				s.log.Error("removing a sent message from the outbox failed", "chat", chat, "err", err)
+			}
+		}
+	}
+}
+
+// deliver tries to send e until Telegram took it, refused it for good, or the sender stops.
+// done means e can leave the outbox; unreachable means the person blocked the bot.
+func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (done, unreachable bool) {
+	backoff := time.Duration(0)
+	for {
+		if e.Out.Kind != flows.OutAnswer {
+			// Button answers are not messages; everything else counts against the limits.
+			if q.limiter.Wait(s.ctx) != nil || s.global.Wait(s.ctx) != nil {
+				return false, false
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), sendTimeout)
+		err := s.call(ctx, e.Out)
+		cancel()
+		if err == nil {
+			return true, false
+		}
+		var wait time.Duration
+		switch {
+		case err.Code == http.StatusTooManyRequests:
+			wait = max(err.RetryAfter, time.Second)
+			s.log.Warn("Telegram asks to slow down", "chat", e.Out.Chat, "method", err.Method, "retry_after", wait)
+		case err.Code == http.StatusForbidden:
+			return true, e.Out.Kind != flows.OutAnswer
+		case err.Code == http.StatusBadRequest && strings.Contains(err.Description, "message is not modified"):
+			return true, false
+		case err.Code == http.StatusBadRequest && e.Out.Kind == flows.OutEdit:
+			// Old or deleted messages cannot be edited: show the screen as a new message.
+			e.Out.Kind, e.Out.EditID = flows.OutSend, 0
+			continue
+		case err.Code >= 400 && err.Code < 500 && err.Code != http.StatusUnauthorized:
+			s.log.Error("Telegram refused a message; dropped", "chat", e.Out.Chat, "method", err.Method, "code", err.Code, "reason", err.Description)
+			return true, false
+		default:
+			backoff = min(max(2*backoff, time.Second), time.Minute)
+			wait = backoff
+			s.log.Warn("sending failed; will retry", "chat", e.Out.Chat, "method", err.Method, "err", err, "retry_in", wait)
+		}
+		select {
+		case <-s.ctx.Done():
+			return false, false
+		case <-time.After(wait):
+		}
+	}
+}
+
+// call renders o in its recipient's language and calls the Bot API.
+func (s *Sender) call(ctx context.Context, o flows.Outgoing) *apiError {
+	method := map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery"}[o.Kind]
+	text, err := s.render.Text(o)
+	if err != nil {
+		return &apiError{Method: method, Code: http.StatusBadRequest, Description: err.Error()}
+	}
+	kb, err := s.render.Keyboard(o)
+	if err != nil {
+		return &apiError{Method: method, Code: http.StatusBadRequest, Description: err.Error()}
+	}
+	var markup any
+	if kb != nil {
+		markup = kb
+	}
+	switch o.Kind {
+	case flows.OutSend:
+		_, err = s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: o.Chat, Text: text, ReplyMarkup: markup})
+	case flows.OutEdit:
+		_, err = s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: o.Chat, MessageID: o.EditID, Text: text, ReplyMarkup: markup})
+	case flows.OutAnswer:
+		_, err = s.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: o.CallbackID, Text: text})
+	default:
+		return &apiError{Method: "unknown", Code: http.StatusBadRequest, Description: "unknown outgoing kind"}
+	}
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return &apiError{Method: method, Err: errors.New("timed out")}
+		}
+		return classify(method, err)
+	}
+	return nil
+}

@@ -1,0 +1,66 @@
+package flows
+
+import (
+	"strings"
+)
+
+// Button data is short, versioned and never trusted: a modified Telegram client can send any
+// bytes as callback data, so every press is parsed strictly and re-checked against the
+// stored state before anything happens.
+//
+// Format: "<version>:<action>[:<argument>]", at most 64 bytes.
+const dataVersion = "1"
+
+// Action names carried in button data.
+const (
+	ActLanguage  = "lang"    // argument: language option
+	ActLanguages = "langs"   // show the language picker
+	ActConsent   = "consent" // argument: yes, no
+	ActMenu      = "menu"    // argument: a menu item
+)
+
+// Menu items.
+const (
+	ItemHome     = "home"
+	ItemLanguage = "language"
+	ItemPrivacy  = "privacy"
+	ItemHelp     = "help"
+)
+
+// Action is parsed button data.
+type Action struct {
+	Name string
+	Arg  string
+}
+
+// Data encodes an action as button data.
+func Data(name string, arg ...string) string {
+	return strings.Join(append([]string{dataVersion, name}, arg...), ":")
+}
+
+// ParseData parses button data. ok is false for anything that is not well-formed data of the
+// current version naming a known action with a plausible argument.
+func ParseData(data string) (a Action, ok bool) {
+	if len(data) == 0 || len(data) > 64 {
+		return Action{}, false
+	}
+	parts := strings.Split(data, ":")
+	if len(parts) < 2 || len(parts) > 3 || parts[0] != dataVersion {
+		return Action{}, false
+	}
+	a.Name = parts[1]
+	if len(parts) == 3 {
+		a.Arg = parts[2]
+	}
+	switch a.Name {
+	case ActLanguage:
+		_, ok = LookupLanguage(a.Arg)
+	case ActLanguages:
+		ok = len(parts) == 2
+	case ActConsent:
+		ok = a.Arg == "yes" || a.Arg == "no"
+	case ActMenu:
+		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp
+	}
+	return a, ok
+}

@@ -1,0 +1,39 @@
+package flows
+
+import "time"
+
+// Step is where a client is in the conversation; prompts are re-shown from it after /help or
+// a language change.
+type Step string
+
+// The steps of first contact and the menu.
+const (
+	StepLanguage Step = "language" // choosing or confirming a language
+	StepConsent  Step = "consent"  // reading the privacy notice
+	StepMenu     Step = "menu"     // free to use the bot
+)
+
+// Client is what Lotse stores about a refugee who writes to the bot: the minimum needed to
+// talk to them in their language and to know whether they consented. No names, no phone
+// numbers, no message content.
+type Client struct {
+	ID          int64     `json:"id"`             // Telegram user id = private chat id
+	Lang        string    `json:"lang,omitempty"` // chosen language option; "" until chosen
+	Step        Step      `json:"step"`
+	ConsentAt   time.Time `json:"consent_at,omitzero"`  // when the privacy notice was accepted
+	DeclinedAt  time.Time `json:"declined_at,omitzero"` // when consent was refused or withdrawn
+	Invite      string    `json:"invite,omitempty"`     // invite token from a deep link, kept for assignment
+	Unreachable bool      `json:"unreachable,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	LastSeenAt  time.Time `json:"last_seen_at"`
+}
+
+// Consented reports whether the client accepted the privacy notice and did not withdraw.
+func (c *Client) Consented() bool { return !c.ConsentAt.IsZero() }
+
+// Staff is what Lotse stores about a manager or admin beyond the configuration: the language
+// of their screens, if they picked one.
+type Staff struct {
+	ID   int64  `json:"id"`
+	Lang string `json:"lang,omitempty"`
+}

@@ -1,0 +1,327 @@
+package flows
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// ExampleConfig is the configuration of Musterstadt, a fictional town. The bot runs on it when
+// no LOTSE_CONFIG is given, and it is the template a municipality copies.
+//
+//go:embed musterstadt.toml
+var ExampleConfig []byte
+
+// ExampleConfigName is the name under which ExampleConfig appears in messages.
+const ExampleConfigName = "musterstadt.toml (built-in example)"
+
+// Config is one municipality's configuration, read from one human-editable TOML file.
+type Config struct {
+	Town            string     `toml:"town"`
+	TimeZone        string     `toml:"time_zone"`
+	Languages       []string   `toml:"languages"`
+	ManagerLanguage string     `toml:"manager_language"`
+	Privacy         Privacy    `toml:"privacy"`
+	Offices         []Office   `toml:"offices"`
+	Districts       []District `toml:"districts"`
+	Managers        []Manager  `toml:"managers"`
+	Admins          []int64    `toml:"admins"`
+
+	// Location is TimeZone loaded; set by Validate.
+	Location *time.Location `toml:"-"`
+}
+
+// Privacy holds what the privacy notice promises.
+type Privacy struct {
+	RetentionMonths int `toml:"retention_months"`
+}
+
+// Office is a place where managers hold office hours.
+type Office struct {
+	ID      string `toml:"id"`
+	Name    string `toml:"name"`
+	Address string `toml:"address"`
+	MapURL  string `toml:"map_url"`
+}
+
+// District is a part of town or a follow-up housing site (Anschlussunterbringung) a client
+// lives in; it decides which managers are responsible.
+type District struct {
+	ID   string `toml:"id"`
+	Name string `toml:"name"`
+}
+
+// Manager is an integration manager (Integrationsmanagerin / Integrationsmanager): a social
+// worker who owns client cases.
+type Manager struct {
+	TelegramID int64    `toml:"telegram_id"`
+	Name       string   `toml:"name"`
+	Languages  []string `toml:"languages"`
+	Districts  []string `toml:"districts"`
+	Office     string   `toml:"office"`
+}
+
+// LoadConfigFile reads and validates the configuration at path.
+func LoadConfigFile(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig parses and validates a configuration. name is used in error messages.
+// The error lists every problem found, each naming the file and the field.
+func ParseConfig(name string, data []byte) (*Config, error) {
+	var c Config
+	md, err := toml.Decode(string(data), &c)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return nil, fmt.Errorf("%s:%d: %s", name, perr.Position.Line, perr.Message)
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	var problems []string
+	for _, key := range md.Undecoded() {
+		problems = append(problems, unknownField(name, data, key))
+	}
+	for _, p := range c.validate() {
+		problems = append(problems, name+": "+p)
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "\n"))
+	}
+	return &c, nil
+}
+
+// unknownField describes a key the configuration does not know, with its line and the field
+// that was probably meant.
+func unknownField(name string, data []byte, key toml.Key) string {
+	field := key[len(key)-1]
+	where := name
+	if line := lineOf(data, field); line > 0 {
+		where = fmt.Sprintf("%s:%d", name, line)
+	}
+	msg := fmt.Sprintf("%s: unknown field %q", where, key.String())
+	if guess := closestField(key); guess != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", guess)
+	}
+	return msg
+}
+
+func lineOf(data []byte, field string) int {
+	re := regexp.MustCompile(`^\s*\[*\s*` + regexp.QuoteMeta(field) + `\s*[\]=]`)
+	for i, line := range strings.Split(string(data), "\n") {
+		if re.MatchString(line) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// configFields lists the known keys per table, for "did you mean" hints.
+var configFields = map[string][]string{
+	"":          {"town", "time_zone", "languages", "manager_language", "privacy", "offices", "districts", "managers", "admins"},
+	"privacy":   {"retention_months"},
+	"offices":   {"id", "name", "address", "map_url"},
+	"districts": {"id", "name"},
+	"managers":  {"telegram_id", "name", "languages", "districts", "office"},
+}
+
+func closestField(key toml.Key) string {
+	table := ""
+	if len(key) > 1 {
+		table = key[0]
+	}
+	field := key[len(key)-1]
+	best, bestDist := "", 3
+	for _, f := range configFields[table] {
+		if d := editDistance(field, f); d < bestDist {
+			best, bestDist = f, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+
+// validate fills defaults and returns every problem, each starting with the field's path.
+func (c *Config) validate() []string {
+	var problems []string
+	bad := func(field, format string, args ...any) {
+		problems = append(problems, field+": "+fmt.Sprintf(format, args...))
+	}
+	if strings.TrimSpace(c.Town) == "" {
+		bad("town", "must not be empty")
+	}
+	if c.TimeZone == "" {
+		c.TimeZone = "Europe/Berlin"
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		bad("time_zone", "unknown time zone %q", c.TimeZone)
+	}
+	c.Location = loc
+	if len(c.Languages) == 0 {
+		for _, l := range Languages {
+			c.Languages = append(c.Languages, l.Option)
+		}
+	}
+	seen := map[string]bool{}
+	for i, code := range c.Languages {
+		if _, ok := LookupLanguage(code); !ok {
+			bad(fmt.Sprintf("languages[%d]", i), "unknown language %q (shipped: %s)", code, shippedOptions())
+		}
+		if seen[code] {
+			bad(fmt.Sprintf("languages[%d]", i), "%q is listed twice", code)
+		}
+		seen[code] = true
+	}
+	if c.ManagerLanguage == "" {
+		c.ManagerLanguage = "de"
+	}
+	if _, ok := LookupLanguage(c.ManagerLanguage); !ok {
+		bad("manager_language", "unknown language %q (shipped: %s)", c.ManagerLanguage, shippedOptions())
+	}
+	if c.Privacy.RetentionMonths == 0 {
+		c.Privacy.RetentionMonths = 12
+	}
+	if c.Privacy.RetentionMonths < 1 || c.Privacy.RetentionMonths > 120 {
+		bad("privacy.retention_months", "must be between 1 and 120, not %d", c.Privacy.RetentionMonths)
+	}
+
+	offices := map[string]bool{}
+	for i, o := range c.Offices {
+		f := fmt.Sprintf("offices[%d]", i)
+		checkID(bad, f+".id", o.ID, offices)
+		if strings.TrimSpace(o.Name) == "" {
+			bad(f+".name", "must not be empty")
+		}
+		if strings.TrimSpace(o.Address) == "" {
+			bad(f+".address", "must not be empty")
+		}
+		if o.MapURL != "" {
+			if u, err := url.Parse(o.MapURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				bad(f+".map_url", "must be an http(s) link, not %q", o.MapURL)
+			}
+		}
+	}
+	districts := map[string]bool{}
+	for i, d := range c.Districts {
+		f := fmt.Sprintf("districts[%d]", i)
+		checkID(bad, f+".id", d.ID, districts)
+		if strings.TrimSpace(d.Name) == "" {
+			bad(f+".name", "must not be empty")
+		}
+	}
+	if len(c.Managers) == 0 {
+		bad("managers", "at least one manager is needed")
+	}
+	people := map[int64]string{}
+	for i, m := range c.Managers {
+		f := fmt.Sprintf("managers[%d]", i)
+		if m.TelegramID <= 0 {
+			bad(f+".telegram_id", "must be a positive Telegram user id")
+		} else if prev, dup := people[m.TelegramID]; dup {
+			bad(f+".telegram_id", "%d is already used by %s", m.TelegramID, prev)
+		}
+		people[m.TelegramID] = f
+		if strings.TrimSpace(m.Name) == "" {
+			bad(f+".name", "must not be empty")
+		}
+		for j, code := range m.Languages {
+			if _, ok := LookupLanguage(code); !ok {
+				bad(fmt.Sprintf("%s.languages[%d]", f, j), "unknown language %q", code)
+			}
+		}
+		for j, d := range m.Districts {
+			if !districts[d] {
+				bad(fmt.Sprintf("%s.districts[%d]", f, j), "unknown district %q (not in [[districts]])", d)
+			}
+		}
+		if m.Office != "" && !offices[m.Office] {
+			bad(f+".office", "unknown office %q (not in [[offices]])", m.Office)
+		}
+	}
+	for i, id := range c.Admins {
+		if id <= 0 {
+			bad(fmt.Sprintf("admins[%d]", i), "must be a positive Telegram user id")
+		}
+	}
+	return problems
+}
+
+func checkID(bad func(string, string, ...any), field, id string, seen map[string]bool) {
+	switch {
+	case !idPattern.MatchString(id):
+		bad(field, "%q must be 1–32 characters of a-z, 0-9, _ and -", id)
+	case seen[id]:
+		bad(field, "%q is used twice", id)
+	}
+	seen[id] = true
+}
+
+func shippedOptions() string {
+	var codes []string
+	for _, l := range Languages {
+		codes = append(codes, l.Option)
+	}
+	sort.Strings(codes)
+	return strings.Join(codes, ", ")
+}
+
+// Manager returns the configured manager with the given Telegram user id.
+func (c *Config) Manager(id int64) (Manager, bool) {
+	for _, m := range c.Managers {
+		if m.TelegramID == id {
+			return m, true
+		}
+	}
+	return Manager{}, false
+}
+
+// IsAdmin reports whether the Telegram user id belongs to an admin.
+func (c *Config) IsAdmin(id int64) bool {
+	for _, a := range c.Admins {
+		if a == id {
+			return true
+		}
+	}
+	return false
+}
+
+// IsStaff reports whether the user is a manager or an admin: staff never go through the
+// client's first contact.
+func (c *Config) IsStaff(id int64) bool {
+	_, ok := c.Manager(id)
+	return ok || c.IsAdmin(id)
+}

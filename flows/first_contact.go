@@ -1,0 +1,209 @@
+package flows
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// handleClient runs a refugee's conversation: first contact (language, privacy notice), then
+// the menu.
+func (f *Flows) handleClient(tx Tx, ev Event) error {
+	now := f.Now()
+	c, err := tx.Client(ev.UserID)
+	switch {
+	case isNotFound(err):
+		c = &Client{ID: ev.UserID, Step: StepLanguage, CreatedAt: now}
+	case err != nil:
+		return err
+	}
+	if ev.Kind == EventEdited {
+		// Editing an old message changes nothing in first contact or the menu.
+		return nil
+	}
+	c.LastSeenAt = now
+	c.Unreachable = false
+
+	t := &turn{tx: tx, ev: ev, lang: c.Lang}
+	if t.lang == "" {
+		t.lang = f.suggestion(ev)
+	}
+	if err := f.clientEvent(t, c); err != nil {
+		return err
+	}
+	if err := tx.PutClient(c); err != nil {
+		return err
+	}
+	return t.finish()
+}
+
+func (f *Flows) clientEvent(t *turn, c *Client) error {
+	switch t.ev.Kind {
+	case EventCommand:
+		return f.clientCommand(t, c)
+	case EventButton:
+		return f.clientButton(t, c)
+	case EventMedia:
+		return t.show(f.clientScreen(c, t.lang).after(Msg("OnlyText")))
+	default:
+		if c.Step == StepLanguage && c.Lang == "" && t.ev.Kind == EventText {
+			// Someone who greets the bot instead of pressing Start gets the same welcome.
+			return t.show(f.clientScreen(c, t.lang))
+		}
+		return t.show(f.clientScreen(c, t.lang).after(Msg("NotUnderstood")))
+	}
+}
+
+func (f *Flows) clientCommand(t *turn, c *Client) error {
+	switch t.ev.Command {
+	case "start":
+		var notes []Phrase
+		if payload := strings.TrimSpace(t.ev.Text); payload != "" {
+			if token, ok := ParseInvite(payload); ok {
+				c.Invite = token
+			} else {
+				notes = append(notes, Msg("BadLink"))
+			}
+		}
+		return t.show(f.clientScreen(c, t.lang).after(notes...))
+	case "language":
+		return t.show(f.languagePicker())
+	case "help":
+		return t.show(f.clientScreen(c, t.lang).after(Msg("Help", "Town", f.Config.Town)))
+	case "menu":
+		return t.show(f.clientScreen(c, t.lang))
+	default:
+		return t.show(f.clientScreen(c, t.lang).after(Msg("NotUnderstood")))
+	}
+}
+
+func (f *Flows) clientButton(t *turn, c *Client) error {
+	a, ok := ParseData(t.ev.Data)
+	if !ok || !f.allowed(c, a) {
+		if err := t.answer(Msg("ButtonExpired")); err != nil {
+			return err
+		}
+		return t.show(f.clientScreen(c, t.lang))
+	}
+	switch a.Name {
+	case ActLanguage:
+		c.Lang, t.lang = a.Arg, a.Arg
+		if c.Step == StepLanguage {
+			c.Step = StepConsent
+		}
+		return t.show(f.clientScreen(c, t.lang).after(Msg("LanguageSaved")))
+	case ActLanguages:
+		return t.show(f.languagePicker())
+	case ActConsent:
+		if a.Arg == "yes" {
+			c.ConsentAt, c.DeclinedAt = f.Now(), time.Time{}
+			c.Step = StepMenu
+			return t.show(f.menu().after(Msg("ConsentThanks")))
+		}
+		c.ConsentAt, c.DeclinedAt = time.Time{}, f.Now()
+		c.Step = StepMenu
+		return t.show(f.menu().after(Msg("ConsentDeclined")))
+	default: // ActMenu
+		switch a.Arg {
+		case ItemLanguage:
+			return t.show(f.languagePicker())
+		case ItemPrivacy:
+			return t.show(f.privacyScreen(c))
+		case ItemHelp:
+			return t.show(screen{text: []Phrase{Msg("Help", "Town", f.Config.Town)}, buttons: [][]Button{{backButton()}}})
+		default:
+			return t.show(f.menu())
+		}
+	}
+}
+
+// allowed reports whether a well-formed action fits the client's state: an old message's
+// button must not skip the language choice or the privacy notice.
+func (f *Flows) allowed(c *Client, a Action) bool {
+	switch a.Name {
+	case ActLanguage:
+		return f.offered(a.Arg)
+	case ActLanguages:
+		return true
+	case ActConsent:
+		return c.Lang != ""
+	default:
+		return c.Step == StepMenu
+	}
+}
+
+// suggestion returns the language to greet a client in before they chose one, or "" when
+// the phone's language is no confident match.
+func (f *Flows) suggestion(ev Event) string {
+	return f.matcher.Suggest(ev.LanguageCode)
+}
+
+// clientScreen is the prompt of the client's current step.
+func (f *Flows) clientScreen(c *Client, lang string) screen {
+	switch {
+	case c.Lang == "" && lang != "":
+		return screen{
+			text: []Phrase{Msg("Welcome", "Town", f.Config.Town), Msg("LanguageConfirm")},
+			buttons: [][]Button{
+				{{Label: Msg("LanguageConfirmYes"), Data: Data(ActLanguage, lang)}},
+				{{Label: Msg("LanguageOther"), Data: Data(ActLanguages)}},
+			},
+		}
+	case c.Lang == "":
+		return f.languagePicker()
+	case c.Step == StepConsent || c.Step == StepLanguage:
+		return f.consentScreen()
+	default:
+		return f.menu()
+	}
+}
+
+// languagePicker lists every offered language in its own script, under a line that says
+// "language" in all of them, so anyone finds their own.
+func (f *Flows) languagePicker() screen {
+	words := []Phrase{Literal("🌐")}
+	var row []Button
+	var rows [][]Button
+	for _, option := range f.Config.Languages {
+		l, _ := LookupLanguage(option)
+		words = append(words, Phrase{ID: "LanguageWord", Lang: option})
+		row = append(row, Button{Label: Literal(l.Name), Data: Data(ActLanguage, option)})
+		if len(row) == 2 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return screen{text: words, buttons: rows, inline: true}
+}
+
+// consentScreen asks for consent to the privacy notice.
+func (f *Flows) consentScreen() screen {
+	return screen{
+		text: append(f.privacyNotice(), Msg("PrivacyQuestion")),
+		buttons: [][]Button{
+			{{Label: Msg("PrivacyAccept"), Data: Data(ActConsent, "yes")}},
+			{{Label: Msg("PrivacyDecline"), Data: Data(ActConsent, "no")}},
+		},
+	}
+}
+
+// privacyNotice says what Lotse stores, who sees it and when it is deleted.
+func (f *Flows) privacyNotice() []Phrase {
+	return []Phrase{
+		Msg("PrivacyNotice", "Town", f.Config.Town),
+		Plural("PrivacyRetention", f.Config.Privacy.RetentionMonths),
+	}
+}
+
+var invitePattern = regexp.MustCompile(`^inv-[A-Za-z0-9_-]{16,60}$`)
+
+// ParseInvite checks a deep-link payload (≤64 characters of A-Za-z0-9_-) for the shape of an
+// invite token and returns the token.
+func ParseInvite(payload string) (string, bool) {
+	if !invitePattern.MatchString(payload) {
+		return "", false
+	}
+	return strings.TrimPrefix(payload, "inv-"), true
+}

@@ -1,0 +1,83 @@
+// Package flows holds Lotse's conversation logic and domain: first contact, languages,
+// consent and the menu. It knows nothing of HTTP or Telegram: it turns an Event and the
+// stored state into new state and Outgoing messages, all inside one store transaction.
+package flows
+
+import (
+	"errors"
+	"time"
+)
+
+// Tx is the part of a store transaction flows need. Everything done through one Tx is
+// committed together or not at all, so a state change and the messages it causes are one
+// fact.
+type Tx interface {
+	// Client returns the stored client, or an error with code ENotFound.
+	Client(id int64) (*Client, error)
+	PutClient(c *Client) error
+	// Staff returns a manager's or admin's stored preferences, or an error with code ENotFound.
+	Staff(id int64) (*Staff, error)
+	PutStaff(s *Staff) error
+	// Send puts a message into the outbox.
+	Send(o Outgoing) error
+}
+
+// Flows handles events. It is safe for concurrent use: all state lives in the store.
+type Flows struct {
+	Config  *Config
+	Now     func() time.Time
+	matcher *LanguageMatcher
+}
+
+// New returns Flows for a validated configuration. now is the clock; pass time.Now outside
+// tests.
+func New(cfg *Config, now func() time.Time) *Flows {
+	return &Flows{Config: cfg, Now: now, matcher: NewLanguageMatcher(cfg.Languages)}
+}
+
+// Handle processes one event from a private chat.
+func (f *Flows) Handle(tx Tx, ev Event) error {
+	if f.Config.IsStaff(ev.UserID) {
+		return f.handleStaff(tx, ev)
+	}
+	return f.handleClient(tx, ev)
+}
+
+// Failed tells the person behind ev, in their language, that something went wrong. The edge
+// calls it after Handle failed or panicked, in a fresh transaction.
+func (f *Flows) Failed(tx Tx, ev Event) error {
+	t := &turn{tx: tx, ev: ev, lang: f.languageOf(tx, ev.UserID)}
+	if ev.Kind == EventButton {
+		return t.answer(Msg("InternalError"))
+	}
+	return t.tx.Send(Outgoing{Chat: ev.UserID, Lang: t.lang, Kind: OutSend, Text: []Phrase{Msg("InternalError")}})
+}
+
+// languageOf returns the stored language of a person, or a safe default.
+func (f *Flows) languageOf(tx Tx, id int64) string {
+	if f.Config.IsStaff(id) {
+		if s, err := tx.Staff(id); err == nil && s.Lang != "" {
+			return s.Lang
+		}
+		return f.Config.ManagerLanguage
+	}
+	if c, err := tx.Client(id); err == nil && c.Lang != "" {
+		return c.Lang
+	}
+	return "en"
+}
+
+// offered reports whether the town offers the language option.
+func (f *Flows) offered(option string) bool {
+	for _, o := range f.Config.Languages {
+		if o == option {
+			return true
+		}
+	}
+	return false
+}
+
+func isNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == ENotFound
+}

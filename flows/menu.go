@@ -1,0 +1,28 @@
+package flows
+
+// menu is the client's main menu.
+func (f *Flows) menu() screen {
+	return screen{
+		text: []Phrase{Msg("MenuPrompt")},
+		buttons: [][]Button{
+			{{Label: Msg("MenuLanguage"), Data: Data(ActMenu, ItemLanguage)}, {Label: Msg("MenuPrivacy"), Data: Data(ActMenu, ItemPrivacy)}},
+			{{Label: Msg("MenuHelp"), Data: Data(ActMenu, ItemHelp)}},
+		},
+	}
+}
+
+// privacyScreen shows whether the client consented, the notice, and the button to change it.
+func (f *Flows) privacyScreen(c *Client) screen {
+	status, change := Msg("PrivacyStatusMissing"), Button{Label: Msg("PrivacyAccept"), Data: Data(ActConsent, "yes")}
+	if c.Consented() {
+		status, change = Msg("PrivacyStatusGiven"), Button{Label: Msg("PrivacyWithdraw"), Data: Data(ActConsent, "no")}
+	}
+	return screen{
+		text:    append([]Phrase{status}, f.privacyNotice()...),
+		buttons: [][]Button{{change}, {backButton()}},
+	}
+}
+
+func backButton() Button {
+	return Button{Label: Msg("MenuBack"), Data: Data(ActMenu, ItemHome)}
+}

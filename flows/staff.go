@@ -1,0 +1,83 @@
+package flows
+
+// handleStaff runs the conversation with a manager or admin. Staff are known from the
+// configuration, so they skip the client's first contact; their screens are in the
+// configured manager language unless they pick another.
+func (f *Flows) handleStaff(tx Tx, ev Event) error {
+	s, err := tx.Staff(ev.UserID)
+	switch {
+	case isNotFound(err):
+		s = &Staff{ID: ev.UserID}
+	case err != nil:
+		return err
+	}
+	if ev.Kind == EventEdited {
+		return nil
+	}
+	lang := s.Lang
+	if lang == "" {
+		lang = f.Config.ManagerLanguage
+	}
+	t := &turn{tx: tx, ev: ev, lang: lang}
+	if err := f.staffEvent(t, s); err != nil {
+		return err
+	}
+	if err := tx.PutStaff(s); err != nil {
+		return err
+	}
+	return t.finish()
+}
+
+func (f *Flows) staffEvent(t *turn, s *Staff) error {
+	switch t.ev.Kind {
+	case EventCommand:
+		switch t.ev.Command {
+		case "language":
+			return t.show(f.languagePicker())
+		case "help":
+			return t.show(f.staffMenu().after(Msg("ManagerHelp", "Town", f.Config.Town)))
+		case "start", "menu":
+			return t.show(f.staffMenu().after(f.staffGreeting(t.ev.UserID)))
+		}
+	case EventButton:
+		a, ok := ParseData(t.ev.Data)
+		switch {
+		case ok && a.Name == ActLanguage:
+			s.Lang, t.lang = a.Arg, a.Arg
+			return t.show(f.staffMenu().after(Msg("LanguageSaved")))
+		case ok && a.Name == ActMenu && a.Arg == ItemLanguage:
+			return t.show(f.languagePicker())
+		case ok && a.Name == ActMenu && a.Arg == ItemHelp:
+			return t.show(f.staffMenu().after(Msg("ManagerHelp", "Town", f.Config.Town)))
+		case ok && a.Name == ActMenu && a.Arg == ItemHome:
+			return t.show(f.staffMenu())
+		}
+		if err := t.answer(Msg("ButtonExpired")); err != nil {
+			return err
+		}
+		return t.show(f.staffMenu())
+	}
+	return t.show(f.staffMenu().after(Msg("NotUnderstood")))
+}
+
+// staffGreeting names the manager (or admin) and the town.
+func (f *Flows) staffGreeting(id int64) Phrase {
+	name := ""
+	if m, ok := f.Config.Manager(id); ok {
+		name = m.Name
+	}
+	if name == "" {
+		return Msg("AdminWelcome", "Town", f.Config.Town)
+	}
+	return Msg("ManagerWelcome", "Name", name, "Town", f.Config.Town)
+}
+
+// staffMenu is the staff's main menu. Later features add their tools here.
+func (f *Flows) staffMenu() screen {
+	return screen{
+		text: []Phrase{Msg("MenuPrompt")},
+		buttons: [][]Button{
+			{{Label: Msg("MenuLanguage"), Data: Data(ActMenu, ItemLanguage)}, {Label: Msg("MenuHelp"), Data: Data(ActMenu, ItemHelp)}},
+		},
+	}
+}

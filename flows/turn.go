@@ -1,0 +1,49 @@
+package flows
+
+// screen is what the bot shows at a step: text and buttons, in one language.
+type screen struct {
+	text    []Phrase
+	buttons [][]Button
+	inline  bool // text phrases form one line instead of paragraphs
+}
+
+// after returns the screen with notes put before its text.
+func (s screen) after(notes ...Phrase) screen {
+	s.text = append(append([]Phrase{}, notes...), s.text...)
+	return s
+}
+
+// turn collects the bot's answer to one event.
+type turn struct {
+	tx       Tx
+	ev       Event
+	lang     string
+	answered bool
+}
+
+// show puts a screen in front of the person: a button press replaces the message that had
+// the button, so pressing through menus does not flood the chat; anything else gets a new
+// message.
+func (t *turn) show(s screen) error {
+	if err := t.answer(); err != nil {
+		return err
+	}
+	o := Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutSend, Text: s.text, Inline: s.inline, Buttons: s.buttons}
+	if t.ev.Kind == EventButton && t.ev.MessageID != 0 {
+		o.Kind = OutEdit
+		o.EditID = t.ev.MessageID
+	}
+	return t.tx.Send(o)
+}
+
+// answer answers the button press, with an optional short pop-up.
+func (t *turn) answer(popup ...Phrase) error {
+	if t.ev.Kind != EventButton || t.answered {
+		return nil
+	}
+	t.answered = true
+	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutAnswer, CallbackID: t.ev.CallbackID, Text: popup})
+}
+
+// finish answers a button press that nothing answered yet, so its spinner stops.
+func (t *turn) finish() error { return t.answer() }

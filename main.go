@@ -1,0 +1,246 @@
+// Command lotse runs Lotse, the Telegram bot of a municipality's integration management.
+//
+//	lotse            run the bot (TELEGRAM_BOT_TOKEN, LOTSE_CONFIG, LOTSE_DB, TELEGRAM_API_URL)
+//	lotse check [f]  validate a configuration file and the catalogs
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/lotse-bot/lotse/bot"
+	"github.com/lotse-bot/lotse/flows"
+	"github.com/lotse-bot/lotse/locales"
+	"github.com/lotse-bot/lotse/store"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the bot stopped with an error, or check found problems
+	exitUsage   = 2 // bad command line or environment
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := &Main{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now}
+	os.Exit(m.Run(ctx, os.Args[1:]))
+}
+
+// Main is the program: it reads the environment, opens the database and runs the bot. Tests
+// start it in a few lines with their own environment.
+type Main struct {
+	Getenv func(string) string
+	Stdout io.Writer
+	Stderr io.Writer
+	Now    func() time.Time
+
+	log *slog.Logger
+}
+
+// Run runs the subcommand in args and returns the exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	m.log = slog.New(slog.NewTextHandler(m.Stderr, nil))
+	cmd := "run"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "run":
+		return m.runBot(ctx)
+	case "check":
+		return m.check(args)
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(m.Stderr, "lotse: unknown command %q\n\n%s", cmd, usage)
+		return exitUsage
+	}
+}
+
+const usage = `Usage:
+  lotse            run the bot
+  lotse check [F]  validate the configuration F (default: $LOTSE_CONFIG) and the catalogs
+
+Environment:
+  TELEGRAM_BOT_TOKEN       the bot's token from @BotFather (or TELEGRAM_BOT_TOKEN_FILE: a file holding it)
+  TELEGRAM_API_URL         Bot API server (default https://api.telegram.org)
+  LOTSE_CONFIG             the municipality's configuration (default: the built-in example town)
+  LOTSE_DB                 database file (default lotse.db)
+  LOTSE_RATE_GLOBAL        messages per second over all chats (default 30)
+  LOTSE_RATE_CHAT          messages per second in one chat (default 1)
+`
+
+// runBot runs the bot until ctx ends.
+func (m *Main) runBot(ctx context.Context) int {
+	token, err := m.token()
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+		return exitUsage
+	}
+	limits, err := m.limits()
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+		return exitUsage
+	}
+	cfg, err := m.config()
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+		return exitUsage
+	}
+	catalogs, err := locales.Load(locales.FS)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+		return exitFailure
+	}
+	path := m.Getenv("LOTSE_DB")
+	if path == "" {
+		path = "lotse.db"
+	}
+	db, err := store.Open(path)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+		return exitFailure
+	}
+	defer db.Close()
+
+	b, err := bot.New(bot.Options{
+		Token:    token,
+		APIURL:   m.Getenv("TELEGRAM_API_URL"),
+		DB:       db,
+		Flows:    flows.New(cfg, m.Now),
+		Catalogs: catalogs,
+		Log:      m.log,
+		Limits:   limits,
+	})
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+		return exitFailure
+	}
+	m.log.Info("Lotse starting", "town", cfg.Town, "db", path)
+	if err := b.Run(ctx); err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+		if errors.Is(err, bot.ErrUnauthorized) {
+			return exitUsage
+		}
+		return exitFailure
+	}
+	m.log.Info("Lotse stopped")
+	return exitOK
+}
+
+// tokenPattern is the shape of a token from @BotFather: the bot's id, a colon, a secret.
+var tokenPattern = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{30,100}$`)
+
+// token reads the bot token. Errors never contain the token.
+func (m *Main) token() (string, error) {
+	token, source := m.Getenv("TELEGRAM_BOT_TOKEN"), "TELEGRAM_BOT_TOKEN"
+	if file := m.Getenv("TELEGRAM_BOT_TOKEN_FILE"); file != "" {
+		if token != "" {
+			return "", errors.New("set either TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKEN_FILE, not both")
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("TELEGRAM_BOT_TOKEN_FILE: cannot read %s: %w", file, errors.Unwrap(err))
+		}
+		token, source = strings.TrimSpace(string(data)), "TELEGRAM_BOT_TOKEN_FILE"
+	}
+	if token == "" {
+		return "", errors.New("TELEGRAM_BOT_TOKEN is not set: give the bot's token from @BotFather in TELEGRAM_BOT_TOKEN or a file named by TELEGRAM_BOT_TOKEN_FILE")
+	}
+	if !tokenPattern.MatchString(token) {
+		return "", fmt.Errorf("%s is malformed: a token looks like 123456789:AA… (digits, a colon, then letters, digits, _ and -)", source)
+	}
+	return token, nil
+}
+
+// limits reads the sending rates from the environment.
+func (m *Main) limits() (bot.Limits, error) {
+	var l bot.Limits
+	for _, v := range []struct {
+		name string
+		dst  *float64
+	}{{"LOTSE_RATE_GLOBAL", &l.Global}, {"LOTSE_RATE_CHAT", &l.PerChat}} {
+		s := m.Getenv(v.name)
+		if s == "" {
+			continue
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f <= 0 || f > 10000 {
+			return l, fmt.Errorf("%s: %q is not a positive number of messages per second", v.name, s)
+		}
+		*v.dst = f
+	}
+	return l, nil
+}
+
+// config loads LOTSE_CONFIG, or the built-in example town when it is not set.
+func (m *Main) config() (*flows.Config, error) {
+	path := m.Getenv("LOTSE_CONFIG")
+	if path == "" {
+		m.log.Warn("LOTSE_CONFIG is not set: running on the built-in example town Musterstadt")
+		return flows.ParseConfig(flows.ExampleConfigName, flows.ExampleConfig)
+	}
+	return flows.LoadConfigFile(path)
+}
+
+// check validates a configuration file and the catalogs and reports every problem.
+func (m *Main) check(args []string) int {
+	if len(args) > 1 {
+		fmt.Fprintf(m.Stderr, "lotse check: give at most one configuration file\n")
+		return exitUsage
+	}
+	path := m.Getenv("LOTSE_CONFIG")
+	if len(args) == 1 {
+		path = args[0]
+	}
+	failed := false
+	var cfg *flows.Config
+	var err error
+	if path == "" {
+		cfg, err = flows.ParseConfig(flows.ExampleConfigName, flows.ExampleConfig)
+	} else {
+		cfg, err = flows.LoadConfigFile(path)
+	}
+	if err != nil {
+		fmt.Fprintln(m.Stderr, err)
+		failed = true
+	} else {
+		fmt.Fprintf(m.Stdout, "%s: ok (%s, %d managers, %d languages)\n", cfgName(path), cfg.Town, len(cfg.Managers), len(cfg.Languages))
+	}
+	problems, err := locales.Check(locales.FS, flows.Catalogs())
+	if err != nil {
+		fmt.Fprintln(m.Stderr, err)
+		failed = true
+	}
+	for _, p := range problems {
+		fmt.Fprintln(m.Stderr, p)
+		failed = true
+	}
+	if err == nil && len(problems) == 0 {
+		fmt.Fprintf(m.Stdout, "catalogs: ok (%d languages)\n", len(flows.Catalogs()))
+	}
+	if failed {
+		return exitFailure
+	}
+	return exitOK
+}
+
+func cfgName(path string) string {
+	if path == "" {
+		return flows.ExampleConfigName
+	}
+	return path
+}

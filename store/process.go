@@ -1,0 +1,185 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/lotse-bot/lotse/flows"
+)
+
+// OutboxEntry is a message waiting to be sent.
+type OutboxEntry struct {
+	Seq uint64
+	Out flows.Outgoing
+}
+
+// Process handles the journaled update seq: it runs handle in a write transaction that also
+// removes the update from the inbox, so the update's effects — new state and outgoing
+// messages — are committed together with its removal, or not at all. It returns the outbox
+// entries the transaction wrote. An update no longer in the inbox was handled already and is
+// skipped.
+//
+// Transactions of different chats are committed in batches; handle may run more than once
+// and must have no effect outside tx.
+func (db *DB) Process(seq uint64, handle func(flows.Tx) error) ([]OutboxEntry, error) {
+	return db.write(func(t *tx) error {
+		inbox := t.bolt.Bucket(bucketInbox)
+		if inbox.Get(u64(seq)) == nil {
+			return nil
+		}
+		if err := inbox.Delete(u64(seq)); err != nil {
+			return err
+		}
+		return handle(t)
+	})
+}
+
+// Do runs handle in a write transaction, for events that do not come from the inbox, and
+// returns the outbox entries it wrote.
+func (db *DB) Do(handle func(flows.Tx) error) ([]OutboxEntry, error) {
+	return db.write(func(t *tx) error { return handle(t) })
+}
+
+func (db *DB) write(fn func(*tx) error) ([]OutboxEntry, error) {
+	var sent []OutboxEntry
+	err := db.bolt.Batch(func(btx *bolt.Tx) error {
+		t := &tx{bolt: btx}
+		if err := fn(t); err != nil {
+			return err
+		}
+		sent = t.sent
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sent, nil
+}
+
+// tx implements flows.Tx on a bbolt transaction.
+type tx struct {
+	bolt *bolt.Tx
+	sent []OutboxEntry
+}
+
+func (t *tx) Client(id int64) (*flows.Client, error) {
+	var c flows.Client
+	if err := t.get(bucketClients, id, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (t *tx) PutClient(c *flows.Client) error { return t.put(bucketClients, c.ID, c) }
+
+func (t *tx) Staff(id int64) (*flows.Staff, error) {
+	var s flows.Staff
+	if err := t.get(bucketStaff, id, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func (t *tx) PutStaff(s *flows.Staff) error { return t.put(bucketStaff, s.ID, s) }
+
+func (t *tx) Send(o flows.Outgoing) error {
+	b := t.bolt.Bucket(bucketOutbox)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	v, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	if err := b.Put(u64(seq), v); err != nil {
+		return err
+	}
+	t.sent = append(t.sent, OutboxEntry{Seq: seq, Out: o})
+	return nil
+}
+
+func (t *tx) get(bucket []byte, id int64, v any) error {
+	raw := t.bolt.Bucket(bucket).Get(i64(id))
+	if raw == nil {
+		return flows.Errorf(flows.ENotFound, "%s %d not found", bucket, id)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("decode %s record: %w", bucket, err)
+	}
+	return nil
+}
+
+func (t *tx) put(bucket []byte, id int64, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return t.bolt.Bucket(bucket).Put(i64(id), raw)
+}
+
+// Outbox returns every message not yet sent, oldest first.
+func (db *DB) Outbox() ([]OutboxEntry, error) {
+	var out []OutboxEntry
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+			e := OutboxEntry{Seq: binary.BigEndian.Uint64(k)}
+			if err := json.Unmarshal(v, &e.Out); err != nil {
+				return fmt.Errorf("decode outbox entry %d: %w", e.Seq, err)
+			}
+			out = append(out, e)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Delivered removes sent (or given up) messages from the outbox.
+func (db *DB) Delivered(seqs ...uint64) error {
+	return db.bolt.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		for _, s := range seqs {
+			if err := b.Delete(u64(s)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// MarkUnreachable records that a client blocked the bot and removes the given messages for
+// them from the outbox. The client's data is kept; their next message makes them reachable
+// again.
+func (db *DB) MarkUnreachable(chat int64, seqs ...uint64) error {
+	return db.bolt.Batch(func(btx *bolt.Tx) error {
+		t := &tx{bolt: btx}
+		for _, s := range seqs {
+			if err := btx.Bucket(bucketOutbox).Delete(u64(s)); err != nil {
+				return err
+			}
+		}
+		c, err := t.Client(chat)
+		if flows.ErrorCode(err) == flows.ENotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		c.Unreachable = true
+		return t.PutClient(c)
+	})
+}
+
+// Client reads one client's record, for tools and tests.
+func (db *DB) Client(id int64) (*flows.Client, error) {
+	var c *flows.Client
+	err := db.bolt.View(func(btx *bolt.Tx) error {
+		var err error
+		c, err = (&tx{bolt: btx}).Client(id)
+		return err
+	})
+	return c, err
+}

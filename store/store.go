@@ -1,0 +1,91 @@
+// Package store keeps Lotse's state in one bbolt file: the journal of incoming updates, the
+// outbox of messages to send, and the clients' records. It implements flows.Tx.
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// SchemaVersion is the layout of the buckets this binary writes.
+const SchemaVersion = 1
+
+var (
+	bucketMeta    = []byte("meta")
+	bucketInbox   = []byte("inbox")   // seq → journaled update, until it is handled
+	bucketSeen    = []byte("seen")    // update_id → time journaled, to drop redeliveries
+	bucketOutbox  = []byte("outbox")  // seq → message to send, until Telegram took it
+	bucketClients = []byte("clients") // Telegram user id → Client
+	bucketStaff   = []byte("staff")   // Telegram user id → Staff
+
+	keySchema = []byte("schema")
+	keyOffset = []byte("offset")
+)
+
+// DB is the open database. One process owns the file: bbolt locks it.
+type DB struct {
+	bolt *bolt.DB
+}
+
+// Open opens or creates the database file at path with mode 0600.
+func Open(path string) (*DB, error) {
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, fmt.Errorf("open %s: the database is in use by another Lotse process", path)
+		}
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	// bbolt creates new files with the mode given, but keep an existing file private too.
+	if err := os.Chmod(path, 0o600); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	// Interactive answers wait for the batch commit; keep the wait short.
+	b.MaxBatchDelay = 2 * time.Millisecond
+	db := &DB{bolt: b}
+	if err := db.init(); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func (db *DB) init() error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		v := meta.Get(keySchema)
+		if v == nil {
+			return meta.Put(keySchema, u64(SchemaVersion))
+		}
+		if got := binary.BigEndian.Uint64(v); got > SchemaVersion {
+			return fmt.Errorf("the database has schema version %d, this Lotse knows only up to %d: use a newer Lotse", got, SchemaVersion)
+		}
+		return nil
+	})
+}
+
+// Close closes the file.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// Path is the database file.
+func (db *DB) Path() string { return db.bolt.Path() }
+
+func u64(n uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n)
+	return b
+}
+
+func i64(n int64) []byte { return u64(uint64(n)) }
