@@ -17,6 +17,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // time zones work even on a machine without them
 
 	"github.com/lotse-bot/lotse/bot"
 	"github.com/lotse-bot/lotse/flows"

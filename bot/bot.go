@@ -8,9 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -29,12 +30,22 @@ type Options struct {
 	Token    string
 	APIURL   string // default DefaultAPIURL
 	DB       *store.DB
-	Flows    *flows.Flows
+	Flows    Handler
 	Catalogs *i18n.Bundle
 	Log      *slog.Logger
 	Limits   Limits
 	// PollTimeout is how long one getUpdates waits for news; default 25 s.
 	PollTimeout time.Duration
+}
+
+// Handler is the conversation logic: flows.Flows, or a wrapper around it in tests.
+type Handler interface {
+	// Handle processes one event inside tx.
+	Handle(tx flows.Tx, ev flows.Event) error
+	// Failed tells the person behind ev that handling it went wrong.
+	Failed(tx flows.Tx, ev flows.Event) error
+	// Languages lists the offered language options.
+	Languages() []string
 }
 
 // Bot is a running Lotse bot.
@@ -95,6 +106,9 @@ func New(opts Options) (*Bot, error) {
 func (b *Bot) Run(ctx context.Context) error {
 	me, err := b.api.GetMe(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
 		if errors.Is(err, tg.ErrorUnauthorized) {
 			return ErrUnauthorized
 		}
@@ -110,12 +124,15 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.Warn("could not set the command menus", "err", err)
 	}
 
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		b.sender.Run(ctx)
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		cancel()
+		b.dispatch.wait()
+		b.sender.wait()
 	}()
+	if err := b.sender.start(ctx); err != nil {
+		return err
+	}
 	pending, err := b.opts.DB.Inbox()
 	if err != nil {
 		return fmt.Errorf("read the journal: %w", err)
@@ -126,38 +143,27 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.dispatchAll(pending)
 
 	err = b.poll(ctx)
-	b.dispatch.wait()
-	wg.Wait()
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
 	return err
 }
 
-// setCommands sets the command menu in every catalog language. Telegram takes only two-letter
-// language codes here; languages without one see the default (English) menu.
+// setCommands sets the command menu in every offered language. Telegram takes only
+// two-letter language codes here, so Sorani (ckb) phones see the default, English, menu.
 func (b *Bot) setCommands(ctx context.Context) error {
-	seen := map[string]bool{}
-	for _, option := range append([]string{""}, b.opts.Flows.Config.Languages...) {
-		lang, code := option, option
-		if option == "" {
-			lang = "en"
+	byCode := map[string]string{"": "en"} // language_code → language option
+	for _, option := range b.opts.Flows.Languages() {
+		if l, _ := flows.LookupLanguage(option); len(l.Catalog) == 2 {
+			byCode[l.Catalog] = option
 		}
-		l, _ := flows.LookupLanguage(lang)
-		if len(code) != 2 || l.Catalog != lang {
-			if option != "" {
-				continue
-			}
-		}
-		if seen[code] {
-			continue
-		}
-		seen[code] = true
+	}
+	for _, code := range slices.Sorted(maps.Keys(byCode)) {
 		params := &tg.SetMyCommandsParams{LanguageCode: code}
 		for _, c := range []struct{ name, msg string }{
 			{"start", "CommandStart"}, {"menu", "CommandMenu"}, {"language", "CommandLanguage"}, {"help", "CommandHelp"},
 		} {
-			desc, err := b.render.Phrase(lang, flows.Msg(c.msg))
+			desc, err := b.render.Phrase(byCode[code], flows.Msg(c.msg))
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -51,15 +52,18 @@ type Sender struct {
 	limits Limits
 	global *rate.Limiter
 
-	mu      sync.Mutex
-	chats   map[int64]*chatQueue
-	ctx     context.Context
-	started chan struct{}
-	wg      sync.WaitGroup
+	mu    sync.Mutex
+	chats map[int64]*chatQueue
+	// limiters outlive a chat's queue: a chat that gets one message at a time is still held
+	// to its rate. Limiters that refilled completely are forgotten.
+	limiters  map[int64]*rate.Limiter
+	lastSweep time.Time
+	ctx       context.Context
+	wg        sync.WaitGroup
 }
 
 // chatQueue holds one chat's pending messages. A chat is in Sender.chats while its goroutine
-// runs; its limiter lives as long.
+// runs.
 type chatQueue struct {
 	pending []store.OutboxEntry
 	limiter *rate.Limiter
@@ -68,27 +72,32 @@ type chatQueue struct {
 func newSender(api *tg.Bot, db *store.DB, render *Renderer, limits Limits, log *slog.Logger) *Sender {
 	return &Sender{
 		api: api, db: db, render: render, log: log, limits: limits,
-		global:  rate.NewLimiter(rate.Limit(limits.Global), max(1, int(limits.Global))),
-		chats:   map[int64]*chatQueue{},
-		started: make(chan struct{}),
+		global:   rate.NewLimiter(rate.Limit(limits.Global), max(1, int(limits.Global))),
+		chats:    map[int64]*chatQueue{},
+		limiters: map[int64]*rate.Limiter{},
 	}
 }
 
-// Run loads what the outbox still holds and sends until ctx ends.
-func (s *Sender) Run(ctx context.Context) {
+// start loads what the outbox still holds and begins sending; it must run before anything
+// is pushed, so that older messages of a chat go out before newer ones.
+func (s *Sender) start(ctx context.Context) error {
 	s.mu.Lock()
 	s.ctx = ctx
 	s.mu.Unlock()
-	close(s.started)
 	pending, err := s.db.Outbox()
 	if err != nil {
-		s.log.Error("reading the outbox failed", "err", err)
+		return fmt.Errorf("read the outbox: %w", err)
 	}
 	if len(pending) > 0 {
 		s.log.Info("sending messages left from the last run", "count", len(pending))
 	}
 	s.Push(pending...)
-	<-ctx.Done()
+	return nil
+}
+
+// wait blocks until the sender stopped after its context ended.
+func (s *Sender) wait() {
+	<-s.ctx.Done()
 	s.wg.Wait()
 }
 
@@ -97,7 +106,6 @@ func (s *Sender) Push(entries ...store.OutboxEntry) {
 	if len(entries) == 0 {
 		return
 	}
-	<-s.started
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ctx.Err() != nil {
@@ -106,13 +114,32 @@ func (s *Sender) Push(entries ...store.OutboxEntry) {
 	for _, e := range entries {
 		q, running := s.chats[e.Out.Chat]
 		if !running {
-			q = &chatQueue{limiter: rate.NewLimiter(rate.Limit(s.limits.PerChat), s.limits.ChatBurst)}
+			q = &chatQueue{limiter: s.limiter(e.Out.Chat)}
 			s.chats[e.Out.Chat] = q
 			s.wg.Add(1)
 			go s.drain(e.Out.Chat, q)
 		}
 		q.pending = append(q.pending, e)
 	}
+}
+
+// limiter returns the chat's rate limiter; s.mu must be held.
+func (s *Sender) limiter(chat int64) *rate.Limiter {
+	now := time.Now()
+	if now.Sub(s.lastSweep) > time.Minute {
+		s.lastSweep = now
+		for c, l := range s.limiters {
+			if _, running := s.chats[c]; !running && l.TokensAt(now) >= float64(s.limits.ChatBurst) {
+				delete(s.limiters, c)
+			}
+		}
+	}
+	l, ok := s.limiters[chat]
+	if !ok {
+		l = rate.NewLimiter(rate.Limit(s.limits.PerChat), s.limits.ChatBurst)
+		s.limiters[chat] = l
+	}
+	return l
 }
 
 // drain sends one chat's messages in order until its queue is empty or the sender stops.

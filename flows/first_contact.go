@@ -83,7 +83,7 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		if err := t.answer(Msg("ButtonExpired")); err != nil {
 			return err
 		}
-		return t.show(f.clientScreen(c, t.lang))
+		return t.showNew(f.clientScreen(c, t.lang))
 	}
 	switch a.Name {
 	case ActLanguage:

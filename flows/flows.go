@@ -43,6 +43,9 @@ func (f *Flows) Handle(tx Tx, ev Event) error {
 	return f.handleClient(tx, ev)
 }
 
+// Languages lists the language options the town offers.
+func (f *Flows) Languages() []string { return f.Config.Languages }
+
 // Failed tells the person behind ev, in their language, that something went wrong. The edge
 // calls it after Handle failed or panicked, in a fresh transaction.
 func (f *Flows) Failed(tx Tx, ev Event) error {

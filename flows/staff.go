@@ -55,7 +55,7 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 		if err := t.answer(Msg("ButtonExpired")); err != nil {
 			return err
 		}
-		return t.show(f.staffMenu())
+		return t.showNew(f.staffMenu())
 	}
 	return t.show(f.staffMenu().after(Msg("NotUnderstood")))
 }

@@ -25,15 +25,22 @@ type turn struct {
 // the button, so pressing through menus does not flood the chat; anything else gets a new
 // message.
 func (t *turn) show(s screen) error {
+	if t.ev.Kind != EventButton || t.ev.MessageID == 0 {
+		return t.showNew(s)
+	}
 	if err := t.answer(); err != nil {
 		return err
 	}
-	o := Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutSend, Text: s.text, Inline: s.inline, Buttons: s.buttons}
-	if t.ev.Kind == EventButton && t.ev.MessageID != 0 {
-		o.Kind = OutEdit
-		o.EditID = t.ev.MessageID
+	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutEdit, EditID: t.ev.MessageID, Text: s.text, Inline: s.inline, Buttons: s.buttons})
+}
+
+// showNew puts a screen in front of the person as a new message, e.g. below an old message
+// whose buttons no longer apply.
+func (t *turn) showNew(s screen) error {
+	if err := t.answer(); err != nil {
+		return err
 	}
-	return t.tx.Send(o)
+	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutSend, Text: s.text, Inline: s.inline, Buttons: s.buttons})
 }
 
 // answer answers the button press, with an optional short pop-up.

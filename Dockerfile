@@ -1,0 +1,18 @@
+# Build: a static binary with the catalogs and the example town embedded.
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/lotse . \
+ && mkdir -p /out/data
+
+# Run: distroless, non-root, time zones included (Europe/Berlin and its DST switches).
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo
+COPY --from=build /out/lotse /usr/local/bin/lotse
+COPY --from=build --chown=nonroot:nonroot /out/data /data
+ENV LOTSE_DB=/data/lotse.db TZ=Europe/Berlin
+VOLUME ["/data"]
+USER nonroot:nonroot
+ENTRYPOINT ["/usr/local/bin/lotse"]

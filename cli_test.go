@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lotse-bot/lotse/bot/fakeapi"
+)
+
+// runMain runs lotse with args and env and returns its exit code and output.
+func runMain(t *testing.T, env map[string]string, args ...string) (int, string) {
+	t.Helper()
+	out := &syncBuffer{}
+	m := &Main{Getenv: func(k string) string { return env[k] }, Stdout: out, Stderr: out, Now: time.Now}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return m.Run(ctx, args), out.String()
+}
+
+func TestTokenErrors(t *testing.T) {
+	dir := t.TempDir()
+	secret := "123456789:AAsecretsecretsecretsecretsecret"
+	tokenFile := filepath.Join(dir, "token")
+	os.WriteFile(tokenFile, []byte("not-a-token-"+secret[10:]+"\n"), 0o600)
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"missing", map[string]string{}, "TELEGRAM_BOT_TOKEN is not set"},
+		{"malformed", map[string]string{"TELEGRAM_BOT_TOKEN": "123:" + secret[10:20]}, "TELEGRAM_BOT_TOKEN is malformed"},
+		{"malformed in file", map[string]string{"TELEGRAM_BOT_TOKEN_FILE": tokenFile}, "TELEGRAM_BOT_TOKEN_FILE is malformed"},
+		{"missing file", map[string]string{"TELEGRAM_BOT_TOKEN_FILE": filepath.Join(dir, "nope")}, "TELEGRAM_BOT_TOKEN_FILE: cannot read"},
+		{"both", map[string]string{"TELEGRAM_BOT_TOKEN": secret, "TELEGRAM_BOT_TOKEN_FILE": tokenFile}, "not both"},
+		{"bad rate", map[string]string{"TELEGRAM_BOT_TOKEN": secret, "LOTSE_RATE_CHAT": "fast"}, "LOTSE_RATE_CHAT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.env["LOTSE_DB"] = filepath.Join(t.TempDir(), "lotse.db")
+			code, out := runMain(t, tt.env)
+			if code != 2 {
+				t.Errorf("exit code %d, want 2", code)
+			}
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("output %q lacks %q", out, tt.want)
+			}
+			if strings.Contains(out, secret[10:20]) {
+				t.Errorf("the token was printed: %q", out)
+			}
+		})
+	}
+}
+
+func TestRejectedTokenExitsWithoutPrintingIt(t *testing.T) {
+	api := fakeapi.NewWithToken(fakeapi.Token)
+	defer api.Close()
+	other := "987654321:AAanotherTokenThatTelegramDoesNotKnow0"
+	code, out := runMain(t, map[string]string{
+		"TELEGRAM_BOT_TOKEN": other, "TELEGRAM_API_URL": api.URL(),
+		"LOTSE_DB": filepath.Join(t.TempDir(), "lotse.db"),
+	})
+	if code != 2 || !strings.Contains(out, "rejected the bot token") {
+		t.Errorf("exit %d, output %q; want 2 and a clear message", code, out)
+	}
+	if strings.Contains(out, other[10:]) {
+		t.Errorf("the token was printed: %q", out)
+	}
+}
+
+func TestDatabaseIsCreatedPrivate(t *testing.T) {
+	tb := newTestBot(t)
+	tb.api.SendText(fakeapi.User{ID: 250, FirstName: "A", LanguageCode: "de"}, "/start")
+	tb.waitMessages(250, 1)
+	info, err := os.Stat(tb.env["LOTSE_DB"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("database mode %o, want 600", info.Mode().Perm())
+	}
+	if !strings.Contains(tb.logs.String(), "running on the built-in example town") {
+		t.Errorf("the log does not say that the example town is used")
+	}
+}
+
+func TestCheckCommand(t *testing.T) {
+	dir := t.TempDir()
+	good := writeConfig(t, dir)
+	code, out := runMain(t, nil, "check", good)
+	if code != 0 || !strings.Contains(out, "ok") {
+		t.Errorf("check of a good file: exit %d, %q", code, out)
+	}
+	bad := writeConfig(t, t.TempDir(), `address = "Marktplatz 1, 79999 Musterstadt"`, `adress = "Marktplatz 1, 79999 Musterstadt"`)
+	code, out = runMain(t, nil, "check", bad)
+	if code == 0 {
+		t.Errorf("check accepted a typo")
+	}
+	for _, want := range []string{bad, `unknown field "offices.adress"`, `did you mean "address"`, "offices[0].address: must not be empty"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output %q lacks %q", out, want)
+		}
+	}
+	code, _ = runMain(t, map[string]string{"LOTSE_CONFIG": bad}, "check")
+	if code == 0 {
+		t.Errorf("check ignored LOTSE_CONFIG")
+	}
+	code, out = runMain(t, map[string]string{"LOTSE_CONFIG": bad, "TELEGRAM_BOT_TOKEN": fakeapi.Token})
+	if code != 2 || !strings.Contains(out, "adress") {
+		t.Errorf("starting with a broken config: exit %d, %q; want 2 naming the field", code, out)
+	}
+}

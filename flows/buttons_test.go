@@ -1,0 +1,69 @@
+package flows_test
+
+import (
+	"testing"
+
+	"github.com/lotse-bot/lotse/flows"
+)
+
+func TestButtonDataRoundTrip(t *testing.T) {
+	for _, l := range flows.Languages {
+		data := flows.Data(flows.ActLanguage, l.Option)
+		if len(data) > 64 {
+			t.Errorf("%q is longer than Telegram's 64 bytes", data)
+		}
+		a, ok := flows.ParseData(data)
+		if !ok || a.Name != flows.ActLanguage || a.Arg != l.Option {
+			t.Errorf("ParseData(%q) = %+v, %v", data, a, ok)
+		}
+	}
+}
+
+func TestForgedButtonDataIsRejected(t *testing.T) {
+	for _, data := range []string{
+		"", "1", "1:", "lang:ar", "2:lang:ar", "1:lang:xx", "1:lang", "1:lang:ar:extra",
+		"1:consent:maybe", "1:menu:admin", "1:langs:x", "1:delete:all",
+		"1:lang:" + string(make([]byte, 80)),
+	} {
+		if a, ok := flows.ParseData(data); ok {
+			t.Errorf("ParseData(%q) accepted as %+v", data, a)
+		}
+	}
+}
+
+func FuzzParseData(f *testing.F) {
+	f.Add("1:lang:ar")
+	f.Add("1:menu:help")
+	f.Add("1:consent:yes")
+	f.Fuzz(func(t *testing.T, data string) {
+		a, ok := flows.ParseData(data)
+		if !ok {
+			return
+		}
+		if again := flows.Data(a.Name, a.Arg); a.Arg != "" && again != data {
+			t.Errorf("accepted %q but it encodes back as %q", data, again)
+		}
+		if len(data) > 64 {
+			t.Errorf("accepted %d bytes", len(data))
+		}
+	})
+}
+
+func FuzzParseInvite(f *testing.F) {
+	f.Add("inv-abcdefghijklmnop")
+	f.Add("garbage")
+	f.Fuzz(func(t *testing.T, payload string) {
+		token, ok := flows.ParseInvite(payload)
+		if !ok {
+			return
+		}
+		if len(payload) > 64 || token == "" {
+			t.Errorf("accepted %q", payload)
+		}
+		for _, r := range payload {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+				t.Errorf("accepted %q with %q", payload, r)
+			}
+		}
+	})
+}

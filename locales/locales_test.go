@@ -1,0 +1,89 @@
+package locales_test
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/lotse-bot/lotse/flows"
+	"github.com/lotse-bot/lotse/locales"
+)
+
+// TestCatalogsComplete proves that every shipped language has every message of the source
+// catalog, with the same template values and every plural form the language needs.
+func TestCatalogsComplete(t *testing.T) {
+	problems, err := locales.Check(locales.FS, flows.Catalogs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+func TestCheckFindsBrokenCatalogs(t *testing.T) {
+	source := `
+[Welcome]
+other = "Hello {{.Town}}"
+
+[PrivacyRetention]
+one = "{{.Count}} month"
+other = "{{.Count}} months"
+`
+	tests := []struct {
+		name    string
+		catalog string
+		want    string
+	}{
+		{"missing message", `
+[PrivacyRetention]
+one = "{{.Count}} شهر"
+other = "{{.Count}} شهر"
+`, "active.ar.toml: message Welcome is missing"},
+		{"lost value", `
+[Welcome]
+other = "مرحبا"
+[PrivacyRetention]
+zero = "{{.Count}}"
+one = "{{.Count}}"
+two = "{{.Count}}"
+few = "{{.Count}}"
+many = "{{.Count}}"
+other = "{{.Count}}"
+`, "message Welcome (other) has values [] , the source has [Town]"},
+		{"missing plural form", `
+[Welcome]
+other = "مرحبا {{.Town}}"
+[PrivacyRetention]
+one = "{{.Count}} شهر"
+other = "{{.Count}} أشهر"
+`, "active.ar.toml: message PrivacyRetention lacks the plural form for 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"active.en.toml": {Data: []byte(source)},
+				"active.ar.toml": {Data: []byte(tt.catalog)},
+			}
+			problems, err := locales.Check(fsys, []string{"ar"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Join(problems, "\n")
+			if !strings.Contains(strings.ReplaceAll(got, "[] ,", "[],"), strings.ReplaceAll(tt.want, "[] ,", "[],")) {
+				t.Errorf("problems:\n%s\nwant one containing %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadNamesBrokenFile(t *testing.T) {
+	fsys := fstest.MapFS{
+		"active.en.toml": {Data: []byte("[Welcome]\nother = \"Hi\"\n")},
+		"active.fa.toml": {Data: []byte("[Welcome\nother = ")},
+	}
+	_, err := locales.Load(fsys)
+	if err == nil || !strings.Contains(err.Error(), "active.fa.toml") {
+		t.Fatalf("got %v, want an error naming active.fa.toml", err)
+	}
+}

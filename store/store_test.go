@@ -1,0 +1,187 @@
+package store_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lotse-bot/lotse/flows"
+	"github.com/lotse-bot/lotse/store"
+)
+
+// MustOpenDB opens a database in a fresh temporary directory and closes it after the test.
+func MustOpenDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	db, err := store.Open(filepath.Join(tb.TempDir(), "lotse.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func update(id int64) store.Update {
+	raw, _ := json.Marshal(map[string]any{"update_id": id})
+	return store.Update{ID: id, Raw: raw}
+}
+
+func TestFileIsPrivate(t *testing.T) {
+	db := MustOpenDB(t)
+	info, err := os.Stat(db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := info.Mode().Perm(); got != 0o600 {
+		t.Errorf("database file mode = %o, want 600", got)
+	}
+}
+
+func TestSecondProcessIsToldTheFileIsInUse(t *testing.T) {
+	db := MustOpenDB(t)
+	_, err := store.Open(db.Path())
+	if err == nil || !strings.Contains(err.Error(), "in use by another Lotse process") {
+		t.Fatalf("second open: %v", err)
+	}
+}
+
+func TestJournalDropsRedeliveries(t *testing.T) {
+	db := MustOpenDB(t)
+	now := time.Now()
+	fresh, err := db.Journal([]store.Update{update(10), update(11)}, now)
+	if err != nil || len(fresh) != 2 {
+		t.Fatalf("first delivery: %d fresh, %v", len(fresh), err)
+	}
+	fresh, err = db.Journal([]store.Update{update(11), update(12)}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fresh) != 1 || fresh[0].ID != 12 {
+		t.Fatalf("redelivery gave %+v, want only update 12", fresh)
+	}
+	off, _ := db.Offset()
+	if off != 13 {
+		t.Errorf("offset = %d, want 13", off)
+	}
+	inbox, _ := db.Inbox()
+	if len(inbox) != 3 {
+		t.Errorf("inbox holds %d updates, want 3", len(inbox))
+	}
+}
+
+func TestProcessIsAtomic(t *testing.T) {
+	db := MustOpenDB(t)
+	fresh, _ := db.Journal([]store.Update{update(1)}, time.Now())
+	seq := fresh[0].Seq
+
+	// A failing handler leaves no trace: the update stays, no client, no message.
+	_, err := db.Process(seq, func(tx flows.Tx) error {
+		tx.PutClient(&flows.Client{ID: 7, Lang: "ar"})
+		tx.Send(flows.Outgoing{Chat: 7, Kind: flows.OutSend})
+		return errors.New("boom")
+	})
+	if err == nil {
+		t.Fatal("want the handler's error")
+	}
+	if inbox, _ := db.Inbox(); len(inbox) != 1 {
+		t.Fatalf("inbox after failure: %d, want 1", len(inbox))
+	}
+	if out, _ := db.Outbox(); len(out) != 0 {
+		t.Fatalf("outbox after failure: %d, want 0", len(out))
+	}
+	if _, err := db.Client(7); flows.ErrorCode(err) != flows.ENotFound {
+		t.Fatalf("client after failure: %v", err)
+	}
+
+	// A successful handler commits state, message and removal together.
+	sent, err := db.Process(seq, func(tx flows.Tx) error {
+		if err := tx.PutClient(&flows.Client{ID: 7, Lang: "ar"}); err != nil {
+			return err
+		}
+		return tx.Send(flows.Outgoing{Chat: 7, Kind: flows.OutSend, Text: []flows.Phrase{flows.Msg("Welcome")}})
+	})
+	if err != nil || len(sent) != 1 {
+		t.Fatalf("Process: %d sent, %v", len(sent), err)
+	}
+	if inbox, _ := db.Inbox(); len(inbox) != 0 {
+		t.Errorf("inbox still holds the update")
+	}
+	if c, err := db.Client(7); err != nil || c.Lang != "ar" {
+		t.Errorf("client = %+v, %v", c, err)
+	}
+
+	// Handling the same update again does nothing.
+	ran := false
+	if _, err := db.Process(seq, func(flows.Tx) error { ran = true; return nil }); err != nil || ran {
+		t.Errorf("second Process ran=%v err=%v, want a no-op", ran, err)
+	}
+}
+
+func TestOutboxSurvivesReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lotse.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := db.Do(func(tx flows.Tx) error {
+			return tx.Send(flows.Outgoing{Chat: 5, Kind: flows.OutSend, Text: []flows.Phrase{flows.Literal(string(rune('a' + i)))}})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _ := db.Outbox()
+	if err := db.Delivered(out[0].Seq); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	db, err = store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out, _ = db.Outbox()
+	if len(out) != 2 || out[0].Out.Text[0].Literal != "b" || out[1].Out.Text[0].Literal != "c" {
+		t.Fatalf("outbox after reopen = %+v, want b, c in order", out)
+	}
+}
+
+func TestMarkUnreachableKeepsClient(t *testing.T) {
+	db := MustOpenDB(t)
+	sent, _ := db.Do(func(tx flows.Tx) error {
+		tx.PutClient(&flows.Client{ID: 9, Lang: "uk", ConsentAt: time.Now()})
+		return tx.Send(flows.Outgoing{Chat: 9, Kind: flows.OutSend})
+	})
+	if err := db.MarkUnreachable(9, sent[0].Seq); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Client(9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Unreachable || c.Lang != "uk" || !c.Consented() {
+		t.Errorf("client = %+v, want kept and unreachable", c)
+	}
+	if out, _ := db.Outbox(); len(out) != 0 {
+		t.Errorf("outbox still holds %d messages for a blocked client", len(out))
+	}
+}
+
+func TestPruneSeen(t *testing.T) {
+	db := MustOpenDB(t)
+	old := time.Now().Add(-72 * time.Hour)
+	db.Journal([]store.Update{update(1)}, old)
+	db.Journal([]store.Update{update(2)}, time.Now())
+	n, err := db.PruneSeen(time.Now().Add(-48 * time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want 1", n, err)
+	}
+	// Update 2 is still recognised as seen.
+	if fresh, _ := db.Journal([]store.Update{update(2)}, time.Now()); len(fresh) != 0 {
+		t.Errorf("update 2 journaled twice")
+	}
+}
