@@ -77,7 +77,7 @@ func New(opts Options) (*Bot, error) {
 	}
 	opts.Limits = opts.Limits.withDefaults()
 	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = 64
+	transport.MaxIdleConnsPerHost = maxInFlight + 2
 	api, err := tg.New(opts.Token,
 		tg.WithServerURL(opts.APIURL),
 		tg.WithSkipGetMe(),

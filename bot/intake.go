@@ -93,13 +93,39 @@ func nextBackoff(prev time.Duration, err *apiError) time.Duration {
 // dispatchAll queues journaled updates, each in its chat's queue.
 func (b *Bot) dispatchAll(entries []store.InboxEntry) {
 	for _, e := range entries {
-		var u models.Update
-		chat := int64(0)
-		if err := json.Unmarshal(e.Raw, &u); err == nil {
-			_, chat, _ = toEvent(&u, b.username)
-		}
-		b.dispatch.push(chat, e)
+		b.dispatch.push(chatOf(e.Raw), e)
 	}
+}
+
+// chatOf finds the chat an update belongs to, reading only the fields that say so. Updates
+// without a chat share queue 0.
+func chatOf(raw json.RawMessage) int64 {
+	type chat struct {
+		Chat struct {
+			ID int64 `json:"id"`
+		} `json:"chat"`
+	}
+	var u struct {
+		Message       *chat `json:"message"`
+		EditedMessage *chat `json:"edited_message"`
+		CallbackQuery *struct {
+			From struct {
+				ID int64 `json:"id"`
+			} `json:"from"`
+		} `json:"callback_query"`
+	}
+	if json.Unmarshal(raw, &u) != nil {
+		return 0
+	}
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.EditedMessage != nil:
+		return u.EditedMessage.Chat.ID
+	case u.CallbackQuery != nil:
+		return u.CallbackQuery.From.ID
+	}
+	return 0
 }
 
 // handle processes one journaled update: flows run in a transaction that also removes the

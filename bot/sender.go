@@ -38,6 +38,10 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
+// maxInFlight bounds the calls to Telegram under way at once; more would only open more
+// connections, not deliver faster.
+const maxInFlight = 64
+
 // sendTimeout bounds one call to Telegram. A call under way when the bot stops is allowed to
 // finish, so that what Telegram received is also removed from the outbox.
 const sendTimeout = 30 * time.Second
@@ -51,6 +55,7 @@ type Sender struct {
 	log    *slog.Logger
 	limits Limits
 	global *rate.Limiter
+	slots  chan struct{} // one per call under way
 
 	mu    sync.Mutex
 	chats map[int64]*chatQueue
@@ -73,6 +78,7 @@ func newSender(api *tg.Bot, db *store.DB, render *Renderer, limits Limits, log *
 	return &Sender{
 		api: api, db: db, render: render, log: log, limits: limits,
 		global:   rate.NewLimiter(rate.Limit(limits.Global), max(1, int(limits.Global))),
+		slots:    make(chan struct{}, maxInFlight),
 		chats:    map[int64]*chatQueue{},
 		limiters: map[int64]*rate.Limiter{},
 	}
@@ -193,9 +199,11 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (done, unreachable b
 				return false, false
 			}
 		}
+		s.slots <- struct{}{}
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), sendTimeout)
 		err := s.call(ctx, e.Out)
 		cancel()
+		<-s.slots
 		if err == nil {
 			return true, false
 		}

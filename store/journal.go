@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -20,9 +21,10 @@ type InboxEntry struct {
 	Update
 }
 
-type inboxRecord struct {
-	UpdateID int64           `json:"update_id"`
-	Raw      json.RawMessage `json:"raw"`
+// An inbox record is the update id (8 bytes, big endian) followed by the update's JSON as
+// Telegram sent it.
+func inboxRecord(u Update) []byte {
+	return append(i64(u.ID), u.Raw...)
 }
 
 // Journal stores updates that were not seen before, in one transaction, and returns them as
@@ -43,11 +45,7 @@ func (db *DB) Journal(updates []Update, now time.Time) ([]InboxEntry, error) {
 			if err != nil {
 				return err
 			}
-			rec, err := json.Marshal(inboxRecord{UpdateID: u.ID, Raw: u.Raw})
-			if err != nil {
-				return err
-			}
-			if err := inbox.Put(u64(seq), rec); err != nil {
+			if err := inbox.Put(u64(seq), inboxRecord(u)); err != nil {
 				return err
 			}
 			if err := seen.Put(key, i64(now.Unix())); err != nil {
@@ -69,11 +67,12 @@ func (db *DB) Inbox() ([]InboxEntry, error) {
 	var out []InboxEntry
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketInbox).ForEach(func(k, v []byte) error {
-			var rec inboxRecord
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return err
+			if len(v) < 8 {
+				return fmt.Errorf("inbox record %x is damaged", k)
 			}
-			out = append(out, InboxEntry{Seq: binary.BigEndian.Uint64(k), Update: Update{ID: rec.UpdateID, Raw: rec.Raw}})
+			raw := append(json.RawMessage(nil), v[8:]...)
+			id := int64(binary.BigEndian.Uint64(v[:8]))
+			out = append(out, InboxEntry{Seq: binary.BigEndian.Uint64(k), Update: Update{ID: id, Raw: raw}})
 			return nil
 		})
 	})
