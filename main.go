@@ -84,7 +84,7 @@ Environment:
   LOTSE_RATE_CHAT          messages per second in one chat (default 1)
 `
 
-// runBot runs the bot until ctx ends.
+// runBot runs the bot configured by the environment until ctx ends.
 func (m *Main) runBot(ctx context.Context) int {
 	token, err := m.token()
 	if err != nil {
@@ -101,16 +101,32 @@ func (m *Main) runBot(ctx context.Context) int {
 		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
 		return exitUsage
 	}
+	path := m.Getenv("LOTSE_DB")
+	if path == "" {
+		path = "lotse.db"
+	}
+	return m.serve(ctx, serveOptions{Token: token, APIURL: m.Getenv("TELEGRAM_API_URL"), DBPath: path, Config: cfg, Limits: limits, Now: m.Now})
+}
+
+// serveOptions are what a running bot needs: where Telegram is, where the data lives, the
+// town, the sending limits and the clock.
+type serveOptions struct {
+	Token  string
+	APIURL string
+	DBPath string
+	Config *flows.Config
+	Limits bot.Limits
+	Now    func() time.Time
+}
+
+// serve opens the database and runs the bot until ctx ends; the playground uses it too.
+func (m *Main) serve(ctx context.Context, o serveOptions) int {
 	catalogs, err := locales.Load(locales.FS)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
 		return exitFailure
 	}
-	path := m.Getenv("LOTSE_DB")
-	if path == "" {
-		path = "lotse.db"
-	}
-	db, err := store.Open(path)
+	db, err := store.Open(o.DBPath)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
 		return exitFailure
@@ -118,19 +134,19 @@ func (m *Main) runBot(ctx context.Context) int {
 	defer db.Close()
 
 	b, err := bot.New(bot.Options{
-		Token:    token,
-		APIURL:   m.Getenv("TELEGRAM_API_URL"),
+		Token:    o.Token,
+		APIURL:   o.APIURL,
 		DB:       db,
-		Flows:    flows.New(cfg, m.Now),
+		Flows:    flows.New(o.Config, o.Now),
 		Catalogs: catalogs,
 		Log:      m.log,
-		Limits:   limits,
+		Limits:   o.Limits,
 	})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
 		return exitFailure
 	}
-	m.log.Info("Lotse starting", "town", cfg.Town, "db", path)
+	m.log.Info("Lotse starting", "town", o.Config.Town, "db", o.DBPath)
 	if err := b.Run(ctx); err != nil {
 		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
 		if errors.Is(err, bot.ErrUnauthorized) {
