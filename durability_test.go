@@ -39,6 +39,7 @@ func TestDuplicateUpdateIsHandledOnce(t *testing.T) {
 
 func TestAbruptStopLosesNothingAndSendsNothingTwice(t *testing.T) {
 	tb := newTestBot(t)
+	tb.api.SetSlow(3 * time.Millisecond) // so that every stop finds messages still to send
 	const users = 60
 	for round := 0; round < 3; round++ {
 		for i := int64(0); i < users/3; i++ {
@@ -62,6 +63,11 @@ func TestAbruptStopLosesNothingAndSendsNothingTwice(t *testing.T) {
 				t.Errorf("chat %d got %d messages, want exactly 1: %s", chat, len(msgs), texts(msgs))
 			}
 		}
+	}
+	// The stops must have hit work in progress, or this test proves nothing.
+	logs := tb.logs.String()
+	if !strings.Contains(logs, "journaled before the last stop") && !strings.Contains(logs, "left from the last run") {
+		t.Errorf("no restart interrupted any work; make the stops earlier")
 	}
 	tb.stop()
 	db := tb.db()

@@ -76,7 +76,7 @@ func TestPanicInOneUpdateIsSurvived(t *testing.T) {
 		t.Fatal("no answer after the panic")
 	}
 	bundle, _ := locales.Load(locales.FS)
-	want, _ := bot.NewRenderer(bundle).Phrase("en", flows.Msg("InternalError"))
+	want, _ := bot.NewRenderer(bundle).Phrase("ar", flows.Msg("InternalError"))
 	if msgs[0].Text != want {
 		t.Errorf("after a panic the user got %q, want %q", msgs[0].Text, want)
 	}

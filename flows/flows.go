@@ -49,23 +49,27 @@ func (f *Flows) Languages() []string { return f.Config.Languages }
 // Failed tells the person behind ev, in their language, that something went wrong. The edge
 // calls it after Handle failed or panicked, in a fresh transaction.
 func (f *Flows) Failed(tx Tx, ev Event) error {
-	t := &turn{tx: tx, ev: ev, lang: f.languageOf(tx, ev.UserID)}
+	t := &turn{tx: tx, ev: ev, lang: f.languageOf(tx, ev)}
 	if ev.Kind == EventButton {
 		return t.answer(Msg("InternalError"))
 	}
 	return t.tx.Send(Outgoing{Chat: ev.UserID, Lang: t.lang, Kind: OutSend, Text: []Phrase{Msg("InternalError")}})
 }
 
-// languageOf returns the stored language of a person, or a safe default.
-func (f *Flows) languageOf(tx Tx, id int64) string {
-	if f.Config.IsStaff(id) {
-		if s, err := tx.Staff(id); err == nil && s.Lang != "" {
+// languageOf returns the stored language of the person behind ev, else the language their
+// phone suggests, else English.
+func (f *Flows) languageOf(tx Tx, ev Event) string {
+	if f.Config.IsStaff(ev.UserID) {
+		if s, err := tx.Staff(ev.UserID); err == nil && s.Lang != "" {
 			return s.Lang
 		}
 		return f.Config.ManagerLanguage
 	}
-	if c, err := tx.Client(id); err == nil && c.Lang != "" {
+	if c, err := tx.Client(ev.UserID); err == nil && c.Lang != "" {
 		return c.Lang
+	}
+	if s := f.suggestion(ev); s != "" {
+		return s
 	}
 	return "en"
 }
