@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -120,16 +121,20 @@ func (b *Bot) Run(ctx context.Context) error {
 	if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
 		b.log.Warn("could not remove a webhook; polling may fail", "err", classify("deleteWebhook", err))
 	}
-	if err := b.setCommands(ctx); err != nil {
-		b.log.Warn("could not set the command menus", "err", err)
-	}
-
 	ctx, cancel := context.WithCancel(ctx)
+	var commands sync.WaitGroup
 	defer func() {
 		cancel()
+		commands.Wait()
 		b.dispatch.wait()
 		b.sender.wait()
 	}()
+	// Thirteen command menus take a moment; clients need not wait for them.
+	commands.Go(func() {
+		if err := b.setCommands(ctx); err != nil && ctx.Err() == nil {
+			b.log.Warn("could not set the command menus", "err", err)
+		}
+	})
 	if err := b.sender.start(ctx); err != nil {
 		return err
 	}

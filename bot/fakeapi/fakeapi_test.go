@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -1050,4 +1052,27 @@ func FuzzSendMessage(f *testing.F) {
 			t.Fatalf("status %d: %s", r.status, r.Description)
 		}
 	})
+}
+
+func TestSendPhotoDataCarriesTheImage(t *testing.T) {
+	s := newServer(t)
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewRGBA(image.Rect(0, 0, 30, 20))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SendPhotoData(alice, []byte("not an image"), ""); err == nil {
+		t.Fatal("a text file was sent as a photo")
+	}
+	id, err := s.SendPhotoData(alice, img.Bytes(), "Bescheid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ups := getUpdates(t, s, nil)
+	if len(ups) != 1 || !strings.Contains(string(ups[0].full), `"width":30,"height":20`) || !strings.Contains(string(ups[0].full), `"caption":"Bescheid"`) {
+		t.Fatalf("updates %d, first %s", len(ups), ups[0].full)
+	}
+	m, ok := s.MessageByID(alice.ID, s.MessageIDOf(id))
+	if !ok || m.Kind != "photo" || !bytes.Equal(m.FileData, img.Bytes()) {
+		t.Fatalf("stored photo %+v", m)
+	}
 }

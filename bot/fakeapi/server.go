@@ -219,6 +219,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if parseErr != nil {
+		if r.Context().Err() != nil {
+			// The client hung up while sending: Telegram never saw a request.
+			return
+		}
 		s.finish(w, call, nil, parseErr)
 		return
 	}

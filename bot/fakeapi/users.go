@@ -3,6 +3,7 @@ package fakeapi
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -106,6 +107,30 @@ func (s *Server) SendPhoto(u User, caption string) int64 {
 	m.photos = []*storedFile{small, large}
 	m.text, m.plain, m.entities = caption, caption, findBotCommands(caption)
 	return s.enqueueMessageLocked(m)
+}
+
+// SendPhotoData sends a photo with the given image data (PNG, JPEG, GIF or
+// WebP) and an optional caption from u to the bot. It fails, sending
+// nothing, when data is not such an image or is larger than Telegram takes
+// for a photo.
+func (s *Server) SendPhotoData(u User, data []byte, caption string) (int64, error) {
+	if len(data) > maxPhotoBytes {
+		return 0, errors.New("fakeapi: photos must be at most 10 MB")
+	}
+	width, height, ok := imageSize(data)
+	if !ok {
+		return 0, errors.New("fakeapi: the photo is not a PNG, JPEG, GIF or WebP image")
+	}
+	u = u.normalized()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.privateChatLocked(u)
+	m := s.userMessageLocked(c, u, "photo")
+	f := s.newFileLocked("photo", "", http.DetectContentType(data), append([]byte(nil), data...))
+	f.width, f.height = width, height
+	m.photos = []*storedFile{f}
+	m.text, m.plain, m.entities = caption, caption, findBotCommands(caption)
+	return s.enqueueMessageLocked(m), nil
 }
 
 // SendDocument sends a file with an optional caption from u to the bot.
