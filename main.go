@@ -1,17 +1,22 @@
 // Command lotse runs Lotse, the Telegram bot of a municipality's integration management.
 //
 //	lotse            run the bot (TELEGRAM_BOT_TOKEN, LOTSE_CONFIG, LOTSE_DB, TELEGRAM_API_URL)
+//	lotse playground chat with the bot in a web page, against a built-in stand-in for Telegram
 //	lotse check [f]  validate a configuration file and the catalogs
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,8 +25,10 @@ import (
 	_ "time/tzdata" // time zones work even on a machine without them
 
 	"github.com/lotse-bot/lotse/bot"
+	"github.com/lotse-bot/lotse/bot/fakeapi"
 	"github.com/lotse-bot/lotse/flows"
 	"github.com/lotse-bot/lotse/locales"
+	"github.com/lotse-bot/lotse/playground"
 	"github.com/lotse-bot/lotse/store"
 )
 
@@ -60,6 +67,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	switch cmd {
 	case "run":
 		return m.runBot(ctx)
+	case "playground":
+		return m.playground(ctx, args)
 	case "check":
 		return m.check(args)
 	case "help", "-h", "--help":
@@ -73,6 +82,9 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 
 const usage = `Usage:
   lotse            run the bot
+  lotse playground [-addr 127.0.0.1:8080] [-db F] [-public]
+                   try the bot in a web page as several people at once, with no token and no
+                   network: the real bot against a built-in stand-in for Telegram
   lotse check [F]  validate the configuration F (default: $LOTSE_CONFIG) and the catalogs
 
 Environment:
@@ -156,6 +168,96 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 	}
 	m.log.Info("Lotse stopped")
 	return exitOK
+}
+
+// playground runs the real bot against a built-in fake Telegram and serves a web page on
+// which one chats with it as several people at once.
+func (m *Main) playground(ctx context.Context, args []string) int {
+	flags := flag.NewFlagSet("lotse playground", flag.ContinueOnError)
+	flags.SetOutput(m.Stderr)
+	addr := flags.String("addr", "127.0.0.1:8080", "address of the web page")
+	dbPath := flags.String("db", "", "database file (default: a fresh one in a temporary directory, removed at exit)")
+	public := flags.Bool("public", false, "allow an -addr that other machines can reach")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(m.Stderr, "lotse playground: unexpected argument %q\n", flags.Arg(0))
+		return exitUsage
+	}
+	if !*public && !isLoopback(*addr) {
+		fmt.Fprintf(m.Stderr, "lotse playground: %s can be reached from other machines, and the playground has no login: "+
+			"whoever opens it can read and write every chat in it. Use an address like 127.0.0.1:8080, "+
+			"or add -public if that is what you want.\n", *addr)
+		return exitUsage
+	}
+	cfg, err := m.config()
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+		return exitUsage
+	}
+	if *dbPath == "" {
+		dir, err := os.MkdirTemp("", "lotse-playground-")
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+			return exitFailure
+		}
+		defer os.RemoveAll(dir)
+		*dbPath = filepath.Join(dir, "lotse.db")
+	}
+
+	api := fakeapi.New()
+	defer api.Close()
+	clock := playground.NewClock(m.Now)
+	page := playground.New(playground.Options{
+		API:      api,
+		Clock:    clock,
+		People:   playground.StartingPeople(cfg),
+		Town:     cfg.Town,
+		Location: cfg.Location,
+	})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lotse playground: %v\n", err)
+		return exitFailure
+	}
+	srv := &http.Server{Handler: page, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	fmt.Fprintf(m.Stdout, "Lotse playground: open %s in your browser. Ctrl+C stops it.\n", pageURL(ln.Addr()))
+
+	// Snappy answers matter more here than Telegram's real per-chat limit.
+	limits := bot.Limits{PerChat: 20}
+	return m.serve(ctx, serveOptions{Token: fakeapi.Token, APIURL: api.URL(), DBPath: *dbPath, Config: cfg, Limits: limits, Now: clock.Now})
+}
+
+// isLoopback reports whether addr (host:port) listens on this machine only.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// pageURL is the address to open in a browser for a listener's address.
+func pageURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "http://" + a.String() + "/"
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port)) + "/"
 }
 
 // tokenPattern is the shape of a token from @BotFather: the bot's id, a colon, a secret.
