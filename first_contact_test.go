@@ -218,16 +218,16 @@ func TestCommandMenusPerLanguage(t *testing.T) {
 	tb.api.WaitFor(5*1e9, func() bool { return len(tb.api.Commands("uk")) > 0 })
 	for _, code := range []string{"", "de", "ar", "uk", "ti", "fa"} {
 		cmds := tb.api.Commands(code)
-		if len(cmds) != 4 {
-			t.Errorf("language %q: %d commands, want 4", code, len(cmds))
+		if len(cmds) != 5 {
+			t.Errorf("language %q: %d commands, want 5", code, len(cmds))
 			continue
 		}
 		lang := code
 		if lang == "" {
 			lang = "en"
 		}
-		if want := say(t, lang, "CommandLanguage"); cmds[2].Description != want {
-			t.Errorf("language %q: /language described as %q, want %q", code, cmds[2].Description, want)
+		if want := say(t, lang, "CommandLanguage"); cmds[3].Description != want {
+			t.Errorf("language %q: /language described as %q, want %q", code, cmds[3].Description, want)
 		}
 	}
 }

@@ -53,6 +53,8 @@ type Main struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Now    func() time.Time
+	// FAQPoll is how often the town's FAQ files are checked for changes; default 10 s.
+	FAQPoll time.Duration
 
 	log *slog.Logger
 }
@@ -133,7 +135,7 @@ type serveOptions struct {
 
 // serve opens the database and runs the bot until ctx ends; the playground uses it too.
 func (m *Main) serve(ctx context.Context, o serveOptions) int {
-	catalogs, err := locales.Load(locales.FS)
+	content, err := bot.LoadContent(o.Config)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
 		return exitFailure
@@ -144,13 +146,16 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 		return exitFailure
 	}
 	defer db.Close()
+	go m.watchFAQ(ctx, content.FAQ, o.Config)
 
 	b, err := bot.New(bot.Options{
 		Token:    o.Token,
 		APIURL:   o.APIURL,
 		DB:       db,
-		Flows:    flows.New(o.Config, o.Now),
-		Catalogs: catalogs,
+		Flows:    flows.New(o.Config, content.FAQ, o.Now),
+		Config:   o.Config,
+		FAQ:      content.FAQ,
+		Catalogs: content.Catalogs,
 		Log:      m.log,
 		Limits:   o.Limits,
 	})
@@ -260,6 +265,56 @@ func pageURL(a net.Addr) string {
 	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port)) + "/"
 }
 
+// watchFAQ reloads the town's FAQ files when they change. A change with problems is logged
+// and rejected; the bot keeps the last good content.
+func (m *Main) watchFAQ(ctx context.Context, faqs *flows.FAQStore, cfg *flows.Config) {
+	dir := cfg.FAQPath()
+	if dir == "" {
+		return
+	}
+	last := dirStamp(dir)
+	poll := m.FAQPoll
+	if poll == 0 {
+		poll = 10 * time.Second
+	}
+	ticker := time.NewTicker(poll)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		stamp := dirStamp(dir)
+		if stamp == last {
+			continue
+		}
+		last = stamp
+		faq, err := flows.LoadFAQ(locales.FAQ, dir, cfg)
+		if err != nil {
+			m.log.Error("the changed FAQ files have problems; keeping the last good content", "dir", dir, "problems", err.Error())
+			continue
+		}
+		faqs.Set(faq)
+		m.log.Info("FAQ files reloaded", "dir", dir)
+	}
+}
+
+// dirStamp summarises the names, sizes and modification times of the files in dir.
+func dirStamp(dir string) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "unreadable"
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil {
+			fmt.Fprintf(&b, "%s %d %d;", e.Name(), info.Size(), info.ModTime().UnixNano())
+		}
+	}
+	return b.String()
+}
+
 // tokenPattern is the shape of a token from @BotFather: the bot's id, a colon, a secret.
 var tokenPattern = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{30,100}$`)
 
@@ -338,6 +393,14 @@ func (m *Main) check(args []string) int {
 		failed = true
 	} else {
 		fmt.Fprintf(m.Stdout, "%s: ok (%s, %d managers, %d languages)\n", cfgName(path), cfg.Town, len(cfg.Managers), len(cfg.Languages))
+	}
+	if cfg != nil {
+		if _, err := flows.LoadFAQ(locales.FAQ, cfg.FAQPath(), cfg); err != nil {
+			fmt.Fprintf(m.Stderr, "FAQ content:\n%v\n", err)
+			failed = true
+		} else {
+			fmt.Fprintf(m.Stdout, "FAQ: ok\n")
+		}
 	}
 	problems, err := locales.Check(locales.FS, flows.Catalogs())
 	if err != nil {

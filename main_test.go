@@ -14,7 +14,6 @@ import (
 	"github.com/lotse-bot/lotse/bot"
 	"github.com/lotse-bot/lotse/bot/fakeapi"
 	"github.com/lotse-bot/lotse/flows"
-	"github.com/lotse-bot/lotse/locales"
 	"github.com/lotse-bot/lotse/store"
 )
 
@@ -66,7 +65,8 @@ func (tb *testBot) start() {
 	m := &Main{
 		Getenv: func(k string) string { return tb.env[k] },
 		Stdout: tb.logs, Stderr: tb.logs,
-		Now: time.Now,
+		Now:     time.Now,
+		FAQPoll: 50 * time.Millisecond,
 	}
 	go func() { tb.done <- m.Run(ctx, nil) }()
 }
@@ -151,19 +151,30 @@ func (tb *testBot) db() *store.DB {
 var (
 	rendererOnce sync.Once
 	renderer     *bot.Renderer
+	shippedFAQ   *flows.FAQ
 )
 
 // say renders a catalog message as the bot would show it in lang.
 func say(t *testing.T, lang, id string, kv ...string) string {
 	t.Helper()
+	return render(t, lang, flows.Msg(id, kv...))
+}
+
+// render renders a phrase as the bot would show it in lang, for the example town.
+func render(t *testing.T, lang string, p flows.Phrase) string {
+	t.Helper()
 	rendererOnce.Do(func() {
-		bundle, err := locales.Load(locales.FS)
+		cfg, err := flows.ParseConfig(flows.ExampleConfigName, flows.ExampleConfig)
 		if err != nil {
 			t.Fatal(err)
 		}
-		renderer = bot.NewRenderer(bundle)
+		content, err := bot.LoadContent(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		renderer, shippedFAQ = content.Renderer(cfg), content.FAQ.Get()
 	})
-	s, err := renderer.Phrase(lang, flows.Msg(id, kv...))
+	s, err := renderer.Phrase(lang, p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,8 @@ type Options struct {
 	APIURL   string // default DefaultAPIURL
 	DB       *store.DB
 	Flows    Handler
+	Config   *flows.Config
+	FAQ      *flows.FAQStore
 	Catalogs *i18n.Bundle
 	Log      *slog.Logger
 	Limits   Limits
@@ -45,8 +47,6 @@ type Handler interface {
 	Handle(tx flows.Tx, ev flows.Event) error
 	// Failed tells the person behind ev that handling it went wrong.
 	Failed(tx flows.Tx, ev flows.Event) error
-	// Languages lists the offered language options.
-	Languages() []string
 }
 
 // Bot is a running Lotse bot.
@@ -92,7 +92,7 @@ func New(opts Options) (*Bot, error) {
 		opts:   opts,
 		api:    api,
 		poller: &poller{url: opts.APIURL + "/bot" + opts.Token + "/getUpdates", client: &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: transport}},
-		render: NewRenderer(opts.Catalogs),
+		render: NewRenderer(opts.Catalogs, opts.FAQ, opts.Config),
 		log:    opts.Log,
 	}
 	b.sender = newSender(api, opts.DB, b.render, opts.Limits, opts.Log)
@@ -158,7 +158,7 @@ func (b *Bot) Run(ctx context.Context) error {
 // two-letter language codes here, so Sorani (ckb) phones see the default, English, menu.
 func (b *Bot) setCommands(ctx context.Context) error {
 	byCode := map[string]string{"": "en"} // language_code → language option
-	for _, option := range b.opts.Flows.Languages() {
+	for _, option := range b.opts.Config.Languages {
 		if l, _ := flows.LookupLanguage(option); len(l.Catalog) == 2 {
 			byCode[l.Catalog] = option
 		}
@@ -166,7 +166,7 @@ func (b *Bot) setCommands(ctx context.Context) error {
 	for _, code := range slices.Sorted(maps.Keys(byCode)) {
 		params := &tg.SetMyCommandsParams{LanguageCode: code}
 		for _, c := range []struct{ name, msg string }{
-			{"start", "CommandStart"}, {"menu", "CommandMenu"}, {"language", "CommandLanguage"}, {"help", "CommandHelp"},
+			{"start", "CommandStart"}, {"menu", "CommandMenu"}, {"faq", "CommandFAQ"}, {"language", "CommandLanguage"}, {"help", "CommandHelp"},
 		} {
 			desc, err := b.render.Phrase(byCode[code], flows.Msg(c.msg))
 			if err != nil {

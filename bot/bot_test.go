@@ -12,7 +12,6 @@ import (
 	"github.com/lotse-bot/lotse/bot"
 	"github.com/lotse-bot/lotse/bot/fakeapi"
 	"github.com/lotse-bot/lotse/flows"
-	"github.com/lotse-bot/lotse/locales"
 	"github.com/lotse-bot/lotse/store"
 )
 
@@ -40,14 +39,15 @@ func newTestBot(t *testing.T, wrap func(*flows.Flows) bot.Handler) (*fakeapi.Ser
 	if err != nil {
 		t.Fatal(err)
 	}
-	catalogs, err := locales.Load(locales.FS)
+	content, err := bot.LoadContent(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &logBuffer{}
 	b, err := bot.New(bot.Options{
-		Token: fakeapi.Token, APIURL: api.URL(), DB: db, Catalogs: catalogs,
-		Flows:  wrap(flows.New(cfg, time.Now)),
+		Token: fakeapi.Token, APIURL: api.URL(), DB: db, Catalogs: content.Catalogs,
+		Flows:  wrap(flows.New(cfg, content.FAQ, time.Now)),
+		Config: cfg, FAQ: content.FAQ,
 		Log:    slog.New(slog.NewTextHandler(logs, nil)),
 		Limits: bot.Limits{PerChat: 100},
 	})
@@ -75,8 +75,7 @@ func TestPanicInOneUpdateIsSurvived(t *testing.T) {
 	if !ok {
 		t.Fatal("no answer after the panic")
 	}
-	bundle, _ := locales.Load(locales.FS)
-	want, _ := bot.NewRenderer(bundle).Phrase("ar", flows.Msg("InternalError"))
+	want, _ := newRenderer(t).Phrase("ar", flows.Msg("InternalError"))
 	if msgs[0].Text != want {
 		t.Errorf("after a panic the user got %q, want %q", msgs[0].Text, want)
 	}
@@ -95,3 +94,17 @@ func TestPanicInOneUpdateIsSurvived(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// newRenderer renders as the bot does for the example town.
+func newRenderer(t *testing.T) *bot.Renderer {
+	t.Helper()
+	cfg, err := flows.ParseConfig(flows.ExampleConfigName, flows.ExampleConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content, err := bot.LoadContent(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return content.Renderer(cfg)
+}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -18,17 +19,24 @@ const (
 	popIsolate         = "\u2069"
 )
 
-// maxTextUnits is Telegram's limit for a message text, counted in UTF-16 code units.
-const maxTextUnits = 4096
+// Telegram's limits, counted in UTF-16 code units: a message text, and the pop-up answering
+// a button press.
+const (
+	maxTextUnits  = 4096
+	maxPopupUnits = 200
+)
 
 // Renderer turns flows' language-neutral messages into text in the recipient's language.
 type Renderer struct {
 	localizers map[string]*i18n.Localizer // by catalog
+	faq        *flows.FAQStore
+	cfg        *flows.Config
 }
 
-// NewRenderer returns a renderer over the loaded catalogs.
-func NewRenderer(bundle *i18n.Bundle) *Renderer {
-	r := &Renderer{localizers: map[string]*i18n.Localizer{}}
+// NewRenderer returns a renderer over the loaded catalogs, the FAQ and the town's
+// configuration.
+func NewRenderer(bundle *i18n.Bundle, faq *flows.FAQStore, cfg *flows.Config) *Renderer {
+	r := &Renderer{localizers: map[string]*i18n.Localizer{}, faq: faq, cfg: cfg}
 	for _, catalog := range flows.Catalogs() {
 		r.localizers[catalog] = i18n.NewLocalizer(bundle, catalog)
 	}
@@ -37,26 +45,32 @@ func NewRenderer(bundle *i18n.Bundle) *Renderer {
 
 // Text renders the message text of o.
 func (r *Renderer) Text(o flows.Outgoing) (string, error) {
-	sep := "\n\n"
-	if o.Inline {
-		sep = " · "
-	}
-	parts := make([]string, 0, len(o.Text))
-	for _, p := range o.Text {
-		s, err := r.Phrase(o.Lang, p)
+	return r.join(o.Lang, o.Text, "\n\n")
+}
+
+// join renders phrases and joins them with sep.
+func (r *Renderer) join(lang string, phrases []flows.Phrase, sep string) (string, error) {
+	parts := make([]string, 0, len(phrases))
+	for _, p := range phrases {
+		s, err := r.Phrase(lang, p)
 		if err != nil {
 			return "", err
 		}
 		parts = append(parts, s)
 	}
-	return truncate(strings.Join(parts, sep), maxTextUnits), nil
+	return strings.Join(parts, sep), nil
 }
 
 // Phrase renders one phrase for a recipient reading lang. Values inserted into right-to-left
 // text are isolated, and so is a phrase in another language than the recipient's.
 func (r *Renderer) Phrase(lang string, p flows.Phrase) (string, error) {
-	if p.ID == "" {
+	switch p.Kind {
+	case flows.PhraseLiteral:
 		return p.Literal, nil
+	case flows.PhraseJoin:
+		return r.join(lang, p.Parts, p.Literal)
+	case flows.PhraseTopic, flows.PhraseQuestion, flows.PhraseAnswer, flows.PhraseOfficeHours:
+		return r.content(lang, p)
 	}
 	own := lang
 	if p.Lang != "" {
@@ -69,6 +83,13 @@ func (r *Renderer) Phrase(lang string, p flows.Phrase) (string, error) {
 	data := make(map[string]any, len(p.Args)+1)
 	for k, v := range p.Args {
 		data[k] = isolate(l, v)
+	}
+	for k, sub := range p.Sub {
+		v, err := r.Phrase(own, sub)
+		if err != nil {
+			return "", err
+		}
+		data[k] = v
 	}
 	cfg := &i18n.LocalizeConfig{MessageID: p.ID, TemplateData: data}
 	if p.Plural {
@@ -85,11 +106,134 @@ func (r *Renderer) Phrase(lang string, p flows.Phrase) (string, error) {
 	return s, nil
 }
 
+// content renders FAQ entries and the office hours.
+func (r *Renderer) content(lang string, p flows.Phrase) (string, error) {
+	faq := r.faq.Get()
+	switch p.Kind {
+	case flows.PhraseTopic:
+		if _, ok := faq.Topic(p.ID); ok {
+			return faq.TopicTitle(lang, p.ID), nil
+		}
+	case flows.PhraseQuestion:
+		if _, ok := faq.Question(p.ID); ok {
+			return faq.QuestionText(lang, p.ID), nil
+		}
+	case flows.PhraseAnswer:
+		if _, ok := faq.Question(p.ID); ok {
+			return faq.Answer(lang, p.ID, r.localValues(lang)), nil
+		}
+	case flows.PhraseOfficeHours:
+		return r.officeHours(lang)
+	}
+	// The town removed the entry since the message was queued.
+	return "", fmt.Errorf("render %s %q: no such entry", p.Kind, p.ID)
+}
+
+// localValues are the town's values FAQ answers may use, isolated for right-to-left text.
+// Empty values are left out, so the lines that need them are dropped.
+func (r *Renderer) localValues(lang string) map[string]any {
+	l, _ := flows.LookupLanguage(lang)
+	values := map[string]any{"town": isolate(l, r.cfg.Town)}
+	if len(r.cfg.Offices) > 0 {
+		o := r.cfg.Offices[0]
+		values["office"] = nonEmpty(l, map[string]string{"name": o.Name, "address": o.Address})
+	}
+	if hours, err := r.officeHours(lang); err == nil && hours != "" {
+		// A list: it starts on a line of its own even after "Office hours:".
+		values["office_hours"] = "\n" + hours
+	}
+	for kind, p := range r.cfg.Local {
+		values[kind] = nonEmpty(l, map[string]string{"name": p.Name, "address": p.Address, "phone": p.Phone, "url": p.URL})
+	}
+	return values
+}
+
+func nonEmpty(l flows.Language, fields map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range fields {
+		if v != "" {
+			out[k] = isolate(l, v)
+		}
+	}
+	return out
+}
+
+// weekdayMessages name the weekdays of office hours, in the order of flows.Weekdays.
+var weekdayMessages = []string{"WeekdayMon", "WeekdayTue", "WeekdayWed", "WeekdayThu", "WeekdayFri", "WeekdaySat", "WeekdaySun"}
+
+// officeHours lists the town's office hours in lang, one block a line: weekday, times,
+// office.
+func (r *Renderer) officeHours(lang string) (string, error) {
+	l, _ := flows.LookupLanguage(lang)
+	hours := slices.Clone(r.cfg.OfficeHours)
+	slices.SortStableFunc(hours, func(a, b flows.OfficeHours) int {
+		if c := slices.Index(flows.Weekdays, a.Weekday) - slices.Index(flows.Weekdays, b.Weekday); c != 0 {
+			return c
+		}
+		return strings.Compare(a.From, b.From)
+	})
+	var lines []string
+	for _, h := range hours {
+		day, err := r.Phrase(lang, flows.Msg(weekdayMessages[slices.Index(flows.Weekdays, h.Weekday)]))
+		if err != nil {
+			return "", err
+		}
+		place := h.Office
+		for _, o := range r.cfg.Offices {
+			if o.ID == h.Office {
+				place = o.Name + ", " + o.Address
+			}
+		}
+		lines = append(lines, "• "+day+" "+isolate(l, h.From+"–"+h.To)+" · "+isolate(l, place))
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
 func isolate(l flows.Language, v string) string {
 	if !l.RTL || v == "" {
 		return v
 	}
 	return firstStrongIsolate + v + popIsolate
+}
+
+// split cuts text into parts of at most max UTF-16 code units, preferring to cut between
+// paragraphs, then between lines, then between words.
+func split(text string, max int) []string {
+	var parts []string
+	for units(text) > max {
+		cut := cutPoint(text, max)
+		parts = append(parts, strings.TrimRight(text[:cut], " \n"))
+		text = strings.TrimLeft(text[cut:], " \n")
+	}
+	return append(parts, text)
+}
+
+// cutPoint returns the byte index at which to cut text so that the first part has at most
+// max units: after the last paragraph break, line break or space that fits.
+func cutPoint(text string, max int) int {
+	fits := 0 // bytes of text that fit
+	n := 0
+	for i, r := range text {
+		n += len(utf16.Encode([]rune{r}))
+		if n > max {
+			break
+		}
+		fits = i + len(string(r))
+	}
+	head := text[:fits]
+	for _, sep := range []string{"\n\n", "\n", " "} {
+		if i := strings.LastIndex(head, sep); i > fits/2 {
+			return i + len(sep)
+		}
+	}
+	return fits
+}
+
+func units(s string) int {
+	if len(s) <= maxTextUnits/2 {
+		return len(s) // fast path: never more units than bytes
+	}
+	return len(utf16.Encode([]rune(s)))
 }
 
 // truncate cuts s to at most max UTF-16 code units, on a rune boundary, marking the cut.

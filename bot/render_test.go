@@ -6,16 +6,19 @@ import (
 	"unicode/utf16"
 
 	"github.com/lotse-bot/lotse/flows"
-	"github.com/lotse-bot/lotse/locales"
 )
 
 func newTestRenderer(t *testing.T) *Renderer {
 	t.Helper()
-	bundle, err := locales.Load(locales.FS)
+	cfg, err := flows.ParseConfig(flows.ExampleConfigName, flows.ExampleConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewRenderer(bundle)
+	content, err := LoadContent(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return content.Renderer(cfg)
 }
 
 func TestRTLValuesAreIsolated(t *testing.T) {
@@ -60,5 +63,34 @@ func TestTruncateCountsUTF16(t *testing.T) {
 	}
 	if short := "kurz"; truncate(short, maxTextUnits) != short {
 		t.Errorf("short text changed")
+	}
+}
+
+func TestSplitKeepsPartsWithinTelegramsLimit(t *testing.T) {
+	para := strings.Repeat("Ein kurzer Satz. ", 100) // 1700 bytes
+	text := strings.Join([]string{para, para, para, strings.Repeat("😀", 2500)}, "\n\n")
+	parts := split(text, maxTextUnits)
+	if len(parts) < 3 {
+		t.Fatalf("%d parts, want the text split", len(parts))
+	}
+	if got := strings.Join(parts, ""); strings.ReplaceAll(got, " ", "") == "" {
+		t.Fatal("parts are empty")
+	}
+	total := 0
+	for i, p := range parts {
+		n := len(utf16.Encode([]rune(p)))
+		if n > maxTextUnits || n == 0 {
+			t.Errorf("part %d has %d units", i, n)
+		}
+		total += len([]rune(strings.ReplaceAll(strings.ReplaceAll(p, " ", ""), "\n", "")))
+	}
+	if want := len([]rune(strings.ReplaceAll(strings.ReplaceAll(text, " ", ""), "\n", ""))); total != want {
+		t.Errorf("parts hold %d characters, the text %d: something was lost", total, want)
+	}
+	if !strings.HasSuffix(parts[0], "Satz.") {
+		t.Errorf("first part ends %q, want a cut between sentences", parts[0][len(parts[0])-20:])
+	}
+	if short := split("kurz", maxTextUnits); len(short) != 1 || short[0] != "kurz" {
+		t.Errorf("short text split into %q", short)
 	}
 }

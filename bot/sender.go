@@ -189,7 +189,9 @@ func (s *Sender) drain(chat int64, q *chatQueue) {
 }
 
 // deliver tries to send e until Telegram took it, refused it for good, or the sender stops.
-// done means e can leave the outbox; unreachable means the person blocked the bot.
+// done means e can leave the outbox; unreachable means the person blocked the bot. A text
+// too long for one message goes out in parts; each part delivered is recorded, so a restart
+// sends only the rest.
 func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (done, unreachable bool) {
 	backoff := time.Duration(0)
 	for {
@@ -201,11 +203,18 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (done, unreachable b
 		}
 		s.slots <- struct{}{}
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), sendTimeout)
-		err := s.call(ctx, e.Out)
+		finished, err := s.sendNext(ctx, &e.Out)
 		cancel()
 		<-s.slots
 		if err == nil {
-			return true, false
+			if finished {
+				return true, false
+			}
+			backoff = 0
+			if err := s.db.Progress(e.Seq, e.Out); err != nil {
+				s.log.Error("recording a sent part failed", "chat", e.Out.Chat, "err", err)
+			}
+			continue
 		}
 		var wait time.Duration
 		switch {
@@ -236,36 +245,57 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (done, unreachable b
 	}
 }
 
-// call renders o in its recipient's language and calls the Bot API.
-func (s *Sender) call(ctx context.Context, o flows.Outgoing) *apiError {
+// sendNext renders o in its recipient's language and makes the next Bot API call for it:
+// the whole message, or its next part when the text is longer than Telegram allows. The
+// buttons go with the last part. finished means nothing is left to send.
+func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool, _ *apiError) {
 	method := map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery"}[o.Kind]
-	text, err := s.render.Text(o)
-	if err != nil {
-		return &apiError{Method: method, Code: http.StatusBadRequest, Description: err.Error()}
+	if method == "" {
+		return false, &apiError{Method: "unknown", Code: http.StatusBadRequest, Description: "unknown outgoing kind"}
 	}
-	kb, err := s.render.Keyboard(o)
+	text, err := s.render.Text(*o)
 	if err != nil {
-		return &apiError{Method: method, Code: http.StatusBadRequest, Description: err.Error()}
+		return false, &apiError{Method: method, Code: http.StatusBadRequest, Description: err.Error()}
+	}
+	if o.Kind == flows.OutAnswer {
+		_, err := s.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: o.CallbackID, Text: truncate(text, maxPopupUnits)})
+		return true, callError(method, err)
+	}
+	parts := split(text, maxTextUnits)
+	if o.Sent >= len(parts) {
+		return true, nil
 	}
 	var markup any
-	if kb != nil {
-		markup = kb
+	if o.Sent == len(parts)-1 {
+		kb, err := s.render.Keyboard(*o)
+		if err != nil {
+			return false, &apiError{Method: method, Code: http.StatusBadRequest, Description: err.Error()}
+		}
+		if kb != nil {
+			markup = kb
+		}
 	}
-	switch o.Kind {
-	case flows.OutSend:
-		_, err = s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: o.Chat, Text: text, ReplyMarkup: markup})
-	case flows.OutEdit:
-		_, err = s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: o.Chat, MessageID: o.EditID, Text: text, ReplyMarkup: markup})
-	case flows.OutAnswer:
-		_, err = s.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: o.CallbackID, Text: text})
-	default:
-		return &apiError{Method: "unknown", Code: http.StatusBadRequest, Description: "unknown outgoing kind"}
+	part := parts[o.Sent]
+	if o.Kind == flows.OutEdit && o.Sent == 0 {
+		_, err = s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: o.Chat, MessageID: o.EditID, Text: part, ReplyMarkup: markup})
+	} else {
+		method = "sendMessage"
+		_, err = s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: o.Chat, Text: part, ReplyMarkup: markup})
 	}
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return &apiError{Method: method, Err: errors.New("timed out")}
-		}
-		return classify(method, err)
+		return false, callError(method, err)
 	}
-	return nil
+	o.Sent++
+	return o.Sent == len(parts), nil
+}
+
+// callError classifies a failed call; a timeout is temporary.
+func callError(method string, err error) *apiError {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.DeadlineExceeded):
+		return &apiError{Method: method, Err: errors.New("timed out")}
+	}
+	return classify(method, err)
 }

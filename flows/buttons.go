@@ -17,6 +17,10 @@ const (
 	ActLanguages = "langs"   // show the language picker
 	ActConsent   = "consent" // argument: yes, no
 	ActMenu      = "menu"    // argument: a menu item
+	ActFAQ       = "faq"     // the FAQ topics
+	ActTopic     = "faqt"    // argument: an FAQ topic id
+	ActQuestion  = "faqq"    // argument: an FAQ question id
+	ActAsk       = "faqm"    // argument: an FAQ question id; talk to my manager about it
 )
 
 // Menu items.
@@ -55,8 +59,10 @@ func ParseData(data string) (a Action, ok bool) {
 	switch a.Name {
 	case ActLanguage:
 		_, ok = LookupLanguage(a.Arg)
-	case ActLanguages:
+	case ActLanguages, ActFAQ:
 		ok = len(parts) == 2
+	case ActTopic, ActQuestion, ActAsk:
+		ok = faqID.MatchString(a.Arg)
 	case ActConsent:
 		ok = a.Arg == "yes" || a.Arg == "no"
 	case ActMenu:

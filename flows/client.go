@@ -11,6 +11,7 @@ const (
 	StepLanguage Step = "language" // choosing or confirming a language
 	StepConsent  Step = "consent"  // reading the privacy notice
 	StepMenu     Step = "menu"     // free to use the bot
+	StepFAQ      Step = "faq"      // reading questions and answers: text searches them
 )
 
 // Client is what Lotse stores about a refugee who writes to the bot: the minimum needed to
@@ -27,6 +28,10 @@ type Client struct {
 	CreatedAt   time.Time `json:"created_at"`
 	LastSeenAt  time.Time `json:"last_seen_at"`
 }
+
+// decided reports whether the client answered the privacy notice, either way: from then on
+// the menu and the FAQ are theirs.
+func (c *Client) decided() bool { return c.Step == StepMenu || c.Step == StepFAQ }
 
 // Consented reports whether the client accepted the privacy notice and did not withdraw.
 func (c *Client) Consented() bool { return !c.ConsentAt.IsZero() }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,15 +27,26 @@ const ExampleConfigName = "musterstadt.toml (built-in example)"
 
 // Config is one municipality's configuration, read from one human-editable TOML file.
 type Config struct {
-	Town            string     `toml:"town"`
-	TimeZone        string     `toml:"time_zone"`
-	Languages       []string   `toml:"languages"`
-	ManagerLanguage string     `toml:"manager_language"`
-	Privacy         Privacy    `toml:"privacy"`
-	Offices         []Office   `toml:"offices"`
-	Districts       []District `toml:"districts"`
-	Managers        []Manager  `toml:"managers"`
-	Admins          []int64    `toml:"admins"`
+	Town            string   `toml:"town"`
+	TimeZone        string   `toml:"time_zone"`
+	Languages       []string `toml:"languages"`
+	ManagerLanguage string   `toml:"manager_language"`
+	// FallbackLanguage serves a town's own FAQ entries that lack a translation.
+	FallbackLanguage string        `toml:"fallback_language"`
+	Privacy          Privacy       `toml:"privacy"`
+	Offices          []Office      `toml:"offices"`
+	Districts        []District    `toml:"districts"`
+	Managers         []Manager     `toml:"managers"`
+	Admins           []int64       `toml:"admins"`
+	OfficeHours      []OfficeHours `toml:"office_hours"`
+	// Local names the places an answer may point to, by kind (see LocalPlaces).
+	Local map[string]Place `toml:"local"`
+	// FAQDir holds the town's own FAQ files (<language>.toml), relative to the configuration
+	// file. Optional.
+	FAQDir string `toml:"faq_dir"`
+
+	// Dir is the directory of the configuration file; "" for the built-in example.
+	Dir string `toml:"-"`
 
 	// Location is TimeZone loaded; set by Validate.
 	Location *time.Location `toml:"-"`
@@ -59,6 +72,35 @@ type District struct {
 	Name string `toml:"name"`
 }
 
+// OfficeHours is a weekly block in which a manager can be met at an office.
+type OfficeHours struct {
+	Manager int64  `toml:"manager"`
+	Office  string `toml:"office"`
+	Weekday string `toml:"weekday"` // mon … sun
+	From    string `toml:"from"`    // 15:04
+	To      string `toml:"to"`
+}
+
+// Place is a local service an answer may name: the town's Jobcenter, its foreigners'
+// authority, where to register for kindergarten…
+type Place struct {
+	Name    string `toml:"name"`
+	Address string `toml:"address"`
+	Phone   string `toml:"phone"`
+	URL     string `toml:"url"`
+}
+
+// LocalPlaces are the kinds of places a configuration's [local] section may describe and
+// FAQ answers may use as {{.kind.field}}.
+var LocalPlaces = []string{
+	"jobcenter", "foreigners_office", "citizens_office", "kita_registration", "school_office",
+	"migration_counselling", "recognition_counselling", "language_school", "waste_office",
+	"pregnancy_counselling",
+}
+
+// Weekdays are the weekday keys of office hours, Monday first.
+var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
 // Manager is an integration manager (Integrationsmanagerin / Integrationsmanager): a social
 // worker who owns client cases.
 type Manager struct {
@@ -75,7 +117,20 @@ func LoadConfigFile(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return ParseConfig(path, data)
+	c, err := ParseConfig(path, data)
+	if err != nil {
+		return nil, err
+	}
+	c.Dir = filepath.Dir(path)
+	return c, nil
+}
+
+// FAQPath is the directory of the town's own FAQ files, or "" when it has none.
+func (c *Config) FAQPath() string {
+	if c.FAQDir == "" || filepath.IsAbs(c.FAQDir) {
+		return c.FAQDir
+	}
+	return filepath.Join(c.Dir, c.FAQDir)
 }
 
 // ParseConfig parses and validates a configuration. name is used in error messages.
@@ -130,11 +185,12 @@ func lineOf(data []byte, field string) int {
 
 // configFields lists the known keys per table, for "did you mean" hints.
 var configFields = map[string][]string{
-	"":          {"town", "time_zone", "languages", "manager_language", "privacy", "offices", "districts", "managers", "admins"},
-	"privacy":   {"retention_months"},
-	"offices":   {"id", "name", "address", "map_url"},
-	"districts": {"id", "name"},
-	"managers":  {"telegram_id", "name", "languages", "districts", "office"},
+	"":             {"town", "time_zone", "languages", "manager_language", "fallback_language", "privacy", "offices", "districts", "managers", "admins", "office_hours", "local", "faq_dir"},
+	"office_hours": {"manager", "office", "weekday", "from", "to"},
+	"privacy":      {"retention_months"},
+	"offices":      {"id", "name", "address", "map_url"},
+	"districts":    {"id", "name"},
+	"managers":     {"telegram_id", "name", "languages", "districts", "office"},
 }
 
 func closestField(key toml.Key) string {
@@ -212,6 +268,12 @@ func (c *Config) validate() []string {
 	if _, ok := LookupLanguage(c.ManagerLanguage); !ok {
 		bad("manager_language", "unknown language %q (shipped: %s)", c.ManagerLanguage, shippedOptions())
 	}
+	if c.FallbackLanguage == "" {
+		c.FallbackLanguage = "en"
+	}
+	if _, ok := LookupLanguage(c.FallbackLanguage); !ok {
+		bad("fallback_language", "unknown language %q (shipped: %s)", c.FallbackLanguage, shippedOptions())
+	}
 	if c.Privacy.RetentionMonths == 0 {
 		c.Privacy.RetentionMonths = 12
 	}
@@ -229,10 +291,8 @@ func (c *Config) validate() []string {
 		if strings.TrimSpace(o.Address) == "" {
 			bad(f+".address", "must not be empty")
 		}
-		if o.MapURL != "" {
-			if u, err := url.Parse(o.MapURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				bad(f+".map_url", "must be an http(s) link, not %q", o.MapURL)
-			}
+		if o.MapURL != "" && !isWebLink(o.MapURL) {
+			bad(f+".map_url", "must be an http(s) link, not %q", o.MapURL)
 		}
 	}
 	districts := map[string]bool{}
@@ -272,12 +332,52 @@ func (c *Config) validate() []string {
 			bad(f+".office", "unknown office %q (not in [[offices]])", m.Office)
 		}
 	}
+	for i, h := range c.OfficeHours {
+		f := fmt.Sprintf("office_hours[%d]", i)
+		if _, ok := c.Manager(h.Manager); !ok {
+			bad(f+".manager", "%d is not a manager's telegram_id", h.Manager)
+		}
+		if !offices[h.Office] {
+			bad(f+".office", "unknown office %q (not in [[offices]])", h.Office)
+		}
+		if !slices.Contains(Weekdays, h.Weekday) {
+			bad(f+".weekday", "%q is not one of %s", h.Weekday, strings.Join(Weekdays, ", "))
+		}
+		from, errFrom := time.Parse("15:04", h.From)
+		to, errTo := time.Parse("15:04", h.To)
+		switch {
+		case errFrom != nil:
+			bad(f+".from", "%q is not a time like 09:00", h.From)
+		case errTo != nil:
+			bad(f+".to", "%q is not a time like 12:00", h.To)
+		case !to.After(from):
+			bad(f+".to", "%s is not after %s", h.To, h.From)
+		}
+	}
+	for kind, p := range c.Local {
+		f := "local." + kind
+		if !slices.Contains(LocalPlaces, kind) {
+			bad(f, "unknown place (known: %s)", strings.Join(LocalPlaces, ", "))
+			continue
+		}
+		if strings.TrimSpace(p.Name) == "" {
+			bad(f+".name", "must not be empty")
+		}
+		if p.URL != "" && !isWebLink(p.URL) {
+			bad(f+".url", "must be an http(s) link, not %q", p.URL)
+		}
+	}
 	for i, id := range c.Admins {
 		if id <= 0 {
 			bad(fmt.Sprintf("admins[%d]", i), "must be a positive Telegram user id")
 		}
 	}
 	return problems
+}
+
+func isWebLink(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
 func checkID(bad func(string, string, ...any), field, id string, seen map[string]bool) {

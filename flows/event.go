@@ -28,15 +28,16 @@ type Event struct {
 // Outgoing is one message (or edit, or answer to a button press) for one chat. It carries
 // message ids and values, never translated text: the edge renders it in Lang when it sends.
 type Outgoing struct {
-	Chat    int64
-	Lang    string // language option of the recipient
-	Kind    OutKind
-	Text    []Phrase   // paragraphs, joined by a blank line
-	Inline  bool       // join Text on one line instead
-	Buttons [][]Button // inline keyboard rows
-	EditID  int        // for OutEdit: the bot message to replace
+	Chat    int64      `json:"chat"`
+	Lang    string     `json:"lang,omitempty"` // language option of the recipient
+	Kind    OutKind    `json:"kind"`
+	Text    []Phrase   `json:"text,omitempty"`    // paragraphs, joined by a blank line
+	Buttons [][]Button `json:"buttons,omitempty"` // inline keyboard rows
+	EditID  int        `json:"edit,omitempty"`    // for OutEdit: the bot message to replace
 	// For OutAnswer: the button press to answer; Text (optional) becomes a short pop-up.
-	CallbackID string
+	CallbackID string `json:"callback,omitempty"`
+	// Sent counts the parts of a long text already delivered, so a restart sends the rest.
+	Sent int `json:"sent,omitempty"`
 }
 
 // OutKind says how an Outgoing reaches the chat.
@@ -49,22 +50,36 @@ const (
 	OutAnswer                    // answer a button press (stops the button's spinner)
 )
 
-// Phrase is one piece of text: a catalog message with its values, or a literal that is the
-// same in every language (a language's own name, a place name from the configuration).
+// Phrase is one piece of text: a catalog message with its values, a literal that is the
+// same in every language (a language's own name), or content the edge looks up in the
+// recipient's language (an FAQ entry, the office hours).
 type Phrase struct {
-	ID      string            // catalog message id
-	Args    map[string]string // template values; isolated in right-to-left text
-	Count   int               // for plural messages
-	Plural  bool              // whether Count selects the plural form
-	Lang    string            // render in this language instead of the recipient's
-	Literal string            // used as is when ID is empty
+	ID      string            `json:"id,omitempty"`   // catalog message id, or the FAQ entry for Kind
+	Kind    string            `json:"kind,omitempty"` // "" for a catalog message, else one of the Phrase* kinds
+	Args    map[string]string `json:"args,omitempty"` // template values; isolated in right-to-left text
+	Sub     map[string]Phrase `json:"sub,omitempty"`  // template values rendered in the same language
+	Count   int               `json:"count,omitempty"`
+	Plural  bool              `json:"plural,omitempty"` // whether Count selects the plural form
+	Lang    string            `json:"lang,omitempty"`   // render in this language instead of the recipient's
+	Literal string            `json:"literal,omitempty"`
+	Parts   []Phrase          `json:"parts,omitempty"` // for PhraseJoin: rendered and joined by Literal
 }
+
+// Kinds of phrases that are not catalog messages.
+const (
+	PhraseLiteral     = "literal"      // Literal, as is
+	PhraseTopic       = "topic"        // the title of FAQ topic ID
+	PhraseQuestion    = "question"     // the question of FAQ question ID
+	PhraseAnswer      = "answer"       // the answer of FAQ question ID, with local values
+	PhraseOfficeHours = "office_hours" // the town's office hours, one line each
+	PhraseJoin        = "join"         // Parts joined by Literal
+)
 
 // Button is an inline button: a label and either callback data or a link.
 type Button struct {
-	Label Phrase
-	Data  string
-	URL   string
+	Label Phrase `json:"label"`
+	Data  string `json:"data,omitempty"`
+	URL   string `json:"url,omitempty"`
 }
 
 // Msg returns a phrase for catalog message id with alternating key, value arguments.
@@ -85,4 +100,12 @@ func Plural(id string, count int) Phrase {
 }
 
 // Literal returns a phrase shown as is in every language.
-func Literal(s string) Phrase { return Phrase{Literal: s} }
+func Literal(s string) Phrase { return Phrase{Kind: PhraseLiteral, Literal: s} }
+
+// Join returns a phrase made of parts joined by sep.
+func Join(sep string, parts ...Phrase) Phrase {
+	return Phrase{Kind: PhraseJoin, Literal: sep, Parts: parts}
+}
+
+// Content returns a phrase that shows FAQ or configuration content of the given kind.
+func Content(kind, id string) Phrase { return Phrase{Kind: kind, ID: id} }

@@ -46,9 +46,12 @@ func (f *Flows) clientEvent(t *turn, c *Client) error {
 	case EventMedia:
 		return t.show(f.clientScreen(c, t.lang).after(Msg("OnlyText")))
 	default:
-		if c.Step == StepLanguage && c.Lang == "" && t.ev.Kind == EventText {
+		switch {
+		case c.Step == StepLanguage && c.Lang == "":
 			// Someone who greets the bot instead of pressing Start gets the same welcome.
 			return t.show(f.clientScreen(c, t.lang))
+		case c.Step == StepFAQ:
+			return f.faqSearch(t, c, t.ev.Text)
 		}
 		return t.show(f.clientScreen(c, t.lang).after(Msg("NotUnderstood")))
 	}
@@ -71,7 +74,21 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 	case "help":
 		return t.show(f.clientScreen(c, t.lang).after(Msg("Help", "Town", f.Config.Town)))
 	case "menu":
+		if c.Step == StepFAQ {
+			c.Step = StepMenu
+		}
 		return t.show(f.clientScreen(c, t.lang))
+	case "faq":
+		if !c.decided() {
+			return t.show(f.clientScreen(c, t.lang))
+		}
+		if words := strings.TrimSpace(t.ev.Text); words != "" {
+			return f.faqSearch(t, c, words)
+		}
+		c.Step = StepFAQ
+		return t.show(f.faqTopics())
+	case "stats":
+		return t.show(f.clientScreen(c, t.lang).after(Msg("StaffOnly")))
 	default:
 		return t.show(f.clientScreen(c, t.lang).after(Msg("NotUnderstood")))
 	}
@@ -86,6 +103,15 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		return t.showNew(f.clientScreen(c, t.lang))
 	}
 	switch a.Name {
+	case ActFAQ, ActTopic, ActQuestion, ActAsk:
+		handled, err := f.faqButton(t, c, a)
+		if err != nil || handled {
+			return err
+		}
+		if err := t.answer(Msg("ButtonExpired")); err != nil {
+			return err
+		}
+		return t.showNew(f.clientScreen(c, t.lang))
 	case ActLanguage:
 		c.Lang, t.lang = a.Arg, a.Arg
 		if c.Step == StepLanguage {
@@ -112,6 +138,7 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		case ItemHelp:
 			return t.show(screen{text: []Phrase{Msg("Help", "Town", f.Config.Town)}, buttons: [][]Button{{backButton()}}})
 		default:
+			c.Step = StepMenu
 			return t.show(f.menu())
 		}
 	}
@@ -127,8 +154,8 @@ func (f *Flows) allowed(c *Client, a Action) bool {
 		return true
 	case ActConsent:
 		return c.Lang != ""
-	default:
-		return c.Step == StepMenu
+	default: // the menu and the FAQ
+		return c.decided()
 	}
 }
 
@@ -153,6 +180,8 @@ func (f *Flows) clientScreen(c *Client, lang string) screen {
 		return f.languagePicker()
 	case c.Step == StepConsent || c.Step == StepLanguage:
 		return f.consentScreen()
+	case c.Step == StepFAQ:
+		return f.faqTopics()
 	default:
 		return f.menu()
 	}
@@ -161,7 +190,7 @@ func (f *Flows) clientScreen(c *Client, lang string) screen {
 // languagePicker lists every offered language in its own script, under a line that says
 // "language" in all of them, so anyone finds their own.
 func (f *Flows) languagePicker() screen {
-	words := []Phrase{Literal("🌐")}
+	var words []Phrase
 	var row []Button
 	var rows [][]Button
 	for _, option := range f.Config.Languages {
@@ -175,7 +204,7 @@ func (f *Flows) languagePicker() screen {
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	return screen{text: words, buttons: rows, inline: true}
+	return screen{text: []Phrase{Join(" · ", append([]Phrase{Literal("🌐")}, words...)...)}, buttons: rows}
 }
 
 // consentScreen asks for consent to the privacy notice.

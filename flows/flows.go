@@ -20,19 +20,24 @@ type Tx interface {
 	PutStaff(s *Staff) error
 	// Send puts a message into the outbox.
 	Send(o Outgoing) error
+	// CountView counts that an FAQ answer was shown in a language; no person is recorded.
+	CountView(question, lang string) error
+	// Views returns the counts of CountView by question and language.
+	Views() (map[string]map[string]int, error)
 }
 
 // Flows handles events. It is safe for concurrent use: all state lives in the store.
 type Flows struct {
 	Config  *Config
+	FAQ     *FAQStore
 	Now     func() time.Time
 	matcher *LanguageMatcher
 }
 
-// New returns Flows for a validated configuration. now is the clock; pass time.Now outside
-// tests.
-func New(cfg *Config, now func() time.Time) *Flows {
-	return &Flows{Config: cfg, Now: now, matcher: NewLanguageMatcher(cfg.Languages)}
+// New returns Flows for a validated configuration and FAQ. now is the clock; pass time.Now
+// outside tests.
+func New(cfg *Config, faq *FAQStore, now func() time.Time) *Flows {
+	return &Flows{Config: cfg, FAQ: faq, Now: now, matcher: NewLanguageMatcher(cfg.Languages)}
 }
 
 // Handle processes one event from a private chat.
@@ -42,9 +47,6 @@ func (f *Flows) Handle(tx Tx, ev Event) error {
 	}
 	return f.handleClient(tx, ev)
 }
-
-// Languages lists the language options the town offers.
-func (f *Flows) Languages() []string { return f.Config.Languages }
 
 // Failed tells the person behind ev, in their language, that something went wrong. The edge
 // calls it after Handle failed or panicked, in a fresh transaction.

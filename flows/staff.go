@@ -1,5 +1,7 @@
 package flows
 
+import "strings"
+
 // handleStaff runs the conversation with a manager or admin. Staff are known from the
 // configuration, so they skip the client's first contact; their screens are in the
 // configured manager language unless they pick another.
@@ -38,6 +40,14 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return t.show(f.staffMenu().after(Msg("ManagerHelp", "Town", f.Config.Town)))
 		case "start", "menu":
 			return t.show(f.staffMenu().after(f.staffGreeting(t.ev.UserID)))
+		case "stats":
+			if !f.Config.IsAdmin(t.ev.UserID) {
+				return t.show(f.staffMenu().after(Msg("NotUnderstood")))
+			}
+			if strings.TrimSpace(t.ev.Text) == "faq" {
+				return f.faqStats(t)
+			}
+			return t.show(screen{text: []Phrase{Msg("StatsUsage")}})
 		}
 	case EventButton:
 		a, ok := ParseData(t.ev.Data)

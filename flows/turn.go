@@ -4,7 +4,6 @@ package flows
 type screen struct {
 	text    []Phrase
 	buttons [][]Button
-	inline  bool // text phrases form one line instead of paragraphs
 }
 
 // after returns the screen with notes put before its text.
@@ -31,7 +30,7 @@ func (t *turn) show(s screen) error {
 	if err := t.answer(); err != nil {
 		return err
 	}
-	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutEdit, EditID: t.ev.MessageID, Text: s.text, Inline: s.inline, Buttons: s.buttons})
+	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutEdit, EditID: t.ev.MessageID, Text: s.text, Buttons: s.buttons})
 }
 
 // showNew puts a screen in front of the person as a new message, e.g. below an old message
@@ -40,7 +39,7 @@ func (t *turn) showNew(s screen) error {
 	if err := t.answer(); err != nil {
 		return err
 	}
-	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutSend, Text: s.text, Inline: s.inline, Buttons: s.buttons})
+	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutSend, Text: s.text, Buttons: s.buttons})
 }
 
 // answer answers the button press, with an optional short pop-up.

@@ -24,6 +24,20 @@ var files embed.FS
 // FS holds the embedded catalogs.
 var FS fs.FS = files
 
+//go:embed faq/*.toml
+var faqFiles embed.FS
+
+// FAQ holds the shipped FAQ content, one file per catalog: de.toml (the source), en.toml …
+var FAQ fs.FS = mustSub(faqFiles, "faq")
+
+func mustSub(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err) // only a wrong literal above can cause this
+	}
+	return sub
+}
+
 // Load parses every catalog in fsys into a bundle. It fails on a file that does not parse,
 // naming the file.
 func Load(fsys fs.FS) (*i18n.Bundle, error) {

@@ -20,7 +20,6 @@ import (
 	"github.com/lotse-bot/lotse/bot"
 	"github.com/lotse-bot/lotse/bot/fakeapi"
 	"github.com/lotse-bot/lotse/flows"
-	"github.com/lotse-bot/lotse/locales"
 	"github.com/lotse-bot/lotse/playground"
 	"github.com/lotse-bot/lotse/store"
 )
@@ -42,7 +41,7 @@ func newTestPlayground(t *testing.T) *testPlayground {
 	if err != nil {
 		t.Fatal(err)
 	}
-	catalogs, err := locales.Load(locales.FS)
+	content, err := bot.LoadContent(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,8 +52,9 @@ func newTestPlayground(t *testing.T) *testPlayground {
 	api := fakeapi.New()
 	clock := playground.NewClock(time.Now)
 	b, err := bot.New(bot.Options{
-		Token: fakeapi.Token, APIURL: api.URL(), DB: db, Catalogs: catalogs,
-		Flows:  flows.New(cfg, clock.Now),
+		Token: fakeapi.Token, APIURL: api.URL(), DB: db, Catalogs: content.Catalogs,
+		Flows:  flows.New(cfg, content.FAQ, clock.Now),
+		Config: cfg, FAQ: content.FAQ,
 		Log:    slog.New(slog.DiscardHandler),
 		Limits: bot.Limits{PerChat: 100},
 	})
@@ -80,7 +80,7 @@ func newTestPlayground(t *testing.T) *testPlayground {
 			t.Errorf("the fake Bot API rejected %s: %s", rejected[0].Method, rejected[0].Error)
 		}
 	})
-	return &testPlayground{t: t, url: srv.URL, api: api, clock: clock, render: bot.NewRenderer(catalogs)}
+	return &testPlayground{t: t, url: srv.URL, api: api, clock: clock, render: content.Renderer(cfg)}
 }
 
 // say renders a catalog message as the bot shows it in lang.

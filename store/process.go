@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -102,6 +103,32 @@ func (t *tx) Send(o flows.Outgoing) error {
 	return nil
 }
 
+func (t *tx) CountView(question, lang string) error {
+	b := t.bolt.Bucket(bucketViews)
+	key := []byte(question + "\x00" + lang)
+	n := uint64(0)
+	if v := b.Get(key); len(v) == 8 {
+		n = binary.BigEndian.Uint64(v)
+	}
+	return b.Put(key, u64(n+1))
+}
+
+func (t *tx) Views() (map[string]map[string]int, error) {
+	out := map[string]map[string]int{}
+	err := t.bolt.Bucket(bucketViews).ForEach(func(k, v []byte) error {
+		question, lang, ok := strings.Cut(string(k), "\x00")
+		if !ok || len(v) != 8 {
+			return nil
+		}
+		if out[question] == nil {
+			out[question] = map[string]int{}
+		}
+		out[question][lang] = int(binary.BigEndian.Uint64(v))
+		return nil
+	})
+	return out, err
+}
+
 func (t *tx) get(bucket []byte, id int64, v any) error {
 	raw := t.bolt.Bucket(bucket).Get(i64(id))
 	if raw == nil {
@@ -147,6 +174,21 @@ func (db *DB) Delivered(seqs ...uint64) error {
 			}
 		}
 		return nil
+	})
+}
+
+// Progress records how far a message sent in parts got, if it is still in the outbox.
+func (db *DB) Progress(seq uint64, o flows.Outgoing) error {
+	raw, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	return db.bolt.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		if b.Get(u64(seq)) == nil {
+			return nil
+		}
+		return b.Put(u64(seq), raw)
 	})
 }
 

@@ -18,11 +18,12 @@ const SchemaVersion = 1
 
 var (
 	bucketMeta    = []byte("meta")
-	bucketInbox   = []byte("inbox")   // seq → journaled update, until it is handled
-	bucketSeen    = []byte("seen")    // update_id → time journaled, to drop redeliveries
-	bucketOutbox  = []byte("outbox")  // seq → message to send, until Telegram took it
-	bucketClients = []byte("clients") // Telegram user id → Client
-	bucketStaff   = []byte("staff")   // Telegram user id → Staff
+	bucketInbox   = []byte("inbox")     // seq → journaled update, until it is handled
+	bucketSeen    = []byte("seen")      // update_id → time journaled, to drop redeliveries
+	bucketOutbox  = []byte("outbox")    // seq → message to send, until Telegram took it
+	bucketClients = []byte("clients")   // Telegram user id → Client
+	bucketStaff   = []byte("staff")     // Telegram user id → Staff
+	bucketViews   = []byte("faq_views") // question id, 0, language → times shown
 
 	keySchema = []byte("schema")
 	keyOffset = []byte("offset")
@@ -59,7 +60,7 @@ func Open(path string) (*DB, error) {
 
 func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff} {
+		for _, name := range [][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff, bucketViews} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
