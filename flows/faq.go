@@ -104,7 +104,7 @@ func LoadFAQ(shipped fs.FS, dir string, cfg *Config) (*FAQ, error) {
 	if dir != "" {
 		problems = append(problems, f.mergeDir(dir)...)
 	}
-	problems = append(problems, f.check(cfg)...)
+	problems = append(problems, f.check()...)
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n"))
 	}
@@ -175,6 +175,9 @@ func (f *FAQ) merge(name, catalog string, data []byte, mayAdd bool) []string {
 			f.topics[t.ID] = topic
 			f.Topics = append(f.Topics, topic)
 		}
+		if n := utf8.RuneCountInString(t.Title); n > maxTitleRunes {
+			problems = append(problems, fmt.Sprintf("%s: the title has %d characters, at most %d fit a button", where, n, maxTitleRunes))
+		}
 		text := texts["t:"+t.ID]
 		if t.Title != "" {
 			text.Title = t.Title
@@ -204,6 +207,13 @@ func (f *FAQ) merge(name, catalog string, data []byte, mayAdd bool) []string {
 		case q.Topic != "" && q.Topic != question.Topic.ID:
 			problems = append(problems, fmt.Sprintf("%s: topic %q, but the question belongs to %q", where, q.Topic, question.Topic.ID))
 			continue
+		}
+		if problem := checkAnswer(q.Answer); problem != "" {
+			problems = append(problems, where+": "+problem)
+			continue
+		}
+		if n := utf8.RuneCountInString(q.Question); n > maxQuestionRunes {
+			problems = append(problems, fmt.Sprintf("%s: the question has %d characters, at most %d", where, n, maxQuestionRunes))
 		}
 		text := texts["q:"+q.ID]
 		if q.Question != "" {
@@ -239,39 +249,38 @@ func (f *FAQ) shippedComplete() []string {
 	return problems
 }
 
-// check proves that every entry can be shown in every language, that texts keep to the
-// limits, and that answers' templates name only known values.
-func (f *FAQ) check(cfg *Config) []string {
+// check proves that every entry can be shown in every language; merge already checked each
+// text against the limits and the known values.
+func (f *FAQ) check() []string {
 	var problems []string
 	for _, catalog := range Catalogs() {
 		for _, topic := range f.Topics {
 			if f.text(catalog, "t:"+topic.ID).Title == "" {
 				problems = append(problems, fmt.Sprintf("topic %q has no title in %s nor in the fallback language %s", topic.ID, catalog, f.fallback))
-			} else if n := utf8.RuneCountInString(f.text(catalog, "t:"+topic.ID).Title); n > maxTitleRunes {
-				problems = append(problems, fmt.Sprintf("topic %q: the %s title has %d characters, at most %d fit a button", topic.ID, catalog, n, maxTitleRunes))
 			}
 			if len(topic.Questions) == 0 {
 				problems = append(problems, fmt.Sprintf("topic %q has no questions", topic.ID))
 			}
 			for _, q := range topic.Questions {
-				t := f.text(catalog, "q:"+q.ID)
-				switch {
-				case t.Question == "" || t.Answer == "":
+				if t := f.text(catalog, "q:"+q.ID); t.Question == "" || t.Answer == "" {
 					problems = append(problems, fmt.Sprintf("question %q has no question or answer in %s nor in the fallback language %s", q.ID, catalog, f.fallback))
-					continue
-				case utf8.RuneCountInString(t.Question) > maxQuestionRunes:
-					problems = append(problems, fmt.Sprintf("question %q: the %s question is longer than %d characters", q.ID, catalog, maxQuestionRunes))
-				case utf8.RuneCountInString(t.Answer) > maxAnswerRunes:
-					problems = append(problems, fmt.Sprintf("question %q: the %s answer has %d characters, at most %d", q.ID, catalog, utf8.RuneCountInString(t.Answer), maxAnswerRunes))
-				}
-				if err := checkTemplate(t.Answer); err != nil {
-					problems = append(problems, fmt.Sprintf("question %q: the %s answer: %v", q.ID, catalog, err))
 				}
 			}
 		}
 	}
 	sort.Strings(problems)
 	return problems
+}
+
+// checkAnswer returns what is wrong with an answer's text, or "".
+func checkAnswer(answer string) string {
+	if n := utf8.RuneCountInString(strings.TrimSpace(answer)); n > maxAnswerRunes {
+		return fmt.Sprintf("the answer has %d characters, at most %d", n, maxAnswerRunes)
+	}
+	if err := checkTemplate(answer); err != nil {
+		return "the answer: " + err.Error()
+	}
+	return ""
 }
 
 // text returns an entry's text in catalog, each field falling back to the town's fallback
