@@ -97,10 +97,7 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 func (f *Flows) clientButton(t *turn, c *Client) error {
 	a, ok := ParseData(t.ev.Data)
 	if !ok || !f.allowed(c, a) {
-		if err := t.answer(Msg("ButtonExpired")); err != nil {
-			return err
-		}
-		return t.showNew(f.clientScreen(c, t.lang))
+		return t.refuse(f.clientScreen(c, t.lang))
 	}
 	switch a.Name {
 	case ActFAQ, ActTopic, ActQuestion, ActAsk:
@@ -108,10 +105,7 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		if err != nil || handled {
 			return err
 		}
-		if err := t.answer(Msg("ButtonExpired")); err != nil {
-			return err
-		}
-		return t.showNew(f.clientScreen(c, t.lang))
+		return t.refuse(f.clientScreen(c, t.lang))
 	case ActLanguage:
 		c.Lang, t.lang = a.Arg, a.Arg
 		if c.Step == StepLanguage {

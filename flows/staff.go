@@ -62,10 +62,7 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 		case ok && a.Name == ActMenu && a.Arg == ItemHome:
 			return t.show(f.staffMenu())
 		}
-		if err := t.answer(Msg("ButtonExpired")); err != nil {
-			return err
-		}
-		return t.showNew(f.staffMenu())
+		return t.refuse(f.staffMenu())
 	}
 	return t.show(f.staffMenu().after(Msg("NotUnderstood")))
 }

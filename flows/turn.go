@@ -42,6 +42,15 @@ func (t *turn) showNew(s screen) error {
 	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutSend, Text: s.text, Buttons: s.buttons})
 }
 
+// refuse answers a button that is forged, outdated or not for this step with a short
+// "no longer valid" pop-up, and shows the screen that applies now as a new message.
+func (t *turn) refuse(now screen) error {
+	if err := t.answer(Msg("ButtonExpired")); err != nil {
+		return err
+	}
+	return t.showNew(now)
+}
+
 // answer answers the button press, with an optional short pop-up.
 func (t *turn) answer(popup ...Phrase) error {
 	if t.ev.Kind != EventButton || t.answered {
