@@ -39,6 +39,8 @@ type Config struct {
 	Managers         []Manager     `toml:"managers"`
 	Admins           []int64       `toml:"admins"`
 	OfficeHours      []OfficeHours `toml:"office_hours"`
+	Closures         []Closure     `toml:"closures"`
+	Booking          Booking       `toml:"booking"`
 	// Local names the places an answer may point to, by kind (see LocalPlaces).
 	Local map[string]Place `toml:"local"`
 	// FAQDir holds the town's own FAQ files (<language>.toml), relative to the configuration
@@ -79,6 +81,44 @@ type OfficeHours struct {
 	Weekday string `toml:"weekday"` // mon … sun
 	From    string `toml:"from"`    // 15:04
 	To      string `toml:"to"`
+	// SlotMinutes is the length of one appointment; default 30.
+	SlotMinutes int `toml:"slot_minutes"`
+	// Seats is how many clients can book the same slot; default 1.
+	Seats int `toml:"seats"`
+	// Interpreters lists the languages an interpreter is present for in this block.
+	Interpreters []string `toml:"interpreters"`
+
+	from, to int // minutes after midnight, set by validate
+}
+
+// Closure is a time without office hours: holidays of the office, a team day, a manager's
+// leave. Dates are inclusive.
+type Closure struct {
+	From    string `toml:"from"` // 2006-01-02
+	To      string `toml:"to"`   // default: From
+	Manager int64  `toml:"manager"`
+	Office  string `toml:"office"`
+
+	from, to time.Time // first day and the day after the last, midnight in the town's zone
+}
+
+// Booking holds the rules of appointments.
+type Booking struct {
+	// DaysAhead is how far ahead clients can book; default 14.
+	DaysAhead int `toml:"days_ahead"`
+	// CancelCutoffHours is how long before an appointment clients can still cancel it
+	// themselves; later cancellations reach the manager as a message. Default 24.
+	CancelCutoffHours int `toml:"cancel_cutoff_hours"`
+	// MaxOpen is how many future appointments one client may hold; default 2.
+	MaxOpen int `toml:"max_open"`
+	// Reminders are the offsets before an appointment at which the client is reminded;
+	// default ["24h", "2h"].
+	Reminders []string `toml:"reminders"`
+	// GraceMinutes after the end of a slot, an unmarked appointment prompts the manager;
+	// default 15.
+	GraceMinutes int `toml:"grace_minutes"`
+
+	reminders []time.Duration
 }
 
 // Place is a local service an answer may name: the town's Jobcenter, its foreigners'
@@ -185,8 +225,10 @@ func lineOf(data []byte, field string) int {
 
 // configFields lists the known keys per table, for "did you mean" hints.
 var configFields = map[string][]string{
-	"":             {"town", "time_zone", "languages", "manager_language", "fallback_language", "privacy", "offices", "districts", "managers", "admins", "office_hours", "local", "faq_dir"},
-	"office_hours": {"manager", "office", "weekday", "from", "to"},
+	"":             {"town", "time_zone", "languages", "manager_language", "fallback_language", "privacy", "offices", "districts", "managers", "admins", "office_hours", "closures", "booking", "local", "faq_dir"},
+	"office_hours": {"manager", "office", "weekday", "from", "to", "slot_minutes", "seats", "interpreters"},
+	"closures":     {"from", "to", "manager", "office"},
+	"booking":      {"days_ahead", "cancel_cutoff_hours", "max_open", "reminders", "grace_minutes"},
 	"privacy":      {"retention_months"},
 	"offices":      {"id", "name", "address", "map_url"},
 	"districts":    {"id", "name"},
@@ -332,7 +374,8 @@ func (c *Config) validate() []string {
 			bad(f+".office", "unknown office %q (not in [[offices]])", m.Office)
 		}
 	}
-	for i, h := range c.OfficeHours {
+	for i := range c.OfficeHours {
+		h := &c.OfficeHours[i]
 		f := fmt.Sprintf("office_hours[%d]", i)
 		if _, ok := c.Manager(h.Manager); !ok {
 			bad(f+".manager", "%d is not a manager's telegram_id", h.Manager)
@@ -353,7 +396,50 @@ func (c *Config) validate() []string {
 		case !to.After(from):
 			bad(f+".to", "%s is not after %s", h.To, h.From)
 		}
+		h.from, h.to = from.Hour()*60+from.Minute(), to.Hour()*60+to.Minute()
+		if h.SlotMinutes == 0 {
+			h.SlotMinutes = 30
+		}
+		if h.SlotMinutes < 5 || h.SlotMinutes > 480 {
+			bad(f+".slot_minutes", "must be between 5 and 480, not %d", h.SlotMinutes)
+		}
+		if h.Seats == 0 {
+			h.Seats = 1
+		}
+		if h.Seats < 1 || h.Seats > 100 {
+			bad(f+".seats", "must be between 1 and 100, not %d", h.Seats)
+		}
+		for j, code := range h.Interpreters {
+			if _, ok := LookupLanguage(code); !ok {
+				bad(fmt.Sprintf("%s.interpreters[%d]", f, j), "unknown language %q", code)
+			}
+		}
 	}
+	for i := range c.Closures {
+		cl := &c.Closures[i]
+		f := fmt.Sprintf("closures[%d]", i)
+		if cl.To == "" {
+			cl.To = cl.From
+		}
+		from, errFrom := time.ParseInLocation("2006-01-02", cl.From, c.location())
+		to, errTo := time.ParseInLocation("2006-01-02", cl.To, c.location())
+		switch {
+		case errFrom != nil:
+			bad(f+".from", "%q is not a date like 2026-12-24", cl.From)
+		case errTo != nil:
+			bad(f+".to", "%q is not a date like 2027-01-06", cl.To)
+		case to.Before(from):
+			bad(f+".to", "%s is before %s", cl.To, cl.From)
+		}
+		cl.from, cl.to = from, to.AddDate(0, 0, 1)
+		if _, ok := c.Manager(cl.Manager); cl.Manager != 0 && !ok {
+			bad(f+".manager", "%d is not a manager's telegram_id", cl.Manager)
+		}
+		if cl.Office != "" && !offices[cl.Office] {
+			bad(f+".office", "unknown office %q (not in [[offices]])", cl.Office)
+		}
+	}
+	problems = append(problems, c.Booking.validate()...)
 	for kind, p := range c.Local {
 		f := "local." + kind
 		if !slices.Contains(LocalPlaces, kind) {
@@ -373,6 +459,60 @@ func (c *Config) validate() []string {
 		}
 	}
 	return problems
+}
+
+// location is the town's zone, or UTC while the configuration is still invalid.
+func (c *Config) location() *time.Location {
+	if c.Location == nil {
+		return time.UTC
+	}
+	return c.Location
+}
+
+// validate fills defaults and returns every problem, each starting with the field's path.
+func (b *Booking) validate() []string {
+	var problems []string
+	bad := func(field, format string, args ...any) {
+		problems = append(problems, "booking."+field+": "+fmt.Sprintf(format, args...))
+	}
+	for _, d := range []struct {
+		name        string
+		v           *int
+		def, lo, hi int
+	}{
+		{"days_ahead", &b.DaysAhead, 14, 1, 90},
+		{"cancel_cutoff_hours", &b.CancelCutoffHours, 24, 0, 336},
+		{"max_open", &b.MaxOpen, 2, 1, 20},
+		{"grace_minutes", &b.GraceMinutes, 15, 0, 240},
+	} {
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+		if *d.v < d.lo || *d.v > d.hi {
+			bad(d.name, "must be between %d and %d, not %d", d.lo, d.hi, *d.v)
+		}
+	}
+	if b.Reminders == nil {
+		b.Reminders = []string{"24h", "2h"}
+	}
+	b.reminders = nil
+	for i, r := range b.Reminders {
+		d, err := time.ParseDuration(r)
+		if err != nil || d <= 0 || d > 14*24*time.Hour {
+			bad(fmt.Sprintf("reminders[%d]", i), "%q is not a time before the appointment like \"24h\" or \"90m\"", r)
+			continue
+		}
+		b.reminders = append(b.reminders, d)
+	}
+	return problems
+}
+
+// ReminderOffsets are the parsed reminder offsets, longest first.
+func (b *Booking) ReminderOffsets() []time.Duration {
+	out := slices.Clone(b.reminders)
+	slices.Sort(out)
+	slices.Reverse(out)
+	return out
 }
 
 func isWebLink(s string) bool {

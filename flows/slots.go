@@ -1,0 +1,116 @@
+package flows
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rickar/cal/v2"
+	"github.com/rickar/cal/v2/de"
+)
+
+// Slot is a time a client can book with a manager at an office. It comes from the weekly
+// office hours of the configuration; bookings take its seats.
+type Slot struct {
+	Manager      int64
+	Office       string
+	Start, End   time.Time
+	Seats        int
+	Interpreters []string
+}
+
+// Key identifies a slot in storage and in button data: the manager and the start.
+func (s Slot) Key() string { return SlotKey(s.Manager, s.Start) }
+
+// SlotKey is the key of the slot of manager starting at start.
+func SlotKey(manager int64, start time.Time) string {
+	return strconv.FormatInt(manager, 10) + "-" + strconv.FormatInt(start.Unix(), 10)
+}
+
+// ParseSlotKey splits a slot key; ok is false for anything that is not one.
+func ParseSlotKey(key string) (manager int64, start time.Time, ok bool) {
+	m, s, found := strings.Cut(key, "-")
+	mid, err1 := strconv.ParseInt(m, 10, 64)
+	sec, err2 := strconv.ParseInt(s, 10, 64)
+	if !found || err1 != nil || err2 != nil || mid <= 0 || sec <= 0 {
+		return 0, time.Time{}, false
+	}
+	return mid, time.Unix(sec, 0), true
+}
+
+// publicHolidays are the public holidays of Baden-Württemberg, Easter-dependent ones
+// included, from github.com/rickar/cal: a maintained calendar beats our own Easter formula.
+var publicHolidays = func() *cal.Calendar {
+	c := &cal.Calendar{}
+	c.AddHoliday(de.HolidaysBW...)
+	return c
+}()
+
+// IsPublicHoliday reports whether the day of t (in t's zone) is a public holiday in
+// Baden-Württemberg.
+func IsPublicHoliday(t time.Time) bool {
+	actual, _, _ := publicHolidays.IsHoliday(time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, time.UTC))
+	return actual
+}
+
+// Slots lists, in time order, the slots starting in [from, to) of the given managers (all
+// managers for none): the weekly office hours, without Baden-Württemberg's public holidays
+// and the configured closures. Times are wall-clock times in the town's zone, so a slot at
+// 09:00 stays at 09:00 across the daylight-saving switches.
+func (c *Config) Slots(from, to time.Time, managers ...int64) []Slot {
+	loc := c.location()
+	var out []Slot
+	day := time.Date(from.In(loc).Year(), from.In(loc).Month(), from.In(loc).Day(), 0, 0, 0, 0, loc)
+	for ; day.Before(to); day = day.AddDate(0, 0, 1) {
+		if IsPublicHoliday(day) {
+			continue
+		}
+		weekday := Weekdays[(int(day.Weekday())+6)%7]
+		for _, h := range c.OfficeHours {
+			if h.Weekday != weekday || (len(managers) > 0 && !slices.Contains(managers, h.Manager)) || c.closed(day, h) {
+				continue
+			}
+			for m := h.from; m+h.SlotMinutes <= h.to; m += h.SlotMinutes {
+				start := time.Date(day.Year(), day.Month(), day.Day(), m/60, m%60, 0, 0, loc)
+				if start.Before(from) || !start.Before(to) {
+					continue
+				}
+				out = append(out, Slot{
+					Manager: h.Manager, Office: h.Office, Start: start,
+					End:   start.Add(time.Duration(h.SlotMinutes) * time.Minute),
+					Seats: h.Seats, Interpreters: h.Interpreters,
+				})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Slot) int { return a.Start.Compare(b.Start) })
+	return out
+}
+
+// Slot returns the configured slot of manager starting at start, if there is one.
+func (c *Config) Slot(manager int64, start time.Time) (Slot, bool) {
+	for _, s := range c.Slots(start, start.Add(time.Second), manager) {
+		if s.Start.Equal(start) {
+			return s, true
+		}
+	}
+	return Slot{}, false
+}
+
+// closed reports whether a closure covers the day for the block's manager and office.
+func (c *Config) closed(day time.Time, h OfficeHours) bool {
+	for _, cl := range c.Closures {
+		if (cl.Manager == 0 || cl.Manager == h.Manager) && (cl.Office == "" || cl.Office == h.Office) &&
+			!day.Before(cl.from) && day.Before(cl.to) {
+			return true
+		}
+	}
+	return false
+}
+
+// String describes a slot for logs and errors; it names no person.
+func (s Slot) String() string {
+	return fmt.Sprintf("slot %s at %s", s.Key(), s.Office)
+}
