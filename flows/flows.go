@@ -24,6 +24,22 @@ type Tx interface {
 	CountView(question, lang string) error
 	// Views returns the counts of CountView by question and language.
 	Views() (map[string]map[string]int, error)
+
+	// Book stores a new appointment and sets its ID if its slot has fewer than seats
+	// bookings, else fails with EConflict.
+	Book(a *Appointment, seats int) error
+	// PutAppointment stores an appointment's new state; cancelling frees its seat.
+	PutAppointment(a *Appointment) error
+	// Appointment returns an appointment, or an error with code ENotFound.
+	Appointment(id string) (*Appointment, error)
+	// ClientAppointments returns a client's appointments.
+	ClientAppointments(client int64) ([]*Appointment, error)
+	// TakenSeats counts the booked seats of a manager's slots starting in [from, to), by
+	// slot key.
+	TakenSeats(manager int64, from, to time.Time) (map[string]int, error)
+	// Schedule stores a reminder; Due removes and returns those due at now.
+	Schedule(r Reminder) error
+	Due(now time.Time, limit int) ([]Reminder, error)
 }
 
 // Flows handles events. It is safe for concurrent use: all state lives in the store.

@@ -38,6 +38,17 @@ func (db *DB) Process(seq uint64, handle func(flows.Tx) error) ([]OutboxEntry, e
 	})
 }
 
+// View runs read in a read-only transaction; writes through it fail.
+func (db *DB) View(read func(flows.Tx) error) error {
+	return db.bolt.View(func(btx *bolt.Tx) error { return read(&tx{bolt: btx}) })
+}
+
+// Update runs handle in a write transaction of its own, not batched with others: for a
+// single writer such as the reminder scheduler, which need not wait for company.
+func (db *DB) Update(handle func(flows.Tx) error) error {
+	return db.bolt.Update(func(btx *bolt.Tx) error { return handle(&tx{bolt: btx}) })
+}
+
 // Do runs handle in a write transaction, for events that do not come from the inbox, and
 // returns the outbox entries it wrote.
 func (db *DB) Do(handle func(flows.Tx) error) ([]OutboxEntry, error) {

@@ -1,0 +1,52 @@
+package flows
+
+import "time"
+
+// Status says where an appointment stands.
+type Status string
+
+// The statuses of an appointment.
+const (
+	StatusBooked    Status = "booked"
+	StatusCancelled Status = "cancelled"
+	StatusAttended  Status = "attended"
+	StatusMissed    Status = "missed"
+)
+
+// Appointment is a booked seat in a slot: who, with whom, where, when and about what.
+type Appointment struct {
+	ID          string    `json:"id"`
+	Client      int64     `json:"client"`
+	Manager     int64     `json:"manager"`
+	Office      string    `json:"office"`
+	Start       time.Time `json:"start"`
+	End         time.Time `json:"end"`
+	Topic       string    `json:"topic,omitempty"`       // an FAQ topic id, or "other"
+	Interpreter string    `json:"interpreter,omitempty"` // language option, "" for none
+	Status      Status    `json:"status"`
+	Confirmed   bool      `json:"confirmed,omitempty"` // the client answered a reminder "I will come"
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// SlotKey is the key of the appointment's slot.
+func (a *Appointment) SlotKey() string { return SlotKey(a.Manager, a.Start) }
+
+// ReminderKind says what a scheduled reminder is for.
+type ReminderKind string
+
+// The kinds of reminders.
+const (
+	// RemindClient reminds the client of an appointment ahead.
+	RemindClient ReminderKind = "client"
+	// RemindUnmarked asks the manager, after the slot and a grace period, whether the client
+	// came.
+	RemindUnmarked ReminderKind = "unmarked"
+)
+
+// Reminder is something due at a time: stored in an index by time, so finding what is due
+// does not depend on how many reminders are stored.
+type Reminder struct {
+	At          time.Time
+	Appointment string
+	Kind        ReminderKind
+}

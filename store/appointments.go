@@ -1,0 +1,181 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/lotse-bot/lotse/flows"
+)
+
+var (
+	bucketAppointments = []byte("appointments")    // id → Appointment
+	bucketSeats        = []byte("seats")           // slot key → seats taken
+	bucketByManager    = []byte("appt_by_manager") // manager, start, id → nothing
+	bucketByClient     = []byte("appt_by_client")  // client, id → nothing
+	bucketReminders    = []byte("reminders")       // due time, kind, 0, appointment id → nothing
+)
+
+// Book stores a new appointment if its slot has a free seat: the check and the taking of
+// the seat happen in the one transaction, and bbolt runs write transactions one at a time,
+// so two clients can never take the last seat together. A full slot is an EConflict.
+func (t *tx) Book(a *flows.Appointment, seats int) error {
+	b := t.bolt.Bucket(bucketSeats)
+	key := []byte(a.SlotKey())
+	taken := uint64(0)
+	if v := b.Get(key); len(v) == 8 {
+		taken = binary.BigEndian.Uint64(v)
+	}
+	if taken >= uint64(seats) {
+		return flows.Errorf(flows.EConflict, "%s is full", a.SlotKey())
+	}
+	seq, err := t.bolt.Bucket(bucketAppointments).NextSequence()
+	if err != nil {
+		return err
+	}
+	a.ID = "A-" + strconv.FormatUint(seq, 10)
+	if err := b.Put(key, u64(taken+1)); err != nil {
+		return err
+	}
+	if err := t.bolt.Bucket(bucketByManager).Put(managerKey(a.Manager, a.Start, a.ID), nil); err != nil {
+		return err
+	}
+	if err := t.bolt.Bucket(bucketByClient).Put(clientKey(a.Client, a.ID), nil); err != nil {
+		return err
+	}
+	return t.PutAppointment(a)
+}
+
+// PutAppointment stores an appointment's new state. Cancelling frees its seat.
+func (t *tx) PutAppointment(a *flows.Appointment) error {
+	b := t.bolt.Bucket(bucketAppointments)
+	if old := b.Get([]byte(a.ID)); old != nil {
+		var prev flows.Appointment
+		if err := json.Unmarshal(old, &prev); err != nil {
+			return fmt.Errorf("decode appointment %s: %w", a.ID, err)
+		}
+		if prev.Status != flows.StatusCancelled && a.Status == flows.StatusCancelled {
+			if err := t.freeSeat(a.SlotKey()); err != nil {
+				return err
+			}
+		}
+	}
+	raw, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(a.ID), raw)
+}
+
+func (t *tx) freeSeat(slot string) error {
+	b := t.bolt.Bucket(bucketSeats)
+	v := b.Get([]byte(slot))
+	if len(v) != 8 || binary.BigEndian.Uint64(v) <= 1 {
+		return b.Delete([]byte(slot))
+	}
+	return b.Put([]byte(slot), u64(binary.BigEndian.Uint64(v)-1))
+}
+
+// Appointment returns an appointment, or an error with code ENotFound.
+func (t *tx) Appointment(id string) (*flows.Appointment, error) {
+	raw := t.bolt.Bucket(bucketAppointments).Get([]byte(id))
+	if raw == nil {
+		return nil, flows.Errorf(flows.ENotFound, "appointment %q not found", id)
+	}
+	var a flows.Appointment
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return nil, fmt.Errorf("decode appointment %s: %w", id, err)
+	}
+	return &a, nil
+}
+
+// ClientAppointments returns a client's appointments, oldest booking first.
+func (t *tx) ClientAppointments(client int64) ([]*flows.Appointment, error) {
+	var out []*flows.Appointment
+	prefix := i64(client)
+	c := t.bolt.Bucket(bucketByClient).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		a, err := t.Appointment(string(k[8:]))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// TakenSeats counts the seats taken in a manager's slots starting in [from, to), by slot
+// key. It reads only that range of the manager's index, however many appointments the
+// manager had in other weeks.
+func (t *tx) TakenSeats(manager int64, from, to time.Time) (map[string]int, error) {
+	out := map[string]int{}
+	c := t.bolt.Bucket(bucketByManager).Cursor()
+	end := managerKey(manager, to, "")
+	for k, _ := c.Seek(managerKey(manager, from, "")); k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
+		a, err := t.Appointment(string(k[16:]))
+		if err != nil {
+			return nil, err
+		}
+		if a.Status != flows.StatusCancelled {
+			out[a.SlotKey()]++
+		}
+	}
+	return out, nil
+}
+
+// Schedule stores a reminder in the time index.
+func (t *tx) Schedule(r flows.Reminder) error {
+	return t.bolt.Bucket(bucketReminders).Put(reminderKey(r), nil)
+}
+
+// Due removes and returns up to limit reminders due at or before now, earliest first. It
+// walks the time index from its start and stops at the first reminder not yet due, so the
+// cost depends on what is due, not on how many reminders are stored.
+func (t *tx) Due(now time.Time, limit int) ([]flows.Reminder, error) {
+	var out []flows.Reminder
+	var keys [][]byte
+	c := t.bolt.Bucket(bucketReminders).Cursor()
+	for k, _ := c.First(); k != nil && len(out) < limit; k, _ = c.Next() {
+		r, ok := parseReminderKey(k)
+		if !ok {
+			keys = append(keys, k) // damaged: drop it
+			continue
+		}
+		if r.At.After(now) {
+			break
+		}
+		out = append(out, r)
+		keys = append(keys, k)
+	}
+	for _, k := range keys {
+		if err := t.bolt.Bucket(bucketReminders).Delete(k); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func managerKey(manager int64, start time.Time, id string) []byte {
+	return append(append(i64(manager), i64(start.Unix())...), id...)
+}
+
+func clientKey(client int64, id string) []byte { return append(i64(client), id...) }
+
+func reminderKey(r flows.Reminder) []byte {
+	k := append(i64(r.At.Unix()), r.Kind...)
+	return append(append(k, 0), r.Appointment...)
+}
+
+func parseReminderKey(k []byte) (flows.Reminder, bool) {
+	if len(k) < 10 {
+		return flows.Reminder{}, false
+	}
+	kind, id, ok := bytes.Cut(k[8:], []byte{0})
+	if !ok {
+		return flows.Reminder{}, false
+	}
+	return flows.Reminder{At: time.Unix(int64(binary.BigEndian.Uint64(k[:8])), 0), Kind: flows.ReminderKind(kind), Appointment: string(id)}, true
+}

@@ -1,0 +1,118 @@
+package store_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/lotse-bot/lotse/flows"
+	"github.com/lotse-bot/lotse/store"
+)
+
+// fillReminders stores n reminders one minute apart after base (a million reach two years
+// ahead), in batches.
+func fillReminders(b *testing.B, db *store.DB, base time.Time, n int) {
+	b.Helper()
+	const batch = 50_000
+	for done := 0; done < n; done += batch {
+		if _, err := db.Do(func(tx flows.Tx) error {
+			for i := done; i < min(done+batch, n); i++ {
+				at := base.Add(time.Duration(i)*time.Minute + time.Hour)
+				if err := tx.Schedule(flows.Reminder{At: at, Appointment: fmt.Sprintf("A-%d", i), Kind: flows.RemindClient}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDueReminders measures finding the reminders due now with 1 000 and with
+// 1 000 000 stored: the scheduler walks the time index only up to now, so both should cost
+// the same. Run with: go test -run '^$' -bench DueReminders ./store
+func BenchmarkDueReminders(b *testing.B) {
+	for _, stored := range []int{1_000, 1_000_000} {
+		b.Run(fmt.Sprintf("stored=%d", stored), func(b *testing.B) {
+			db := MustOpenDB(b)
+			base := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+			fillReminders(b, db, base, stored)
+			b.ResetTimer()
+			for b.Loop() {
+				// Ten reminders become due, as every few minutes in a busy town; the
+				// transaction is rolled back so each round finds the same.
+				err := db.Update(func(tx flows.Tx) error {
+					due, err := tx.Due(base.Add(time.Hour+9*time.Minute), 100)
+					if err != nil {
+						return err
+					}
+					if len(due) != 10 {
+						return fmt.Errorf("%d due, want 10", len(due))
+					}
+					return errRollback
+				})
+				if err != errRollback {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+var errRollback = fmt.Errorf("roll back")
+
+// BenchmarkFreeSlots measures computing a manager's free slots for the next 14 days, with
+// no bookings and with a year of bookings: the manager index is read only for those 14
+// days. Run with: go test -run '^$' -bench FreeSlots ./store
+func BenchmarkFreeSlots(b *testing.B) {
+	cfg, err := flows.ParseConfig(flows.ExampleConfigName, flows.ExampleConfig)
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2027, 6, 1, 8, 0, 0, 0, cfg.Location)
+	for _, history := range []bool{false, true} {
+		b.Run(fmt.Sprintf("year_of_bookings=%v", history), func(b *testing.B) {
+			db := MustOpenDB(b)
+			booked := 0
+			if history {
+				db.Do(func(tx flows.Tx) error {
+					for _, s := range cfg.Slots(now.AddDate(-1, 0, 0), now, 900101) {
+						for seat := 0; seat < s.Seats; seat++ {
+							a := &flows.Appointment{Client: int64(booked), Manager: s.Manager, Office: s.Office, Start: s.Start, End: s.End, Status: flows.StatusBooked}
+							if err := tx.Book(a, s.Seats); err != nil {
+								return err
+							}
+							booked++
+						}
+					}
+					return nil
+				})
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				err := db.View(func(tx flows.Tx) error {
+					to := now.AddDate(0, 0, 14)
+					taken, err := tx.TakenSeats(900101, now, to)
+					if err != nil {
+						return err
+					}
+					free := 0
+					for _, s := range cfg.Slots(now, to, 900101) {
+						if taken[s.Key()] < s.Seats {
+							free++
+						}
+					}
+					if free == 0 {
+						return fmt.Errorf("no free slots")
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(booked), "appointments")
+		})
+	}
+}
