@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,7 +29,19 @@ type testBot struct {
 
 	cancel context.CancelFunc
 	done   chan int
+	clock  atomic.Pointer[time.Time] // the bot's time when set, else the real one
 }
+
+// now is the bot's clock.
+func (tb *testBot) now() time.Time {
+	if t := tb.clock.Load(); t != nil {
+		return *t
+	}
+	return time.Now()
+}
+
+// setNow sets the bot's clock.
+func (tb *testBot) setNow(t time.Time) { tb.clock.Store(&t) }
 
 // newTestBot starts Lotse with env on top of a token and database for tests. Per-chat
 // limits are raised so tests need not wait; tests of the limits set their own.
@@ -65,7 +78,7 @@ func (tb *testBot) start() {
 	m := &Main{
 		Getenv: func(k string) string { return tb.env[k] },
 		Stdout: tb.logs, Stderr: tb.logs,
-		Now:     time.Now,
+		Now:     tb.now,
 		FAQPoll: 50 * time.Millisecond,
 	}
 	go func() { tb.done <- m.Run(ctx, nil) }()
@@ -118,6 +131,27 @@ func (tb *testBot) last(chat int64, cond func(fakeapi.Message) bool) fakeapi.Mes
 		tb.t.Fatalf("chat %d: last message never matched; it is %q (buttons %v)", chat, m.Text, m.Buttons)
 	}
 	return m
+}
+
+// find waits until some message of the chat satisfies cond and returns the newest that
+// does: screens are edited in place, so the one wanted is not always the last message.
+func (tb *testBot) find(chat int64, cond func(fakeapi.Message) bool) fakeapi.Message {
+	tb.t.Helper()
+	var found fakeapi.Message
+	ok := tb.api.WaitFor(10*time.Second, func() bool {
+		msgs := tb.api.Messages(chat)
+		for i := len(msgs) - 1; i >= 0; i-- {
+			if cond(msgs[i]) {
+				found = msgs[i]
+				return true
+			}
+		}
+		return false
+	})
+	if !ok {
+		tb.t.Fatalf("chat %d: no message matched:%s", chat, texts(tb.api.Messages(chat)))
+	}
+	return found
 }
 
 // press presses a button by its label as soon as the bot shows it.

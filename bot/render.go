@@ -22,8 +22,9 @@ const (
 // Telegram's limits, counted in UTF-16 code units: a message text, and the pop-up answering
 // a button press.
 const (
-	maxTextUnits  = 4096
-	maxPopupUnits = 200
+	maxTextUnits    = 4096
+	maxCaptionUnits = 1024
+	maxPopupUnits   = 200
 )
 
 // Renderer turns flows' language-neutral messages into text in the recipient's language.

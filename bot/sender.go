@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 	"golang.org/x/time/rate"
 
 	"github.com/lotse-bot/lotse/flows"
@@ -249,7 +251,7 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (done, unreachable b
 // the whole message, or its next part when the text is longer than Telegram allows. The
 // buttons go with the last part. finished means nothing is left to send.
 func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool, _ *apiError) {
-	method := map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery"}[o.Kind]
+	method := map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery", flows.OutCalendar: "sendDocument"}[o.Kind]
 	if method == "" {
 		return false, &apiError{Method: "unknown", Code: http.StatusBadRequest, Description: "unknown outgoing kind"}
 	}
@@ -257,8 +259,23 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 	if err != nil {
 		return false, &apiError{Method: method, Code: http.StatusBadRequest, Description: err.Error()}
 	}
-	if o.Kind == flows.OutAnswer {
+	switch o.Kind {
+	case flows.OutAnswer:
 		_, err := s.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: o.CallbackID, Text: truncate(text, maxPopupUnits)})
+		return true, callError(method, err)
+	case flows.OutCalendar:
+		if o.Event == nil {
+			return false, &apiError{Method: method, Code: http.StatusBadRequest, Description: "calendar file without an event"}
+		}
+		file, err := s.render.calendarFile(o.Lang, o.Event)
+		if err != nil {
+			return false, &apiError{Method: method, Code: http.StatusBadRequest, Description: "calendar file: " + err.Error()}
+		}
+		_, err = s.api.SendDocument(ctx, &tg.SendDocumentParams{
+			ChatID:   o.Chat,
+			Document: &models.InputFileUpload{Filename: "appointment.ics", Data: bytes.NewReader(file)},
+			Caption:  truncate(text, maxCaptionUnits),
+		})
 		return true, callError(method, err)
 	}
 	parts := split(text, maxTextUnits)

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -21,6 +22,23 @@ const (
 	ActTopic     = "faqt"    // argument: an FAQ topic id
 	ActQuestion  = "faqq"    // argument: an FAQ question id
 	ActAsk       = "faqm"    // argument: an FAQ question id; talk to my manager about it
+	ActAppts     = "appt"    // the client's appointments
+	ActBook      = "book"    // start booking: the days with free slots
+	ActDay       = "bkd"     // argument: a day, 20060102
+	ActTime      = "bkt"     // argument: a slot key
+	ActTopicFor  = "bkp"     // argument: slot key "." topic
+	ActInterp    = "bki"     // argument: slot key "." topic "." y|n
+	ActConfirm   = "bky"     // argument: slot key "." topic "." y|n
+	ActCancel    = "apx"     // argument: an appointment id
+	ActResched   = "apr"     // argument: an appointment id
+)
+
+var (
+	dayArg    = regexp.MustCompile(`^[0-9]{8}$`)
+	slotArg   = regexp.MustCompile(`^[0-9]{1,15}-[0-9]{1,12}$`)
+	topicArg  = regexp.MustCompile(`^[0-9]{1,15}-[0-9]{1,12}\.[a-z0-9][a-z0-9-]{0,23}$`)
+	choiceArg = regexp.MustCompile(`^[0-9]{1,15}-[0-9]{1,12}\.[a-z0-9][a-z0-9-]{0,23}\.[yn]$`)
+	apptArg   = regexp.MustCompile(`^A-[0-9]{1,12}$`)
 )
 
 // Menu items.
@@ -59,8 +77,18 @@ func ParseData(data string) (a Action, ok bool) {
 	switch a.Name {
 	case ActLanguage:
 		_, ok = LookupLanguage(a.Arg)
-	case ActLanguages, ActFAQ:
+	case ActLanguages, ActFAQ, ActAppts, ActBook:
 		ok = len(parts) == 2
+	case ActDay:
+		ok = dayArg.MatchString(a.Arg)
+	case ActTime:
+		ok = slotArg.MatchString(a.Arg)
+	case ActTopicFor:
+		ok = topicArg.MatchString(a.Arg)
+	case ActInterp, ActConfirm:
+		ok = choiceArg.MatchString(a.Arg)
+	case ActCancel, ActResched:
+		ok = apptArg.MatchString(a.Arg)
 	case ActTopic, ActQuestion, ActAsk:
 		ok = faqID.MatchString(a.Arg)
 	case ActConsent:

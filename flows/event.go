@@ -1,5 +1,7 @@
 package flows
 
+import "time"
+
 // EventKind says what a person did.
 type EventKind int
 
@@ -38,6 +40,20 @@ type Outgoing struct {
 	CallbackID string `json:"callback,omitempty"`
 	// Sent counts the parts of a long text already delivered, so a restart sends the rest.
 	Sent int `json:"sent,omitempty"`
+	// Event, for OutCalendar: the appointment to send as an iCalendar file; Text is the
+	// caption.
+	Event *CalendarEvent `json:"event,omitempty"`
+}
+
+// CalendarEvent is what a calendar file says about an appointment. The edge renders the
+// title in the recipient's language.
+type CalendarEvent struct {
+	UID     string    `json:"uid"`
+	Start   time.Time `json:"start"`
+	End     time.Time `json:"end"`
+	Title   Phrase    `json:"title"`
+	Place   string    `json:"place"`
+	Created time.Time `json:"created"`
 }
 
 // OutKind says how an Outgoing reaches the chat.
@@ -45,9 +61,10 @@ type OutKind int
 
 // The kinds of outgoing messages.
 const (
-	OutSend   OutKind = iota + 1 // a new message
-	OutEdit                      // replace the text and buttons of EditID
-	OutAnswer                    // answer a button press (stops the button's spinner)
+	OutSend     OutKind = iota + 1 // a new message
+	OutEdit                        // replace the text and buttons of EditID
+	OutAnswer                      // answer a button press (stops the button's spinner)
+	OutCalendar                    // send Event as an .ics file
 )
 
 // Phrase is one piece of text: a catalog message with its values, a literal that is the

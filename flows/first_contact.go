@@ -106,6 +106,13 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 			return err
 		}
 		return t.refuse(f.clientScreen(c, t.lang))
+	case ActAppts, ActBook, ActDay, ActTime, ActTopicFor, ActInterp, ActConfirm, ActCancel, ActResched:
+		c.Step = StepMenu
+		handled, err := f.bookingButton(t, c, a)
+		if err != nil || handled {
+			return err
+		}
+		return t.refuse(f.clientScreen(c, t.lang))
 	case ActLanguage:
 		c.Lang, t.lang = a.Arg, a.Arg
 		if c.Step == StepLanguage {

@@ -6,6 +6,7 @@ func (f *Flows) menu() screen {
 		text: []Phrase{Msg("MenuPrompt")},
 		buttons: [][]Button{
 			{{Label: Msg("MenuFAQ"), Data: Data(ActFAQ)}},
+			{{Label: Msg("MenuAppointments"), Data: Data(ActAppts)}},
 			{{Label: Msg("MenuLanguage"), Data: Data(ActMenu, ItemLanguage)}, {Label: Msg("MenuPrivacy"), Data: Data(ActMenu, ItemPrivacy)}},
 			{{Label: Msg("MenuHelp"), Data: Data(ActMenu, ItemHelp)}},
 		},

@@ -173,8 +173,11 @@ func arabicScript(w string) bool {
 }
 
 // foldDiacritics decomposes letters and drops their marks: é→e, ü→u, ё→е, and Arabic
-// vowel signs (harakat), which are marks too.
-var foldDiacritics = transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// vowel signs (harakat), which are marks too. Transformers and casers keep state, so every
+// call makes its own: searches of different chats run at the same time.
+func foldDiacritics() transform.Transformer {
+	return transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}
 
 // letterVariants maps letters people type interchangeably to one: Arabic and Persian
 // keyboards give different yeh and kaf, hamza seats are often left out, teh marbuta is
@@ -191,16 +194,14 @@ var letterVariants = strings.NewReplacer(
 	"ß", "ss",
 )
 
-var lower = cases.Fold()
-
 // Normalize prepares text for matching: case folded, diacritics removed, letter variants
 // unified, digits as ASCII.
 func Normalize(text string) string {
-	s, _, err := transform.String(foldDiacritics, text)
+	s, _, err := transform.String(foldDiacritics(), text)
 	if err != nil {
 		s = text
 	}
-	s = lower.String(s)
+	s = cases.Fold().String(s)
 	s = letterVariants.Replace(s)
 	return strings.Map(func(r rune) rune {
 		if unicode.IsDigit(r) && r > '9' {

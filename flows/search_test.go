@@ -84,3 +84,27 @@ func TestSearchWithoutWordsFindsNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchFromManyChatsAtOnce guards against shared transformer state: chats search in
+// parallel.
+func TestSearchFromManyChatsAtOnce(t *testing.T) {
+	faq, err := flows.LoadFAQ(locales.FAQ, "", exampleConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	for i := 0; i < 8; i++ {
+		go func() {
+			ok := true
+			for j := 0; j < 200; j++ {
+				ok = ok && len(faq.Search("ar", "حساب بنكي في البنك", 3)) > 0 && flows.Normalize("Müll Straße") == "mull strasse"
+			}
+			done <- ok
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if !<-done {
+			t.Error("a parallel search went wrong")
+		}
+	}
+}

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-ical"
+
+	"github.com/lotse-bot/lotse/bot/fakeapi"
+	"github.com/lotse-bot/lotse/flows"
+)
+
+var berlin, _ = time.LoadLocation("Europe/Berlin")
+
+// monday is the bot's time in booking tests: Monday 22 March 2027, 08:00 in Berlin. The
+// example town's next slots: Tuesday 09:00 (Rathaus), Wednesday 14:00 (Lindenweg),
+// Thursday 09:00 (Rathaus).
+var monday = time.Date(2027, 3, 22, 8, 0, 0, 0, berlin)
+
+// newBookingBot starts a bot whose clock stands at monday.
+func newBookingBot(t *testing.T) *testBot {
+	t.Helper()
+	tb := newTestBot(t)
+	tb.setNow(monday)
+	return tb
+}
+
+// bookFirstSlot books the first free slot as u, asking for an interpreter where the
+// language offers it, and returns the booking confirmation.
+func (tb *testBot) bookFirstSlot(u fakeapi.User, lang string) fakeapi.Message {
+	tb.t.Helper()
+	t := tb.t
+	tb.press(u, say(t, lang, "MenuAppointments"))
+	tb.press(u, say(t, lang, "ApptBook"))
+	tuesday := render(t, lang, flows.Join(" ", flows.Msg("WeekdayTue"), flows.Literal("23.03.")))
+	tb.press(u, tuesday)
+	tb.press(u, "09:00 · Rathaus Musterstadt, Bürgerbüro")
+	tb.press(u, say(t, lang, "ApptTopicOther"))
+	if lang != "de" {
+		l, _ := flows.LookupLanguage(lang)
+		tb.press(u, say(t, lang, "ApptInterpreterYes", "Language", l.Name))
+	}
+	tb.press(u, say(t, lang, "ApptConfirm"))
+	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" })
+	return tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, lang, "ApptBooked")) })
+}
+
+func TestBookingInTheClientsLanguageWithCalendarFile(t *testing.T) {
+	for i, lang := range []string{"ar", "fa", "uk", "de"} {
+		t.Run(lang, func(t *testing.T) {
+			tb := newBookingBot(t)
+			u := fakeapi.User{ID: int64(8100 + i), FirstName: "Client", LanguageCode: lang}
+			tb.toMenu(u, lang, true)
+			tb.bookFirstSlot(u, lang)
+			msgs := tb.api.Messages(u.ID)
+			var booked, file fakeapi.Message
+			for _, m := range msgs {
+				if strings.Contains(m.Text, say(t, lang, "ApptBooked")) {
+					booked = m
+				}
+				if m.Kind == "document" {
+					file = m
+				}
+			}
+			when := render(t, lang, flows.Phrase{ID: "ApptWhen", Args: map[string]string{"Date": "23.03.2027", "Time": "09:00"}, Sub: map[string]flows.Phrase{"Day": flows.Msg("WeekdayTue")}})
+			for _, want := range []string{when, "Rathaus Musterstadt, Bürgerbüro", "Marktplatz 1, 79999 Musterstadt", say(t, lang, "ApptBring")} {
+				if !strings.Contains(booked.Text, want) {
+					t.Errorf("confirmation %q lacks %q", booked.Text, want)
+				}
+			}
+			if rtl := lang == "ar" || lang == "fa"; rtl && !strings.Contains(booked.Text, "\u206823.03.2027\u2069") {
+				t.Errorf("the date is not isolated in %q", booked.Text)
+			}
+			if !hasButton(booked, say(t, lang, "ApptMap")) {
+				t.Errorf("no map button: %v", labels(booked))
+			}
+			if lang != "de" {
+				l, _ := flows.LookupLanguage(lang)
+				if !strings.Contains(booked.Text, l.Name) {
+					t.Errorf("the interpreter for %s is not in %q", l.Name, booked.Text)
+				}
+			}
+			// The calendar file is valid iCalendar, checked with a second, independent parser.
+			if !strings.HasSuffix(file.FileName, ".ics") || file.Text != say(t, lang, "ApptCalendarFile") {
+				t.Fatalf("calendar file %q with caption %q (kind %q); messages: %s", file.FileName, file.Text, file.Kind, texts(msgs))
+			}
+			cal, err := ical.NewDecoder(bytes.NewReader(file.FileData)).Decode()
+			if err != nil {
+				t.Fatalf("the .ics does not parse: %v\n%s", err, file.FileData)
+			}
+			events := cal.Events()
+			if len(events) != 1 {
+				t.Fatalf("%d events in the .ics", len(events))
+			}
+			start, err := events[0].DateTimeStart(berlin)
+			if err != nil || !start.Equal(time.Date(2027, 3, 23, 9, 0, 0, 0, berlin)) {
+				t.Errorf("DTSTART %v (%v), want Tuesday 09:00 in Berlin", start, err)
+			}
+			if sum, _ := events[0].Props.Text(ical.PropSummary); sum != say(t, lang, "ApptCalendarTitle") {
+				t.Errorf("SUMMARY %q, want the title in %s", sum, lang)
+			}
+		})
+	}
+}
+
+func TestCancelAndRescheduleFreeTheSeat(t *testing.T) {
+	tb := newBookingBot(t)
+	u := fakeapi.User{ID: 8201, FirstName: "Olha", LanguageCode: "uk"}
+	tb.toMenu(u, "uk", true)
+	tb.bookFirstSlot(u, "uk")
+	tb.press(u, say(t, "uk", "MenuAppointments"))
+	list := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "uk", "ApptListTitle")) })
+	cancel := ""
+	for _, l := range labels(list) {
+		if strings.HasPrefix(l, say(t, "uk", "ApptCancel")) {
+			cancel = l
+		}
+	}
+	tb.press(u, cancel)
+	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "uk", "ApptCancelled")) })
+
+	// The seat is free again: another client books it.
+	other := fakeapi.User{ID: 8202, FirstName: "Petro", LanguageCode: "uk"}
+	tb.toMenu(other, "uk", true)
+	tb.bookFirstSlot(other, "uk")
+
+	// Rescheduling cancels and offers the days again.
+	tb.press(other, say(t, "uk", "MenuAppointments"))
+	list = tb.find(other.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "uk", "ApptListTitle")) })
+	for _, l := range labels(list) {
+		if strings.HasPrefix(l, say(t, "uk", "ApptChange")) {
+			tb.press(other, l)
+		}
+	}
+	m := tb.find(other.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "uk", "ApptChooseDay")) })
+	if !strings.Contains(m.Text, say(t, "uk", "ApptCancelled")) {
+		t.Errorf("reschedule screen %q does not say the old appointment is cancelled", m.Text)
+	}
+}
+
+func TestLateCancellationReachesTheManager(t *testing.T) {
+	tb := newBookingBot(t)
+	// Telegram lets a bot write only to people who started it.
+	manager := fakeapi.User{ID: 900101, FirstName: "Ayse", LanguageCode: "de"}
+	tb.api.SendText(manager, "/start")
+	tb.waitMessages(manager.ID, 1)
+	u := fakeapi.User{ID: 8301, FirstName: "Samir", LanguageCode: "ar"}
+	tb.toMenu(u, "ar", true)
+	tb.bookFirstSlot(u, "ar")
+	tb.setNow(time.Date(2027, 3, 23, 7, 0, 0, 0, berlin)) // two hours before
+	tb.press(u, say(t, "ar", "MenuAppointments"))
+	list := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "ApptListTitle")) })
+	for _, l := range labels(list) {
+		if strings.HasPrefix(l, say(t, "ar", "ApptCancel")) {
+			tb.press(u, l)
+		}
+	}
+	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "ApptCancelledLate")) })
+	msgs := tb.waitMessages(900101, 2)
+	if !strings.Contains(msgs[1].Text, "A-") || !strings.Contains(msgs[1].Text, say(t, "de", "WeekdayTue")) {
+		t.Errorf("the manager got %q, want the late cancellation in German", msgs[1].Text)
+	}
+}
+
+func TestFiftyClientsRaceForOneSeat(t *testing.T) {
+	tb := newBookingBot(t)
+	slot := flows.SlotKey(900101, time.Date(2027, 3, 23, 9, 0, 0, 0, berlin))
+	var users []fakeapi.User
+	for i := 0; i < 50; i++ {
+		u := fakeapi.User{ID: int64(8400 + i), FirstName: "Racer", LanguageCode: "de"}
+		users = append(users, u)
+	}
+	var wg sync.WaitGroup
+	for _, u := range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tb.api.SendText(u, "/start")
+		}()
+	}
+	wg.Wait()
+	for _, u := range users {
+		tb.press(u, say(t, "de", "LanguageConfirmYes"))
+	}
+	for _, u := range users {
+		tb.press(u, say(t, "de", "PrivacyAccept"))
+	}
+	for _, u := range users {
+		tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "de", "MenuAppointments")) })
+	}
+	// Everyone presses "book it" for the same slot at once.
+	for _, u := range users {
+		m, _ := tb.api.LastMessage(u.ID)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tb.api.PressData(u, m.ID, flows.Data(flows.ActConfirm, slot+".other.n"))
+		}()
+	}
+	wg.Wait()
+	won, fresh := 0, 0
+	for _, u := range users {
+		m := tb.last(u.ID, func(m fakeapi.Message) bool {
+			return strings.Contains(m.Text, say(t, "de", "ApptBooked")) || strings.Contains(m.Text, say(t, "de", "ApptSlotTaken")) || m.Kind == "document"
+		})
+		switch {
+		case m.Kind == "document" || strings.Contains(m.Text, say(t, "de", "ApptBooked")):
+			won++
+		case hasButton(m, render(t, "de", flows.Join(" ", flows.Msg("WeekdayWed"), flows.Literal("24.03.")))):
+			fresh++
+		}
+	}
+	if won != 1 || fresh != 49 {
+		t.Errorf("%d clients won the one seat and %d got a fresh choice; want 1 and 49", won, fresh)
+	}
+}
+
+func TestForgedBookingButtonsAreRefused(t *testing.T) {
+	tb := newBookingBot(t)
+	owner := fakeapi.User{ID: 8501, FirstName: "Owner", LanguageCode: "de"}
+	thief := fakeapi.User{ID: 8502, FirstName: "Thief", LanguageCode: "de"}
+	tb.toMenu(owner, "de", true)
+	tb.toMenu(thief, "de", true)
+	tb.bookFirstSlot(owner, "de")
+	m, _ := tb.api.LastMessage(thief.ID)
+	past := flows.SlotKey(900101, time.Date(2027, 3, 16, 9, 0, 0, 0, berlin))
+	farAhead := flows.SlotKey(900101, time.Date(2027, 6, 1, 9, 0, 0, 0, berlin))
+	notASlot := flows.SlotKey(900101, time.Date(2027, 3, 23, 9, 7, 0, 0, berlin))
+	for _, data := range []string{
+		flows.Data(flows.ActCancel, "A-1"), // the owner's appointment
+		flows.Data(flows.ActResched, "A-1"),
+		flows.Data(flows.ActConfirm, past+".other.n"),
+		flows.Data(flows.ActConfirm, farAhead+".other.n"),
+		flows.Data(flows.ActConfirm, notASlot+".other.n"),
+		flows.Data(flows.ActConfirm, flows.SlotKey(900101, time.Date(2027, 3, 24, 9, 0, 0, 0, berlin))+".nosuchtopic.n"),
+	} {
+		before := len(tb.api.CallbackAnswers())
+		tb.api.PressData(thief, m.ID, data)
+		tb.api.WaitFor(5*time.Second, func() bool { return len(tb.api.CallbackAnswers()) > before })
+		answers := tb.api.CallbackAnswers()
+		if got := answers[len(answers)-1].Params["text"]; got != say(t, "de", "ButtonExpired") {
+			t.Errorf("forged %q answered %q, want refused", data, got)
+		}
+	}
+	tb.stop()
+	db := tb.db()
+	var appts []*flows.Appointment
+	db.View(func(tx flows.Tx) (err error) { appts, err = tx.ClientAppointments(owner.ID); return err })
+	if len(appts) != 1 || appts[0].Status != flows.StatusBooked {
+		t.Errorf("the owner's appointment was touched: %+v", appts)
+	}
+	db.View(func(tx flows.Tx) (err error) { appts, err = tx.ClientAppointments(thief.ID); return err })
+	if len(appts) != 0 {
+		t.Errorf("forged data booked %d appointments", len(appts))
+	}
+}

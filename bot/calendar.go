@@ -1,0 +1,30 @@
+package bot
+
+import (
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/lotse-bot/lotse/flows"
+)
+
+// calendarFile renders an appointment as an iCalendar (RFC 5545) file, titled in the
+// recipient's language. github.com/arran4/golang-ical does the escaping and line folding
+// the standard asks for.
+func (r *Renderer) calendarFile(lang string, e *flows.CalendarEvent) ([]byte, error) {
+	title, err := r.Phrase(lang, e.Title)
+	if err != nil {
+		return nil, err
+	}
+	cal := ics.NewCalendarFor("Lotse")
+	cal.SetMethod(ics.MethodPublish)
+	ev := cal.AddEvent(e.UID + "@lotse")
+	ev.SetDtStampTime(e.Created.UTC())
+	ev.SetStartAt(e.Start.UTC())
+	ev.SetEndAt(e.End.UTC())
+	ev.SetSummary(title)
+	ev.SetLocation(e.Place)
+	alarm := ev.AddAlarm()
+	alarm.SetAction(ics.ActionDisplay)
+	alarm.SetTrigger("-PT2H") // phones remind two hours before, like Lotse does
+	alarm.SetProperty(ics.ComponentPropertyDescription, title)
+	return []byte(cal.Serialize()), nil
+}

@@ -1,0 +1,409 @@
+package flows
+
+import (
+	"strings"
+	"time"
+)
+
+// topicOther is the topic of an appointment about something the FAQ has no topic for.
+const topicOther = "other"
+
+// bookingButton handles the appointment buttons. handled is false for data that does not
+// fit the client's state (an appointment not theirs, a slot that does not exist): the caller
+// refuses it.
+func (f *Flows) bookingButton(t *turn, c *Client, a Action) (handled bool, err error) {
+	if !c.Consented() {
+		return true, t.show(f.needConsent())
+	}
+	now := f.Now()
+	switch a.Name {
+	case ActAppts:
+		return true, f.showAppointments(t, c)
+	case ActBook:
+		return true, f.showDays(t, c)
+	case ActDay:
+		day, err := time.ParseInLocation("20060102", a.Arg, f.Config.location())
+		if err != nil {
+			return false, nil
+		}
+		return true, f.showTimes(t, c, day)
+	case ActTime, ActTopicFor, ActInterp, ActConfirm:
+		parts := strings.Split(a.Arg, ".")
+		slot, ok := f.bookable(parts[0], now)
+		if !ok {
+			return false, nil
+		}
+		topic, interp := "", ""
+		if len(parts) > 1 {
+			topic = parts[1]
+			if _, ok := f.FAQ.Get().Topic(topic); !ok && topic != topicOther {
+				return false, nil
+			}
+		}
+		if len(parts) > 2 {
+			interp = parts[2]
+		}
+		switch a.Name {
+		case ActTime:
+			return true, t.show(f.chooseTopic(slot))
+		case ActTopicFor:
+			if c.Lang == "de" {
+				return true, t.show(f.check(c, slot, topic, "n"))
+			}
+			return true, t.show(f.chooseInterpreter(c, slot, topic))
+		case ActInterp:
+			return true, t.show(f.check(c, slot, topic, interp))
+		default:
+			return true, f.book(t, c, slot, topic, interp == "y")
+		}
+	case ActCancel, ActResched:
+		appt, err := t.tx.Appointment(a.Arg)
+		if isNotFound(err) || (err == nil && (appt.Client != c.ID || appt.Status != StatusBooked || !appt.Start.After(now))) {
+			return false, nil
+		}
+		if err != nil {
+			return true, err
+		}
+		note, err := f.cancel(t, appt)
+		if err != nil {
+			return true, err
+		}
+		if a.Name == ActResched {
+			return true, f.showDays(t, c, note)
+		}
+		return true, f.showAppointments(t, c, note)
+	}
+	return false, nil
+}
+
+// needConsent explains that booking needs the privacy consent, with the way to give it.
+func (f *Flows) needConsent() screen {
+	return screen{
+		text:    []Phrase{Msg("ApptNeedConsent")},
+		buttons: [][]Button{{{Label: Msg("MenuPrivacy"), Data: Data(ActMenu, ItemPrivacy)}}, {backButton()}},
+	}
+}
+
+// open returns the client's appointments still ahead.
+func (f *Flows) open(t *turn, c *Client) ([]*Appointment, error) {
+	all, err := t.tx.ClientAppointments(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Appointment
+	now := f.Now()
+	for _, a := range all {
+		if a.Status == StatusBooked && a.Start.After(now) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// showAppointments lists the client's appointments ahead, each with cancel and another
+// time, and offers to book one.
+func (f *Flows) showAppointments(t *turn, c *Client, notes ...Phrase) error {
+	open, err := f.open(t, c)
+	if err != nil {
+		return err
+	}
+	s := screen{text: append(notes, Msg("ApptNone"))}
+	if len(open) > 0 {
+		s.text = append(notes, Msg("ApptListTitle"))
+	}
+	for _, a := range open {
+		s.text = append(s.text, f.summary(a.Start, a.Office, a.Interpreter))
+		short := Literal(" " + a.Start.In(f.Config.location()).Format("02.01. 15:04"))
+		s.buttons = append(s.buttons, []Button{
+			{Label: Join("", Msg("ApptCancel"), short), Data: Data(ActCancel, a.ID)},
+			{Label: Join("", Msg("ApptChange"), short), Data: Data(ActResched, a.ID)},
+		})
+	}
+	if len(open) < f.Config.Booking.MaxOpen {
+		s.buttons = append(s.buttons, []Button{{Label: Msg("ApptBook"), Data: Data(ActBook)}})
+	}
+	s.buttons = append(s.buttons, []Button{backButton()})
+	return t.show(s)
+}
+
+// freeSlots are the slots of the next days with a free seat, for the client.
+func (f *Flows) freeSlots(t *turn, from, to time.Time) ([]Slot, error) {
+	// Until clients are assigned to managers or districts, every manager's slots are open
+	// to every client.
+	taken := map[string]int{}
+	for _, m := range f.Config.Managers {
+		seats, err := t.tx.TakenSeats(m.TelegramID, from, to)
+		if err != nil {
+			return nil, err
+		}
+		for k, n := range seats {
+			taken[k] = n
+		}
+	}
+	var out []Slot
+	for _, s := range f.Config.Slots(from, to) {
+		if taken[s.Key()] < s.Seats {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// horizon is the time window clients can book in: from now to the end of the last day.
+func (f *Flows) horizon() (time.Time, time.Time) {
+	now := f.Now().In(f.Config.location())
+	end := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location()).AddDate(0, 0, f.Config.Booking.DaysAhead+1)
+	return now, end
+}
+
+// showDays offers the days with free slots.
+func (f *Flows) showDays(t *turn, c *Client, notes ...Phrase) error {
+	open, err := f.open(t, c)
+	if err != nil {
+		return err
+	}
+	if len(open) >= f.Config.Booking.MaxOpen {
+		return t.show(screen{text: []Phrase{Plural("ApptTooMany", f.Config.Booking.MaxOpen)}, buttons: [][]Button{{{Label: Msg("MenuAppointments"), Data: Data(ActAppts)}}, {backButton()}}})
+	}
+	from, to := f.horizon()
+	slots, err := f.freeSlots(t, from, to)
+	if err != nil {
+		return err
+	}
+	s := screen{text: append(notes, Msg("ApptChooseDay"))}
+	var row []Button
+	seen := map[string]bool{}
+	for _, slot := range slots {
+		day := slot.Start.In(f.Config.location())
+		key := day.Format("20060102")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		row = append(row, Button{Label: Join(" ", weekday(day), Literal(day.Format("02.01."))), Data: Data(ActDay, key)})
+		if len(row) == 2 {
+			s.buttons, row = append(s.buttons, row), nil
+		}
+	}
+	if len(row) > 0 {
+		s.buttons = append(s.buttons, row)
+	}
+	if len(seen) == 0 {
+		s.text = append(notes, Plural("ApptNoSlots", f.Config.Booking.DaysAhead))
+		if len(f.Config.OfficeHours) > 0 {
+			s.text = append(s.text, Join("\n", Msg("FaqOfficeHours"), Content(PhraseOfficeHours, "")))
+		}
+	}
+	s.buttons = append(s.buttons, []Button{backButton()})
+	return t.show(s)
+}
+
+// showTimes offers the free times of a day.
+func (f *Flows) showTimes(t *turn, c *Client, day time.Time) error {
+	from, to := f.horizon()
+	dayEnd := day.AddDate(0, 0, 1)
+	if day.After(from) {
+		from = day
+	}
+	if dayEnd.Before(to) {
+		to = dayEnd
+	}
+	slots, err := f.freeSlots(t, from, to)
+	if err != nil {
+		return err
+	}
+	if len(slots) == 0 {
+		return f.showDays(t, c, Msg("ApptSlotTaken"))
+	}
+	s := screen{text: []Phrase{{ID: "ApptChooseTime", Sub: map[string]Phrase{"When": Join(", ", weekday(day), Literal(day.Format("02.01.2006")))}}}}
+	var row []Button
+	for _, slot := range slots {
+		label := slot.Start.In(f.Config.location()).Format("15:04")
+		if len(f.Config.Offices) > 1 {
+			label += " · " + f.officeName(slot.Office)
+		}
+		row = append(row, Button{Label: Literal(label), Data: Data(ActTime, slot.Key())})
+		if len(row) == 3 || len(f.Config.Offices) > 1 {
+			s.buttons, row = append(s.buttons, row), nil
+		}
+	}
+	if len(row) > 0 {
+		s.buttons = append(s.buttons, row)
+	}
+	s.buttons = append(s.buttons, []Button{{Label: Msg("ApptChange"), Data: Data(ActBook)}, backButton()})
+	return t.show(s)
+}
+
+// bookable returns the slot a key names if it exists in the configuration, lies ahead and
+// within the booking horizon. Seats are checked when booking.
+func (f *Flows) bookable(key string, now time.Time) (Slot, bool) {
+	manager, start, ok := ParseSlotKey(key)
+	if !ok || !start.After(now) {
+		return Slot{}, false
+	}
+	if _, end := f.horizon(); !start.Before(end) {
+		return Slot{}, false
+	}
+	return f.Config.Slot(manager, start)
+}
+
+// chooseTopic asks what the appointment is about: the FAQ's topics and "something else".
+func (f *Flows) chooseTopic(slot Slot) screen {
+	s := screen{text: []Phrase{f.summary(slot.Start, slot.Office, ""), Msg("ApptChooseTopic")}}
+	for _, topic := range f.FAQ.Get().Topics {
+		s.buttons = append(s.buttons, []Button{{Label: Content(PhraseTopic, topic.ID), Data: Data(ActTopicFor, slot.Key()+"."+topic.ID)}})
+	}
+	s.buttons = append(s.buttons, []Button{{Label: Msg("ApptTopicOther"), Data: Data(ActTopicFor, slot.Key()+"."+topicOther)}})
+	return s
+}
+
+// chooseInterpreter asks whether the client needs an interpreter for their language.
+func (f *Flows) chooseInterpreter(c *Client, slot Slot, topic string) screen {
+	l, _ := LookupLanguage(c.Lang)
+	arg := slot.Key() + "." + topic
+	return screen{
+		text: []Phrase{f.summary(slot.Start, slot.Office, ""), Msg("ApptInterpreter")},
+		buttons: [][]Button{
+			{{Label: Msg("ApptInterpreterYes", "Language", l.Name), Data: Data(ActInterp, arg+".y")}},
+			{{Label: Msg("ApptInterpreterNo"), Data: Data(ActInterp, arg+".n")}},
+		},
+	}
+}
+
+// check shows the appointment to be booked, with the button that books it.
+func (f *Flows) check(c *Client, slot Slot, topic, interp string) screen {
+	lang := ""
+	if interp == "y" {
+		lang = c.Lang
+	}
+	return screen{
+		text: []Phrase{Msg("ApptCheck"), f.summary(slot.Start, slot.Office, lang)},
+		buttons: [][]Button{
+			{{Label: Msg("ApptConfirm"), Data: Data(ActConfirm, slot.Key()+"."+topic+"."+interp)}},
+			{{Label: Msg("ApptChange"), Data: Data(ActBook)}, backButton()},
+		},
+	}
+}
+
+// book books the slot for the client, if a seat is still free and the client has room for
+// another appointment, and sends the confirmation with a calendar file.
+func (f *Flows) book(t *turn, c *Client, slot Slot, topic string, interpreter bool) error {
+	open, err := f.open(t, c)
+	if err != nil {
+		return err
+	}
+	if len(open) >= f.Config.Booking.MaxOpen {
+		return f.showDays(t, c)
+	}
+	a := &Appointment{
+		Client: c.ID, Manager: slot.Manager, Office: slot.Office, Start: slot.Start, End: slot.End,
+		Topic: topic, Status: StatusBooked, CreatedAt: f.Now(),
+	}
+	if interpreter {
+		a.Interpreter = c.Lang
+	}
+	switch err := t.tx.Book(a, slot.Seats); {
+	case ErrorCode(err) == EConflict:
+		return f.showDays(t, c, Msg("ApptSlotTaken"))
+	case err != nil:
+		return err
+	}
+	if err := f.scheduleReminders(t, a); err != nil {
+		return err
+	}
+	s := screen{text: []Phrase{Msg("ApptBooked"), f.summary(a.Start, a.Office, a.Interpreter), Msg("ApptBring")}}
+	if o, ok := f.office(a.Office); ok && o.MapURL != "" {
+		s.buttons = append(s.buttons, []Button{{Label: Msg("ApptMap"), URL: o.MapURL}})
+	}
+	s.buttons = append(s.buttons, []Button{{Label: Msg("MenuAppointments"), Data: Data(ActAppts)}, backButton()})
+	if err := t.show(s); err != nil {
+		return err
+	}
+	return t.tx.Send(Outgoing{
+		Chat: c.ID, Lang: t.lang, Kind: OutCalendar, Text: []Phrase{Msg("ApptCalendarFile")},
+		Event: &CalendarEvent{
+			UID: a.ID, Start: a.Start, End: a.End, Title: Msg("ApptCalendarTitle"),
+			Place: f.place(a.Office), Created: a.CreatedAt,
+		},
+	})
+}
+
+// scheduleReminders stores the client's reminders that still lie ahead, and the prompt to
+// the manager after the slot.
+func (f *Flows) scheduleReminders(t *turn, a *Appointment) error {
+	now := f.Now()
+	for _, before := range f.Config.Booking.ReminderOffsets() {
+		if at := a.Start.Add(-before); at.After(now) {
+			if err := t.tx.Schedule(Reminder{At: at, Appointment: a.ID, Kind: RemindClient}); err != nil {
+				return err
+			}
+		}
+	}
+	grace := time.Duration(f.Config.Booking.GraceMinutes) * time.Minute
+	return t.tx.Schedule(Reminder{At: a.End.Add(grace), Appointment: a.ID, Kind: RemindUnmarked})
+}
+
+// cancel cancels a client's appointment and returns the note that says so. Shortly before
+// the appointment the manager is told as well.
+func (f *Flows) cancel(t *turn, a *Appointment) (Phrase, error) {
+	a.Status = StatusCancelled
+	if err := t.tx.PutAppointment(a); err != nil {
+		return Phrase{}, err
+	}
+	cutoff := time.Duration(f.Config.Booking.CancelCutoffHours) * time.Hour
+	if f.Now().Add(cutoff).Before(a.Start) {
+		return Msg("ApptCancelled"), nil
+	}
+	lang := f.Config.ManagerLanguage
+	if s, err := t.tx.Staff(a.Manager); err == nil && s.Lang != "" {
+		lang = s.Lang
+	}
+	if err := t.tx.Send(Outgoing{Chat: a.Manager, Lang: lang, Kind: OutSend, Text: []Phrase{
+		{ID: "StaffApptCancelledLate", Args: map[string]string{"Appointment": a.ID}, Sub: map[string]Phrase{"When": f.when(a.Start)}},
+	}}); err != nil {
+		return Phrase{}, err
+	}
+	return Msg("ApptCancelledLate"), nil
+}
+
+// summary describes an appointment: when, where, and the interpreter if one was asked for.
+func (f *Flows) summary(start time.Time, office, interpreter string) Phrase {
+	o, _ := f.office(office)
+	p := Phrase{ID: "ApptSummary", Args: map[string]string{"Office": o.Name, "Address": o.Address}, Sub: map[string]Phrase{"When": f.when(start)}}
+	if interpreter == "" {
+		return p
+	}
+	l, _ := LookupLanguage(interpreter)
+	return Join("\n", p, Msg("ApptWithInterpreter", "Language", l.Name))
+}
+
+// when says a time as weekday, date and time of day in the town's zone.
+func (f *Flows) when(t time.Time) Phrase {
+	local := t.In(f.Config.location())
+	return Phrase{ID: "ApptWhen", Args: map[string]string{"Date": local.Format("02.01.2006"), "Time": local.Format("15:04")}, Sub: map[string]Phrase{"Day": weekday(local)}}
+}
+
+// weekdayIDs name the weekdays in the catalogs, Sunday first like time.Weekday.
+var weekdayIDs = [7]string{"WeekdaySun", "WeekdayMon", "WeekdayTue", "WeekdayWed", "WeekdayThu", "WeekdayFri", "WeekdaySat"}
+
+func weekday(t time.Time) Phrase { return Msg(weekdayIDs[t.Weekday()]) }
+
+func (f *Flows) office(id string) (Office, bool) {
+	for _, o := range f.Config.Offices {
+		if o.ID == id {
+			return o, true
+		}
+	}
+	return Office{}, false
+}
+
+func (f *Flows) officeName(id string) string {
+	o, _ := f.office(id)
+	return o.Name
+}
+
+// place is an office's name and address, for calendar files.
+func (f *Flows) place(id string) string {
+	o, _ := f.office(id)
+	return o.Name + ", " + o.Address
+}
