@@ -55,6 +55,8 @@ type Main struct {
 	Now    func() time.Time
 	// FAQPoll is how often the town's FAQ files are checked for changes; default 10 s.
 	FAQPoll time.Duration
+	// Tick is how often due reminders are looked for; default 1 s.
+	Tick time.Duration
 
 	log *slog.Logger
 }
@@ -158,6 +160,8 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 		Catalogs: content.Catalogs,
 		Log:      m.log,
 		Limits:   o.Limits,
+
+		TickInterval: m.Tick,
 	})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)

@@ -80,6 +80,7 @@ func (tb *testBot) start() {
 		Stdout: tb.logs, Stderr: tb.logs,
 		Now:     tb.now,
 		FAQPoll: 50 * time.Millisecond,
+		Tick:    20 * time.Millisecond,
 	}
 	go func() { tb.done <- m.Run(ctx, nil) }()
 }

@@ -39,6 +39,8 @@ type Options struct {
 	Limits   Limits
 	// PollTimeout is how long one getUpdates waits for news; default 25 s.
 	PollTimeout time.Duration
+	// TickInterval is how often due reminders are looked for; default 1 s.
+	TickInterval time.Duration
 }
 
 // Handler is the conversation logic: flows.Flows, or a wrapper around it in tests.
@@ -47,6 +49,8 @@ type Handler interface {
 	Handle(tx flows.Tx, ev flows.Event) error
 	// Failed tells the person behind ev that handling it went wrong.
 	Failed(tx flows.Tx, ev flows.Event) error
+	// Tick sends what is due: reminders, follow-ups.
+	Tick(tx flows.Tx) error
 }
 
 // Bot is a running Lotse bot.
@@ -72,6 +76,9 @@ func New(opts Options) (*Bot, error) {
 	opts.APIURL = strings.TrimRight(opts.APIURL, "/")
 	if opts.PollTimeout == 0 {
 		opts.PollTimeout = 25 * time.Second
+	}
+	if opts.TickInterval == 0 {
+		opts.TickInterval = time.Second
 	}
 	if opts.Log == nil {
 		opts.Log = slog.Default()
@@ -122,15 +129,15 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.Warn("could not remove a webhook; polling may fail", "err", classify("deleteWebhook", err))
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	var commands sync.WaitGroup
+	var background sync.WaitGroup
 	defer func() {
 		cancel()
-		commands.Wait()
+		background.Wait()
 		b.dispatch.wait()
 		b.sender.wait()
 	}()
 	// Thirteen command menus take a moment; clients need not wait for them.
-	commands.Go(func() {
+	background.Go(func() {
 		if err := b.setCommands(ctx); err != nil && ctx.Err() == nil {
 			b.log.Warn("could not set the command menus", "err", err)
 		}
@@ -146,6 +153,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.Info("handling updates journaled before the last stop", "count", len(pending))
 	}
 	b.dispatchAll(pending)
+	background.Go(func() { b.schedule(ctx) })
 
 	err = b.poll(ctx)
 	if errors.Is(err, context.Canceled) {
@@ -179,4 +187,23 @@ func (b *Bot) setCommands(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// schedule looks for due reminders every TickInterval, at once after a start too, so what
+// fell due while the bot was down goes out first.
+func (b *Bot) schedule(ctx context.Context) {
+	ticker := time.NewTicker(b.opts.TickInterval)
+	defer ticker.Stop()
+	for {
+		out, err := b.opts.DB.Update(b.opts.Flows.Tick)
+		if err != nil {
+			b.log.Error("sending due reminders failed", "err", err)
+		}
+		b.sender.Push(out...)
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
 }

@@ -56,6 +56,8 @@ func (f *Flows) bookingButton(t *turn, c *Client, a Action) (handled bool, err e
 		default:
 			return true, f.book(t, c, slot, topic, interp == "y")
 		}
+	case ActWillCome:
+		return f.willCome(t, c, a.Arg)
 	case ActCancel, ActResched:
 		appt, err := t.tx.Appointment(a.Arg)
 		if isNotFound(err) || (err == nil && (appt.Client != c.ID || appt.Status != StatusBooked || !appt.Start.After(now))) {

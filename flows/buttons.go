@@ -31,6 +31,9 @@ const (
 	ActConfirm   = "bky"     // argument: slot key "." topic "." y|n
 	ActCancel    = "apx"     // argument: an appointment id
 	ActResched   = "apr"     // argument: an appointment id
+	ActWillCome  = "apc"     // argument: an appointment id; the client will come
+	ActCame      = "stc"     // argument: an appointment id; a manager marks it attended
+	ActMissed    = "stm"     // argument: an appointment id; a manager marks it missed
 )
 
 var (
@@ -47,6 +50,8 @@ const (
 	ItemLanguage = "language"
 	ItemPrivacy  = "privacy"
 	ItemHelp     = "help"
+	ItemToday    = "today" // staff: today's appointments
+	ItemWeek     = "week"  // staff: the next seven days' appointments
 )
 
 // Action is parsed button data.
@@ -87,14 +92,14 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = topicArg.MatchString(a.Arg)
 	case ActInterp, ActConfirm:
 		ok = choiceArg.MatchString(a.Arg)
-	case ActCancel, ActResched:
+	case ActCancel, ActResched, ActWillCome, ActCame, ActMissed:
 		ok = apptArg.MatchString(a.Arg)
 	case ActTopic, ActQuestion, ActAsk:
 		ok = faqID.MatchString(a.Arg)
 	case ActConsent:
 		ok = a.Arg == "yes" || a.Arg == "no"
 	case ActMenu:
-		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp
+		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp || a.Arg == ItemToday || a.Arg == ItemWeek
 	}
 	return a, ok
 }

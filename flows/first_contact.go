@@ -106,7 +106,7 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 			return err
 		}
 		return t.refuse(f.clientScreen(c, t.lang))
-	case ActAppts, ActBook, ActDay, ActTime, ActTopicFor, ActInterp, ActConfirm, ActCancel, ActResched:
+	case ActAppts, ActBook, ActDay, ActTime, ActTopicFor, ActInterp, ActConfirm, ActCancel, ActResched, ActWillCome:
 		c.Step = StepMenu
 		handled, err := f.bookingButton(t, c, a)
 		if err != nil || handled {
@@ -130,7 +130,7 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		c.ConsentAt, c.DeclinedAt = time.Time{}, f.Now()
 		c.Step = StepMenu
 		return t.show(f.menu().after(Msg("ConsentDeclined")))
-	default: // ActMenu
+	case ActMenu:
 		switch a.Arg {
 		case ItemLanguage:
 			return t.show(f.languagePicker())
@@ -142,6 +142,8 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 			c.Step = StepMenu
 			return t.show(f.menu())
 		}
+	default: // staff buttons and others a client cannot use
+		return t.refuse(f.clientScreen(c, t.lang))
 	}
 }
 

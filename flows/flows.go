@@ -37,6 +37,8 @@ type Tx interface {
 	// TakenSeats counts the booked seats of a manager's slots starting in [from, to), by
 	// slot key.
 	TakenSeats(manager int64, from, to time.Time) (map[string]int, error)
+	// ManagerAppointments returns a manager's appointments starting in [from, to).
+	ManagerAppointments(manager int64, from, to time.Time) ([]*Appointment, error)
 	// Schedule stores a reminder; Due removes and returns those due at now.
 	Schedule(r Reminder) error
 	Due(now time.Time, limit int) ([]Reminder, error)

@@ -1,6 +1,9 @@
 package flows
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // handleStaff runs the conversation with a manager or admin. Staff are known from the
 // configuration, so they skip the client's first contact; their screens are in the
@@ -40,6 +43,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return t.show(f.staffMenu().after(Msg("ManagerHelp", "Town", f.Config.Town)))
 		case "start", "menu":
 			return t.show(f.staffMenu().after(f.staffGreeting(t.ev.UserID)))
+		case "today", "week":
+			return f.staffDay(t, t.ev.Command)
 		case "stats":
 			if !f.Config.IsAdmin(t.ev.UserID) {
 				return t.show(f.staffMenu().after(Msg("NotUnderstood")))
@@ -61,6 +66,13 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return t.show(f.staffMenu().after(Msg("ManagerHelp", "Town", f.Config.Town)))
 		case ok && a.Name == ActMenu && a.Arg == ItemHome:
 			return t.show(f.staffMenu())
+		case ok && a.Name == ActMenu && (a.Arg == ItemToday || a.Arg == ItemWeek):
+			return f.staffDay(t, a.Arg)
+		case ok && (a.Name == ActCame || a.Name == ActMissed):
+			handled, err := f.mark(t, a.Arg, a.Name == ActCame)
+			if err != nil || handled {
+				return err
+			}
 		}
 		return t.refuse(f.staffMenu())
 	}
@@ -84,7 +96,19 @@ func (f *Flows) staffMenu() screen {
 	return screen{
 		text: []Phrase{Msg("MenuPrompt")},
 		buttons: [][]Button{
+			{{Label: Msg("StaffToday"), Data: Data(ActMenu, ItemToday)}, {Label: Msg("StaffWeek"), Data: Data(ActMenu, ItemWeek)}},
 			{{Label: Msg("MenuLanguage"), Data: Data(ActMenu, ItemLanguage)}, {Label: Msg("MenuHelp"), Data: Data(ActMenu, ItemHelp)}},
 		},
 	}
+}
+
+// staffDay lists a manager's appointments of today ("today") or of the next seven days
+// ("week").
+func (f *Flows) staffDay(t *turn, period string) error {
+	now := f.Now().In(f.Config.location())
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	if period == ItemWeek {
+		return f.staffAppointments(t, "StaffWeek", today, today.AddDate(0, 0, 7))
+	}
+	return f.staffAppointments(t, "StaffToday", today, today.AddDate(0, 0, 1))
 }

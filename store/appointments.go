@@ -107,11 +107,11 @@ func (t *tx) ClientAppointments(client int64) ([]*flows.Appointment, error) {
 	return out, nil
 }
 
-// TakenSeats counts the seats taken in a manager's slots starting in [from, to), by slot
-// key. It reads only that range of the manager's index, however many appointments the
+// ManagerAppointments returns a manager's appointments starting in [from, to), in time
+// order. It reads only that range of the manager's index, however many appointments the
 // manager had in other weeks.
-func (t *tx) TakenSeats(manager int64, from, to time.Time) (map[string]int, error) {
-	out := map[string]int{}
+func (t *tx) ManagerAppointments(manager int64, from, to time.Time) ([]*flows.Appointment, error) {
+	var out []*flows.Appointment
 	c := t.bolt.Bucket(bucketByManager).Cursor()
 	end := managerKey(manager, to, "")
 	for k, _ := c.Seek(managerKey(manager, from, "")); k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
@@ -119,6 +119,20 @@ func (t *tx) TakenSeats(manager int64, from, to time.Time) (map[string]int, erro
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// TakenSeats counts the seats taken in a manager's slots starting in [from, to), by slot
+// key.
+func (t *tx) TakenSeats(manager int64, from, to time.Time) (map[string]int, error) {
+	appts, err := t.ManagerAppointments(manager, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, a := range appts {
 		if a.Status != flows.StatusCancelled {
 			out[a.SlotKey()]++
 		}

@@ -42,7 +42,7 @@ func BenchmarkDueReminders(b *testing.B) {
 			for b.Loop() {
 				// Ten reminders become due, as every few minutes in a busy town; the
 				// transaction is rolled back so each round finds the same.
-				err := db.Update(func(tx flows.Tx) error {
+				_, err := db.Update(func(tx flows.Tx) error {
 					due, err := tx.Due(base.Add(time.Hour+9*time.Minute), 100)
 					if err != nil {
 						return err

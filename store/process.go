@@ -43,10 +43,20 @@ func (db *DB) View(read func(flows.Tx) error) error {
 	return db.bolt.View(func(btx *bolt.Tx) error { return read(&tx{bolt: btx}) })
 }
 
-// Update runs handle in a write transaction of its own, not batched with others: for a
-// single writer such as the reminder scheduler, which need not wait for company.
-func (db *DB) Update(handle func(flows.Tx) error) error {
-	return db.bolt.Update(func(btx *bolt.Tx) error { return handle(&tx{bolt: btx}) })
+// Update runs handle in a write transaction of its own, not batched with others, and
+// returns the outbox entries it wrote: for a single writer such as the reminder scheduler,
+// which need not wait for company.
+func (db *DB) Update(handle func(flows.Tx) error) ([]OutboxEntry, error) {
+	var sent []OutboxEntry
+	err := db.bolt.Update(func(btx *bolt.Tx) error {
+		t := &tx{bolt: btx}
+		if err := handle(t); err != nil {
+			return err
+		}
+		sent = t.sent
+		return nil
+	})
+	return sent, err
 }
 
 // Do runs handle in a write transaction, for events that do not come from the inbox, and

@@ -1,0 +1,225 @@
+package flows
+
+import (
+	"sort"
+	"time"
+)
+
+// dueBatch is how many due reminders one Tick handles; the rest wait for the next.
+const dueBatch = 100
+
+// Tick sends what is due now: clients' reminders and the managers' "did the client come?".
+// The edge calls it regularly, and at once after a restart. A reminder leaves the index in
+// the same transaction as the messages it causes, so none is lost and none is sent twice.
+// After downtime, a reminder is still sent if its appointment lies ahead and skipped if
+// not; of several reminders of one appointment that came due meanwhile, only the latest is
+// sent.
+func (f *Flows) Tick(tx Tx) error {
+	now := f.Now()
+	due, err := tx.Due(now, dueBatch)
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(due, func(i, j int) bool { return due[i].At.After(due[j].At) })
+	remindedOf := map[string]bool{}
+	for _, r := range due {
+		a, err := tx.Appointment(r.Appointment)
+		if isNotFound(err) {
+			continue // erased with its client
+		}
+		if err != nil {
+			return err
+		}
+		switch r.Kind {
+		case RemindClient:
+			if remindedOf[a.ID] || a.Status != StatusBooked || !a.Start.After(now) {
+				continue
+			}
+			remindedOf[a.ID] = true
+			if err := f.remind(tx, a); err != nil {
+				return err
+			}
+		case RemindUnmarked:
+			if a.Status == StatusBooked {
+				if err := f.askManager(tx, a); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// remind sends a client the reminder of an appointment, with buttons to confirm, cancel or
+// move it. A client who blocked the bot is skipped, and the manager is told.
+func (f *Flows) remind(tx Tx, a *Appointment) error {
+	c, err := tx.Client(a.Client)
+	if err != nil {
+		return err
+	}
+	if c.Unreachable {
+		return f.toManager(tx, a.Manager, Phrase{ID: "StaffReminderUndelivered", Args: map[string]string{"Appointment": a.ID}, Sub: map[string]Phrase{"When": f.when(a.Start)}})
+	}
+	o, _ := f.office(a.Office)
+	return tx.Send(Outgoing{
+		Chat: c.ID, Lang: c.Lang, Kind: OutSend,
+		Text: []Phrase{{ID: "ReminderText", Args: map[string]string{"Office": o.Name, "Address": o.Address}, Sub: map[string]Phrase{"When": f.when(a.Start)}}},
+		Buttons: [][]Button{
+			{{Label: Msg("ReminderCome"), Data: Data(ActWillCome, a.ID)}},
+			{{Label: Msg("ApptCancel"), Data: Data(ActCancel, a.ID)}, {Label: Msg("ApptChange"), Data: Data(ActResched, a.ID)}},
+		},
+	})
+}
+
+// askManager asks the manager once, after the slot and the grace period, whether the client
+// came.
+func (f *Flows) askManager(tx Tx, a *Appointment) error {
+	return f.toManager(tx, a.Manager, Phrase{ID: "StaffUnmarked", Args: map[string]string{"Appointment": a.ID}, Sub: map[string]Phrase{"When": f.when(a.Start)}}, markButtons(a))
+}
+
+// markButtons are the "came" and "did not come" buttons of an appointment.
+func markButtons(a *Appointment) []Button {
+	return []Button{
+		{Label: Msg("StaffCame", "Appointment", a.ID), Data: Data(ActCame, a.ID)},
+		{Label: Msg("StaffMissed", "Appointment", a.ID), Data: Data(ActMissed, a.ID)},
+	}
+}
+
+// toManager sends a manager a message in their language, with optional rows of buttons.
+func (f *Flows) toManager(tx Tx, manager int64, text Phrase, rows ...[]Button) error {
+	lang := f.Config.ManagerLanguage
+	if s, err := tx.Staff(manager); err == nil && s.Lang != "" {
+		lang = s.Lang
+	}
+	return tx.Send(Outgoing{Chat: manager, Lang: lang, Kind: OutSend, Text: []Phrase{text}, Buttons: rows})
+}
+
+// willCome records that the client answered a reminder "I will come".
+func (f *Flows) willCome(t *turn, c *Client, id string) (handled bool, err error) {
+	a, err := t.tx.Appointment(id)
+	if isNotFound(err) || (err == nil && (a.Client != c.ID || a.Status != StatusBooked)) {
+		return false, nil
+	}
+	if err != nil {
+		return true, err
+	}
+	a.Confirmed = true
+	if err := t.tx.PutAppointment(a); err != nil {
+		return true, err
+	}
+	return true, t.show(screen{text: []Phrase{Msg("ReminderThanks")}, buttons: [][]Button{{backButton()}}})
+}
+
+// staffAppointments lists a manager's appointments of a period with the marking buttons.
+func (f *Flows) staffAppointments(t *turn, heading string, from, to time.Time) error {
+	appts, err := t.tx.ManagerAppointments(t.ev.UserID, from, to)
+	if err != nil {
+		return err
+	}
+	s := screen{text: []Phrase{Msg(heading)}}
+	for _, a := range appts {
+		if a.Status == StatusCancelled {
+			continue
+		}
+		s.text = append(s.text, f.staffLine(t.tx, a))
+		if a.Status == StatusBooked && !a.Start.After(f.Now()) {
+			s.buttons = append(s.buttons, markButtons(a))
+		}
+	}
+	if len(s.text) == 1 {
+		s.text = append(s.text, Msg("StaffNoAppointments"))
+	}
+	return t.show(s)
+}
+
+// staffLine describes an appointment to its manager: when, which, the client's language,
+// the topic and the interpreter.
+func (f *Flows) staffLine(tx Tx, a *Appointment) Phrase {
+	lang := ""
+	if c, err := tx.Client(a.Client); err == nil {
+		l, _ := LookupLanguage(c.Lang)
+		lang = l.Name
+	}
+	topic := Msg("ApptTopicOther")
+	if _, ok := f.FAQ.Get().Topic(a.Topic); ok {
+		topic = Content(PhraseTopic, a.Topic)
+	}
+	line := Phrase{ID: "StaffApptLine", Args: map[string]string{"Appointment": a.ID, "Language": lang}, Sub: map[string]Phrase{"When": f.when(a.Start), "Topic": topic}}
+	switch a.Status {
+	case StatusAttended:
+		line = Join(" ", line, Literal("✅"))
+	case StatusMissed:
+		line = Join(" ", line, Literal("❌"))
+	}
+	if a.Interpreter != "" {
+		l, _ := LookupLanguage(a.Interpreter)
+		line = Join("\n", line, Msg("StaffApptInterpreter", "Language", l.Name))
+	}
+	return line
+}
+
+// mark records whether the client came. A missed appointment sends the client a kind
+// follow-up with the way to book again; the second miss in a row suggests a home visit to
+// the manager.
+func (f *Flows) mark(t *turn, id string, came bool) (handled bool, err error) {
+	a, err := t.tx.Appointment(id)
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return true, err
+	}
+	if (a.Manager != t.ev.UserID && !f.Config.IsAdmin(t.ev.UserID)) || a.Status == StatusCancelled || a.Start.After(f.Now()) {
+		return false, nil
+	}
+	if came {
+		a.Status = StatusAttended
+	} else {
+		a.Status = StatusMissed
+	}
+	if err := t.tx.PutAppointment(a); err != nil {
+		return true, err
+	}
+	if err := t.show(screen{text: []Phrase{f.staffLine(t.tx, a), Msg("StaffMarked")}}); err != nil {
+		return true, err
+	}
+	if came {
+		return true, nil
+	}
+	c, err := t.tx.Client(a.Client)
+	if err != nil {
+		return true, err
+	}
+	if !c.Unreachable {
+		if err := t.tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend,
+			Text:    []Phrase{{ID: "MissedFollowUp", Sub: map[string]Phrase{"When": f.when(a.Start)}}},
+			Buttons: [][]Button{{{Label: Msg("ApptBook"), Data: Data(ActBook)}}, {backButton()}},
+		}); err != nil {
+			return true, err
+		}
+	}
+	if missed, err := f.missedInARow(t.tx, c.ID); err != nil || missed < 2 {
+		return true, err
+	}
+	return true, f.toManager(t.tx, a.Manager, Phrase{ID: "StaffHomeVisit", Args: map[string]string{"Appointment": a.ID}, Sub: map[string]Phrase{"District": Msg("StaffDistrictUnknown")}})
+}
+
+// missedInARow counts the client's latest marked appointments that were missed, back to the
+// last one attended.
+func (f *Flows) missedInARow(tx Tx, client int64) (int, error) {
+	appts, err := tx.ClientAppointments(client)
+	if err != nil {
+		return 0, err
+	}
+	sort.Slice(appts, func(i, j int) bool { return appts[i].Start.After(appts[j].Start) })
+	n := 0
+	for _, a := range appts {
+		switch a.Status {
+		case StatusMissed:
+			n++
+		case StatusAttended:
+			return n, nil
+		}
+	}
+	return n, nil
+}
