@@ -28,6 +28,12 @@ func newBookingBot(t *testing.T) *testBot {
 	return tb
 }
 
+// slotLabel is the button of a time at the Rathaus, as lang shows it.
+func slotLabel(t *testing.T, lang, hhmm string) string {
+	t.Helper()
+	return render(t, lang, flows.Join(" · ", flows.Number(hhmm), flows.Literal("Rathaus Musterstadt, Bürgerbüro")))
+}
+
 // bookFirstSlot books the first free slot as u, asking for an interpreter where the
 // language offers it, and returns the booking confirmation.
 func (tb *testBot) bookFirstSlot(u fakeapi.User, lang string) fakeapi.Message {
@@ -35,9 +41,9 @@ func (tb *testBot) bookFirstSlot(u fakeapi.User, lang string) fakeapi.Message {
 	t := tb.t
 	tb.press(u, say(t, lang, "MenuAppointments"))
 	tb.press(u, say(t, lang, "ApptBook"))
-	tuesday := render(t, lang, flows.Join(" ", flows.Msg("WeekdayTue"), flows.Literal("23.03.")))
+	tuesday := render(t, lang, flows.Join(" ", flows.Msg("WeekdayTue"), flows.Number("23.03.")))
 	tb.press(u, tuesday)
-	tb.press(u, "09:00 · Rathaus Musterstadt, Bürgerbüro")
+	tb.press(u, slotLabel(t, lang, "09:00"))
 	tb.press(u, say(t, lang, "ApptTopicOther"))
 	if lang != "de" {
 		l, _ := flows.LookupLanguage(lang)
@@ -65,13 +71,13 @@ func TestBookingInTheClientsLanguageWithCalendarFile(t *testing.T) {
 					file = m
 				}
 			}
-			when := render(t, lang, flows.Phrase{ID: "ApptWhen", Args: map[string]string{"Date": "23.03.2027", "Time": "09:00"}, Sub: map[string]flows.Phrase{"Day": flows.Msg("WeekdayTue")}})
+			when := render(t, lang, flows.Phrase{ID: "ApptWhen", Sub: map[string]flows.Phrase{"Day": flows.Msg("WeekdayTue"), "Date": flows.Number("23.03.2027"), "Time": flows.Number("09:00")}})
 			for _, want := range []string{when, "Rathaus Musterstadt, Bürgerbüro", "Marktplatz 1, 79999 Musterstadt", say(t, lang, "ApptBring")} {
 				if !strings.Contains(booked.Text, want) {
 					t.Errorf("confirmation %q lacks %q", booked.Text, want)
 				}
 			}
-			if rtl := lang == "ar" || lang == "fa"; rtl && !strings.Contains(booked.Text, "\u206823.03.2027\u2069") {
+			if date := render(t, lang, flows.Number("23.03.2027")); (lang == "ar" || lang == "fa") && (!strings.HasPrefix(date, "\u2068") || !strings.Contains(booked.Text, date)) {
 				t.Errorf("the date is not isolated in %q", booked.Text)
 			}
 			if !hasButton(booked, say(t, lang, "ApptMap")) {
@@ -209,7 +215,7 @@ func TestFiftyClientsRaceForOneSeat(t *testing.T) {
 		switch {
 		case m.Kind == "document" || strings.Contains(m.Text, say(t, "de", "ApptBooked")):
 			won++
-		case hasButton(m, render(t, "de", flows.Join(" ", flows.Msg("WeekdayWed"), flows.Literal("24.03.")))):
+		case hasButton(m, render(t, "de", flows.Join(" ", flows.Msg("WeekdayWed"), flows.Number("24.03.")))):
 			fresh++
 		}
 	}
@@ -255,5 +261,46 @@ func TestForgedBookingButtonsAreRefused(t *testing.T) {
 	db.View(func(tx flows.Tx) (err error) { appts, err = tx.ClientAppointments(thief.ID); return err })
 	if len(appts) != 0 {
 		t.Errorf("forged data booked %d appointments", len(appts))
+	}
+}
+
+func TestManagerBlocksADay(t *testing.T) {
+	tb := newBookingBot(t)
+	manager := fakeapi.User{ID: 900101, FirstName: "Ayse", LanguageCode: "de"}
+	tb.api.SendText(manager, "/start")
+	tb.waitMessages(manager.ID, 1)
+	u := fakeapi.User{ID: 8601, FirstName: "Rahim", LanguageCode: "ps"}
+	tb.toMenu(u, "ps", true)
+	tb.bookFirstSlot(u, "ps") // Tuesday 23.03., 09:00 with this manager
+
+	tb.press(manager, say(t, "de", "StaffBlock"))
+	tb.press(manager, render(t, "de", flows.Join(" ", flows.Msg("WeekdayTue"), flows.Number("23.03."))))
+	done := tb.find(manager.ID, func(m fakeapi.Message) bool {
+		return strings.HasPrefix(m.Text, "🚫") && strings.Contains(m.Text, "23.03.2027")
+	})
+	if !strings.Contains(done.Text, "1") {
+		t.Errorf("the manager was not told how many clients were informed: %q", done.Text)
+	}
+	told := tb.find(u.ID, func(m fakeapi.Message) bool {
+		return hasButton(m, say(t, "ps", "ApptBook")) && strings.Contains(m.Text, render(t, "ps", flows.Number("23.03.2027")))
+	})
+	if strings.Contains(told.Text, "{{") {
+		t.Errorf("client told %q", told.Text)
+	}
+	// The day is gone from the choice; other days remain.
+	tb.press(u, say(t, "ps", "ApptBook"))
+	days := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ps", "ApptChooseDay")) })
+	if hasButton(days, render(t, "ps", flows.Join(" ", flows.Msg("WeekdayTue"), flows.Number("23.03.")))) {
+		t.Errorf("the blocked day is still offered: %v", labels(days))
+	}
+	if !hasButton(days, render(t, "ps", flows.Join(" ", flows.Msg("WeekdayWed"), flows.Number("24.03.")))) {
+		t.Errorf("other days are gone too: %v", labels(days))
+	}
+	// A client cannot block days.
+	before := len(tb.api.CallbackAnswers())
+	tb.api.PressData(u, days.ID, flows.Data(flows.ActBlock, "20270324"))
+	tb.api.WaitFor(5*time.Second, func() bool { return len(tb.api.CallbackAnswers()) > before })
+	if a := tb.api.CallbackAnswers(); a[len(a)-1].Params["text"] != say(t, "ps", "ButtonExpired") {
+		t.Errorf("a client's block button was not refused")
 	}
 }

@@ -33,8 +33,8 @@ func bookDay(t *testing.T, tb *testBot, u fakeapi.User, lang, weekday, date stri
 	tb.toMenu(u, lang, true)
 	tb.press(u, say(t, lang, "MenuAppointments"))
 	tb.press(u, say(t, lang, "ApptBook"))
-	tb.press(u, render(t, lang, flows.Join(" ", flows.Msg(weekday), flows.Literal(date))))
-	tb.press(u, "09:00 · Rathaus Musterstadt, Bürgerbüro")
+	tb.press(u, render(t, lang, flows.Join(" ", flows.Msg(weekday), flows.Number(date))))
+	tb.press(u, slotLabel(t, lang, "09:00"))
 	tb.press(u, say(t, lang, "ApptTopicOther"))
 	if lang != "de" {
 		tb.press(u, say(t, lang, "ApptInterpreterNo"))
@@ -66,8 +66,8 @@ func TestRemindersAtTheRightTimesAcrossDaylightSaving(t *testing.T) {
 			tb.toMenu(u, "fa", true)
 			tb.press(u, say(t, "fa", "MenuAppointments"))
 			tb.press(u, say(t, "fa", "ApptBook"))
-			tb.press(u, render(t, "fa", flows.Join(" ", flows.Msg("WeekdayTue"), flows.Literal(tt.label))))
-			tb.press(u, "09:00 · Rathaus Musterstadt, Bürgerbüro")
+			tb.press(u, render(t, "fa", flows.Join(" ", flows.Msg("WeekdayTue"), flows.Number(tt.label))))
+			tb.press(u, slotLabel(t, "fa", "09:00"))
 			tb.press(u, say(t, "fa", "ApptTopicOther"))
 			tb.press(u, say(t, "fa", "ApptInterpreterNo"))
 			tb.press(u, say(t, "fa", "ApptConfirm"))
@@ -87,8 +87,8 @@ func TestRemindersAtTheRightTimesAcrossDaylightSaving(t *testing.T) {
 				}
 			}
 			m, _ := tb.api.LastMessage(u.ID)
-			if !strings.Contains(m.Text, "\u206809:00\u2069") {
-				t.Errorf("the reminder %q does not say 09:00 local time", m.Text)
+			if nine := render(t, "fa", flows.Number("09:00")); nine != "\u2068۰۹:۰۰\u2069" || !strings.Contains(m.Text, nine) {
+				t.Errorf("the reminder %q does not say 09:00 local time in Persian digits", m.Text)
 			}
 		})
 	}
@@ -199,8 +199,8 @@ func TestMissedAppointmentsFollowUpAndEscalate(t *testing.T) {
 	// A second miss in a row suggests a home visit.
 	tb.setNow(time.Date(2027, 3, 31, 8, 0, 0, 0, berlin))
 	tb.press(u, say(t, "ar", "ApptBook"))
-	tb.press(u, render(t, "ar", flows.Join(" ", flows.Msg("WeekdayThu"), flows.Literal("01.04."))))
-	tb.press(u, "09:00 · Rathaus Musterstadt, Bürgerbüro")
+	tb.press(u, render(t, "ar", flows.Join(" ", flows.Msg("WeekdayThu"), flows.Number("01.04."))))
+	tb.press(u, slotLabel(t, "ar", "09:00"))
 	tb.press(u, say(t, "ar", "ApptTopicOther"))
 	tb.press(u, say(t, "ar", "ApptInterpreterNo"))
 	tb.press(u, say(t, "ar", "ApptConfirm"))

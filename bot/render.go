@@ -70,6 +70,9 @@ func (r *Renderer) Phrase(lang string, p flows.Phrase) (string, error) {
 		return p.Literal, nil
 	case flows.PhraseJoin:
 		return r.join(lang, p.Parts, p.Literal)
+	case flows.PhraseNumber:
+		l, _ := flows.LookupLanguage(lang)
+		return isolate(l, l.Digits(p.Literal)), nil
 	case flows.PhraseTopic, flows.PhraseQuestion, flows.PhraseAnswer, flows.PhraseOfficeHours:
 		return r.content(lang, p)
 	}
@@ -94,7 +97,7 @@ func (r *Renderer) Phrase(lang string, p flows.Phrase) (string, error) {
 	}
 	cfg := &i18n.LocalizeConfig{MessageID: p.ID, TemplateData: data}
 	if p.Plural {
-		data["Count"] = isolate(l, strconv.Itoa(p.Count))
+		data["Count"] = isolate(l, l.Digits(strconv.Itoa(p.Count)))
 		cfg.PluralCount = p.Count
 	}
 	s, err := r.localizers[l.Catalog].Localize(cfg)
@@ -185,7 +188,7 @@ func (r *Renderer) officeHours(lang string) (string, error) {
 				place = o.Name + ", " + o.Address
 			}
 		}
-		lines = append(lines, "• "+day+" "+isolate(l, h.From+"–"+h.To)+" · "+isolate(l, place))
+		lines = append(lines, "• "+day+" "+isolate(l, l.Digits(h.From+"–"+h.To))+" · "+isolate(l, place))
 	}
 	return strings.Join(lines, "\n"), nil
 }

@@ -32,7 +32,8 @@ func TestRTLValuesAreIsolated(t *testing.T) {
 			t.Errorf("%s: %q does not isolate the town", lang, got)
 		}
 		got, _ = r.Phrase(lang, flows.Plural("PrivacyRetention", 12))
-		if !strings.Contains(got, "\u206812\u2069") {
+		l, _ := flows.LookupLanguage(lang)
+		if !strings.Contains(got, "\u2068"+l.Digits("12")+"\u2069") {
 			t.Errorf("%s: %q does not isolate the number", lang, got)
 		}
 	}
@@ -92,5 +93,14 @@ func TestSplitKeepsPartsWithinTelegramsLimit(t *testing.T) {
 	}
 	if short := split("kurz", maxTextUnits); len(short) != 1 || short[0] != "kurz" {
 		t.Errorf("short text split into %q", short)
+	}
+}
+
+func TestDatesAndTimesInTheLanguagesDigits(t *testing.T) {
+	r := newTestRenderer(t)
+	for lang, want := range map[string]string{"fa": "\u2068۲۳.۰۳.۲۰۲۷\u2069", "ps": "\u2068۲۳.۰۳.۲۰۲۷\u2069", "ar": "\u206823.03.2027\u2069", "de": "23.03.2027"} {
+		if got, _ := r.Phrase(lang, flows.Number("23.03.2027")); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
 	}
 }

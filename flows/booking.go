@@ -33,6 +33,13 @@ func (f *Flows) bookingButton(t *turn, c *Client, a Action) (handled bool, err e
 		if !ok {
 			return false, nil
 		}
+		blocked, err := f.blocked(t.tx, slot)
+		if err != nil {
+			return true, err
+		}
+		if blocked {
+			return false, nil
+		}
 		topic, interp := "", ""
 		if len(parts) > 1 {
 			topic = parts[1]
@@ -115,7 +122,7 @@ func (f *Flows) showAppointments(t *turn, c *Client, notes ...Phrase) error {
 	}
 	for _, a := range open {
 		s.text = append(s.text, f.summary(a.Start, a.Office, a.Interpreter))
-		short := Literal(" " + a.Start.In(f.Config.location()).Format("02.01. 15:04"))
+		short := Join("", Literal(" "), Number(a.Start.In(f.Config.location()).Format("02.01. 15:04")))
 		s.buttons = append(s.buttons, []Button{
 			{Label: Join("", Msg("ApptCancel"), short), Data: Data(ActCancel, a.ID)},
 			{Label: Join("", Msg("ApptChange"), short), Data: Data(ActResched, a.ID)},
@@ -144,11 +151,20 @@ func (f *Flows) freeSlots(t *turn, from, to time.Time) ([]Slot, error) {
 	}
 	var out []Slot
 	for _, s := range f.Config.Slots(from, to) {
-		if taken[s.Key()] < s.Seats {
+		blocked, err := f.blocked(t.tx, s)
+		if err != nil {
+			return nil, err
+		}
+		if taken[s.Key()] < s.Seats && !blocked {
 			out = append(out, s)
 		}
 	}
 	return out, nil
+}
+
+// blocked reports whether the slot's manager blocked its day.
+func (f *Flows) blocked(tx Tx, s Slot) (bool, error) {
+	return tx.DayBlocked(s.Manager, s.Start.In(f.Config.location()).Format("20060102"))
 }
 
 // horizon is the time window clients can book in: from now to the end of the last day.
@@ -182,7 +198,7 @@ func (f *Flows) showDays(t *turn, c *Client, notes ...Phrase) error {
 			continue
 		}
 		seen[key] = true
-		row = append(row, Button{Label: Join(" ", weekday(day), Literal(day.Format("02.01."))), Data: Data(ActDay, key)})
+		row = append(row, Button{Label: Join(" ", weekday(day), Number(day.Format("02.01."))), Data: Data(ActDay, key)})
 		if len(row) == 2 {
 			s.buttons, row = append(s.buttons, row), nil
 		}
@@ -217,14 +233,14 @@ func (f *Flows) showTimes(t *turn, c *Client, day time.Time) error {
 	if len(slots) == 0 {
 		return f.showDays(t, c, Msg("ApptSlotTaken"))
 	}
-	s := screen{text: []Phrase{{ID: "ApptChooseTime", Sub: map[string]Phrase{"When": Join(", ", weekday(day), Literal(day.Format("02.01.2006")))}}}}
+	s := screen{text: []Phrase{{ID: "ApptChooseTime", Sub: map[string]Phrase{"When": Join(", ", weekday(day), Number(day.Format("02.01.2006")))}}}}
 	var row []Button
 	for _, slot := range slots {
-		label := slot.Start.In(f.Config.location()).Format("15:04")
+		label := Number(slot.Start.In(f.Config.location()).Format("15:04"))
 		if len(f.Config.Offices) > 1 {
-			label += " · " + f.officeName(slot.Office)
+			label = Join(" · ", label, Literal(f.officeName(slot.Office)))
 		}
-		row = append(row, Button{Label: Literal(label), Data: Data(ActTime, slot.Key())})
+		row = append(row, Button{Label: label, Data: Data(ActTime, slot.Key())})
 		if len(row) == 3 || len(f.Config.Offices) > 1 {
 			s.buttons, row = append(s.buttons, row), nil
 		}
@@ -382,7 +398,7 @@ func (f *Flows) summary(start time.Time, office, interpreter string) Phrase {
 // when says a time as weekday, date and time of day in the town's zone.
 func (f *Flows) when(t time.Time) Phrase {
 	local := t.In(f.Config.location())
-	return Phrase{ID: "ApptWhen", Args: map[string]string{"Date": local.Format("02.01.2006"), "Time": local.Format("15:04")}, Sub: map[string]Phrase{"Day": weekday(local)}}
+	return Phrase{ID: "ApptWhen", Sub: map[string]Phrase{"Day": weekday(local), "Date": Number(local.Format("02.01.2006")), "Time": Number(local.Format("15:04"))}}
 }
 
 // weekdayIDs name the weekdays in the catalogs, Sunday first like time.Weekday.

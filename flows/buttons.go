@@ -34,6 +34,7 @@ const (
 	ActWillCome  = "apc"     // argument: an appointment id; the client will come
 	ActCame      = "stc"     // argument: an appointment id; a manager marks it attended
 	ActMissed    = "stm"     // argument: an appointment id; a manager marks it missed
+	ActBlock     = "blk"     // argument: a day, 20060102; a manager blocks it
 )
 
 var (
@@ -52,6 +53,7 @@ const (
 	ItemHelp     = "help"
 	ItemToday    = "today" // staff: today's appointments
 	ItemWeek     = "week"  // staff: the next seven days' appointments
+	ItemBlock    = "block" // staff: block a day
 )
 
 // Action is parsed button data.
@@ -84,7 +86,7 @@ func ParseData(data string) (a Action, ok bool) {
 		_, ok = LookupLanguage(a.Arg)
 	case ActLanguages, ActFAQ, ActAppts, ActBook:
 		ok = len(parts) == 2
-	case ActDay:
+	case ActDay, ActBlock:
 		ok = dayArg.MatchString(a.Arg)
 	case ActTime:
 		ok = slotArg.MatchString(a.Arg)
@@ -99,7 +101,7 @@ func ParseData(data string) (a Action, ok bool) {
 	case ActConsent:
 		ok = a.Arg == "yes" || a.Arg == "no"
 	case ActMenu:
-		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp || a.Arg == ItemToday || a.Arg == ItemWeek
+		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp || a.Arg == ItemToday || a.Arg == ItemWeek || a.Arg == ItemBlock
 	}
 	return a, ok
 }

@@ -90,6 +90,7 @@ const (
 	PhraseAnswer      = "answer"       // the answer of FAQ question ID, with local values
 	PhraseOfficeHours = "office_hours" // the town's office hours, one line each
 	PhraseJoin        = "join"         // Parts joined by Literal
+	PhraseNumber      = "number"       // Literal, a date, time or count, in the language's digits
 )
 
 // Button is an inline button: a label and either callback data or a link.
@@ -118,6 +119,9 @@ func Plural(id string, count int) Phrase {
 
 // Literal returns a phrase shown as is in every language.
 func Literal(s string) Phrase { return Phrase{Kind: PhraseLiteral, Literal: s} }
+
+// Number returns a phrase for a date, time or count, written in the recipient's digits.
+func Number(s string) Phrase { return Phrase{Kind: PhraseNumber, Literal: s} }
 
 // Join returns a phrase made of parts joined by sep.
 func Join(sep string, parts ...Phrase) Phrase {

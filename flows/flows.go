@@ -39,6 +39,10 @@ type Tx interface {
 	TakenSeats(manager int64, from, to time.Time) (map[string]int, error)
 	// ManagerAppointments returns a manager's appointments starting in [from, to).
 	ManagerAppointments(manager int64, from, to time.Time) ([]*Appointment, error)
+	// BlockDay records that a manager holds no appointments on a day (20060102);
+	// DayBlocked reports it.
+	BlockDay(manager int64, day string) error
+	DayBlocked(manager int64, day string) (bool, error)
 	// Schedule stores a reminder; Due removes and returns those due at now.
 	Schedule(r Reminder) error
 	Due(now time.Time, limit int) ([]Reminder, error)

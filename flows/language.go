@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"strings"
+
 	"golang.org/x/text/language"
 )
 
@@ -12,6 +14,10 @@ type Language struct {
 	Catalog string // catalog file, e.g. "ar", "fa"
 	Name    string // the language's name in its own script, as shown in the picker
 	RTL     bool   // written right to left
+	// Zero is the digit zero of the script's own digits, for dates, times and counts; 0 for
+	// the Latin digits. Persian, Dari and Pashto readers expect ۰–۹ (Telegram shows them in
+	// those languages too); Arabic speakers in Germany mostly use 0–9.
+	Zero rune
 }
 
 // Languages lists every language Lotse ships, in the order of the picker.
@@ -19,9 +25,9 @@ var Languages = []Language{
 	{Option: "de", Catalog: "de", Name: "Deutsch"},
 	{Option: "en", Catalog: "en", Name: "English"},
 	{Option: "ar", Catalog: "ar", Name: "العربية", RTL: true},
-	{Option: "fa", Catalog: "fa", Name: "فارسی", RTL: true},
-	{Option: "prs", Catalog: "fa", Name: "دری", RTL: true},
-	{Option: "ps", Catalog: "ps", Name: "پښتو", RTL: true},
+	{Option: "fa", Catalog: "fa", Name: "فارسی", RTL: true, Zero: '۰'},
+	{Option: "prs", Catalog: "fa", Name: "دری", RTL: true, Zero: '۰'},
+	{Option: "ps", Catalog: "ps", Name: "پښتو", RTL: true, Zero: '۰'},
 	{Option: "ku", Catalog: "ku", Name: "Kurdî (Kurmancî)"},
 	{Option: "ckb", Catalog: "ckb", Name: "کوردی (سۆرانی)", RTL: true},
 	{Option: "ti", Catalog: "ti", Name: "ትግርኛ"},
@@ -118,4 +124,17 @@ func (m *LanguageMatcher) Suggest(code string) string {
 		}
 	}
 	return m.options[index]
+}
+
+// Digits writes the ASCII digits of s in the language's own digits.
+func (l Language) Digits(s string) string {
+	if l.Zero == 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return l.Zero + (r - '0')
+		}
+		return r
+	}, s)
 }

@@ -68,6 +68,13 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return t.show(f.staffMenu())
 		case ok && a.Name == ActMenu && (a.Arg == ItemToday || a.Arg == ItemWeek):
 			return f.staffDay(t, a.Arg)
+		case ok && a.Name == ActMenu && a.Arg == ItemBlock:
+			return f.askBlock(t)
+		case ok && a.Name == ActBlock:
+			handled, err := f.blockDay(t, a.Arg)
+			if err != nil || handled {
+				return err
+			}
 		case ok && (a.Name == ActCame || a.Name == ActMissed):
 			handled, err := f.mark(t, a.Arg, a.Name == ActCame)
 			if err != nil || handled {
@@ -97,6 +104,7 @@ func (f *Flows) staffMenu() screen {
 		text: []Phrase{Msg("MenuPrompt")},
 		buttons: [][]Button{
 			{{Label: Msg("StaffToday"), Data: Data(ActMenu, ItemToday)}, {Label: Msg("StaffWeek"), Data: Data(ActMenu, ItemWeek)}},
+			{{Label: Msg("StaffBlock"), Data: Data(ActMenu, ItemBlock)}},
 			{{Label: Msg("MenuLanguage"), Data: Data(ActMenu, ItemLanguage)}, {Label: Msg("MenuHelp"), Data: Data(ActMenu, ItemHelp)}},
 		},
 	}
@@ -111,4 +119,76 @@ func (f *Flows) staffDay(t *turn, period string) error {
 		return f.staffAppointments(t, "StaffWeek", today, today.AddDate(0, 0, 7))
 	}
 	return f.staffAppointments(t, "StaffToday", today, today.AddDate(0, 0, 1))
+}
+
+// askBlock offers a manager the coming days to block.
+func (f *Flows) askBlock(t *turn) error {
+	if _, ok := f.Config.Manager(t.ev.UserID); !ok {
+		return t.refuse(f.staffMenu())
+	}
+	now := f.Now().In(f.Config.location())
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	s := screen{text: []Phrase{Msg("StaffBlockAsk")}}
+	var row []Button
+	for i := 0; i <= f.Config.Booking.DaysAhead; i++ {
+		day := today.AddDate(0, 0, i)
+		row = append(row, Button{Label: Join(" ", weekday(day), Number(day.Format("02.01."))), Data: Data(ActBlock, day.Format("20060102"))})
+		if len(row) == 3 {
+			s.buttons, row = append(s.buttons, row), nil
+		}
+	}
+	if len(row) > 0 {
+		s.buttons = append(s.buttons, row)
+	}
+	s.buttons = append(s.buttons, []Button{backButton()})
+	return t.show(s)
+}
+
+// blockDay blocks a day for the manager: no more bookings, and the clients booked that day
+// are told in their language and offered another time.
+func (f *Flows) blockDay(t *turn, arg string) (handled bool, err error) {
+	manager := t.ev.UserID
+	if _, ok := f.Config.Manager(manager); !ok {
+		return false, nil
+	}
+	loc := f.Config.location()
+	day, err := time.ParseInLocation("20060102", arg, loc)
+	now := f.Now().In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	if err != nil || day.Before(today) || day.After(today.AddDate(0, 0, f.Config.Booking.DaysAhead)) {
+		return false, nil
+	}
+	if err := t.tx.BlockDay(manager, arg); err != nil {
+		return true, err
+	}
+	appts, err := t.tx.ManagerAppointments(manager, day, day.AddDate(0, 0, 1))
+	if err != nil {
+		return true, err
+	}
+	told := 0
+	for _, a := range appts {
+		if a.Status != StatusBooked || !a.Start.After(f.Now()) {
+			continue
+		}
+		a.Status = StatusCancelled
+		if err := t.tx.PutAppointment(a); err != nil {
+			return true, err
+		}
+		c, err := t.tx.Client(a.Client)
+		if err != nil {
+			return true, err
+		}
+		if c.Unreachable {
+			continue
+		}
+		if err := t.tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend,
+			Text:    []Phrase{{ID: "ApptCancelledByManager", Sub: map[string]Phrase{"When": f.when(a.Start)}}},
+			Buttons: [][]Button{{{Label: Msg("ApptBook"), Data: Data(ActBook)}}, {backButton()}},
+		}); err != nil {
+			return true, err
+		}
+		told++
+	}
+	done := Phrase{ID: "StaffBlocked", Count: told, Plural: true, Sub: map[string]Phrase{"Day": Join(", ", weekday(day), Number(day.Format("02.01.2006")))}}
+	return true, t.show(f.staffMenu().after(done))
 }

@@ -17,7 +17,19 @@ var (
 	bucketByManager    = []byte("appt_by_manager") // manager, start, id → nothing
 	bucketByClient     = []byte("appt_by_client")  // client, id → nothing
 	bucketReminders    = []byte("reminders")       // due time, kind, 0, appointment id → nothing
+	bucketBlocked      = []byte("blocked_days")    // manager, day 20060102 → nothing
 )
+
+// BlockDay records that a manager holds no appointments on a day.
+func (t *tx) BlockDay(manager int64, day string) error {
+	return t.bolt.Bucket(bucketBlocked).Put(append(i64(manager), day...), nil)
+}
+
+// DayBlocked reports whether a manager blocked a day.
+func (t *tx) DayBlocked(manager int64, day string) (bool, error) {
+	k, _ := t.bolt.Bucket(bucketBlocked).Cursor().Seek(append(i64(manager), day...))
+	return k != nil && bytes.Equal(k, append(i64(manager), day...)), nil
+}
 
 // Book stores a new appointment if its slot has a free seat: the check and the taking of
 // the seat happen in the one transaction, and bbolt runs write transactions one at a time,
