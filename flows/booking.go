@@ -362,14 +362,18 @@ func (f *Flows) scheduleReminders(t *turn, a *Appointment) error {
 }
 
 // cancel cancels a client's appointment and returns the note that says so. Shortly before
-// the appointment the manager is told as well.
+// the appointment — within the cancel cut-off, or once reminders went out — the manager is
+// told as well.
 func (f *Flows) cancel(t *turn, a *Appointment) (Phrase, error) {
 	a.Status = StatusCancelled
 	if err := t.tx.PutAppointment(a); err != nil {
 		return Phrase{}, err
 	}
-	cutoff := time.Duration(f.Config.Booking.CancelCutoffHours) * time.Hour
-	if f.Now().Add(cutoff).Before(a.Start) {
+	late := time.Duration(f.Config.Booking.CancelCutoffHours) * time.Hour
+	for _, r := range f.Config.Booking.ReminderOffsets() {
+		late = max(late, r)
+	}
+	if f.Now().Add(late).Before(a.Start) {
 		return Msg("ApptCancelled"), nil
 	}
 	lang := f.Config.ManagerLanguage
