@@ -34,24 +34,42 @@ func slotLabel(t *testing.T, lang, hhmm string) string {
 	return render(t, lang, flows.Join(" · ", flows.Number(hhmm), flows.Literal("Rathaus Musterstadt, Bürgerbüro")))
 }
 
-// bookFirstSlot books the first free slot as u, asking for an interpreter where the
-// language offers it, and returns the booking confirmation.
-func (tb *testBot) bookFirstSlot(u fakeapi.User, lang string) fakeapi.Message {
+// book books, as a client in the menu, the 09:00 slot at the Rathaus on a day (a weekday
+// message and a date like "23.03."), with or without an interpreter, and returns the
+// booking confirmation once the calendar file arrived too.
+func (tb *testBot) book(u fakeapi.User, lang, weekday, date string, interpreter bool) fakeapi.Message {
 	tb.t.Helper()
 	t := tb.t
 	tb.press(u, say(t, lang, "MenuAppointments"))
 	tb.press(u, say(t, lang, "ApptBook"))
-	tuesday := render(t, lang, flows.Join(" ", flows.Msg("WeekdayTue"), flows.Number("23.03.")))
-	tb.press(u, tuesday)
+	tb.press(u, render(t, lang, flows.Join(" ", flows.Msg(weekday), flows.Number(date))))
 	tb.press(u, slotLabel(t, lang, "09:00"))
 	tb.press(u, say(t, lang, "ApptTopicOther"))
-	if lang != "de" {
-		l, _ := flows.LookupLanguage(lang)
+	if l, _ := flows.LookupLanguage(lang); lang != "de" && interpreter {
 		tb.press(u, say(t, lang, "ApptInterpreterYes", "Language", l.Name))
+	} else if lang != "de" {
+		tb.press(u, say(t, lang, "ApptInterpreterNo"))
 	}
 	tb.press(u, say(t, lang, "ApptConfirm"))
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" })
 	return tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, lang, "ApptBooked")) })
+}
+
+// bookFirstSlot books Tuesday 23 March, 09:00 — the first slot after monday — with an
+// interpreter where the language offers one.
+func (tb *testBot) bookFirstSlot(u fakeapi.User, lang string) fakeapi.Message {
+	tb.t.Helper()
+	return tb.book(u, lang, "WeekdayTue", "23.03.", true)
+}
+
+// startStaff lets a manager or admin start the bot: Telegram lets a bot write only to
+// people who started it.
+func (tb *testBot) startStaff(id int64) fakeapi.User {
+	tb.t.Helper()
+	u := fakeapi.User{ID: id, FirstName: "Staff", LanguageCode: "de"}
+	tb.api.SendText(u, "/start")
+	tb.waitMessages(id, 1)
+	return u
 }
 
 func TestBookingInTheClientsLanguageWithCalendarFile(t *testing.T) {
@@ -149,10 +167,7 @@ func TestCancelAndRescheduleFreeTheSeat(t *testing.T) {
 
 func TestLateCancellationReachesTheManager(t *testing.T) {
 	tb := newBookingBot(t)
-	// Telegram lets a bot write only to people who started it.
-	manager := fakeapi.User{ID: 900101, FirstName: "Ayse", LanguageCode: "de"}
-	tb.api.SendText(manager, "/start")
-	tb.waitMessages(manager.ID, 1)
+	tb.startStaff(900101)
 	u := fakeapi.User{ID: 8301, FirstName: "Samir", LanguageCode: "ar"}
 	tb.toMenu(u, "ar", true)
 	tb.bookFirstSlot(u, "ar")
@@ -266,9 +281,7 @@ func TestForgedBookingButtonsAreRefused(t *testing.T) {
 
 func TestManagerBlocksADay(t *testing.T) {
 	tb := newBookingBot(t)
-	manager := fakeapi.User{ID: 900101, FirstName: "Ayse", LanguageCode: "de"}
-	tb.api.SendText(manager, "/start")
-	tb.waitMessages(manager.ID, 1)
+	manager := tb.startStaff(900101)
 	u := fakeapi.User{ID: 8601, FirstName: "Rahim", LanguageCode: "ps"}
 	tb.toMenu(u, "ps", true)
 	tb.bookFirstSlot(u, "ps") // Tuesday 23.03., 09:00 with this manager

@@ -20,27 +20,13 @@ func (tb *testBot) reminders(chat int64, lang string) int {
 	return n
 }
 
-// bookTuesday books Tuesday 30 March 2027, 09:00 in Berlin (07:00 UTC) — two days after
-// the switch to summer time — while the clock stands on the Monday before, in winter time.
+// bookTuesday takes a new client to the menu and books Tuesday 30 March 2027, 09:00 in
+// Berlin (07:00 UTC) — two days after the switch to summer time — while the clock stands on
+// the Monday before, in winter time.
 func bookTuesday(t *testing.T, tb *testBot, u fakeapi.User, lang string) {
 	t.Helper()
-	bookDay(t, tb, u, lang, "WeekdayTue", "30.03.")
-}
-
-// bookDay books the 09:00 slot of a day as a new client.
-func bookDay(t *testing.T, tb *testBot, u fakeapi.User, lang, weekday, date string) {
-	t.Helper()
 	tb.toMenu(u, lang, true)
-	tb.press(u, say(t, lang, "MenuAppointments"))
-	tb.press(u, say(t, lang, "ApptBook"))
-	tb.press(u, render(t, lang, flows.Join(" ", flows.Msg(weekday), flows.Number(date))))
-	tb.press(u, slotLabel(t, lang, "09:00"))
-	tb.press(u, say(t, lang, "ApptTopicOther"))
-	if lang != "de" {
-		tb.press(u, say(t, lang, "ApptInterpreterNo"))
-	}
-	tb.press(u, say(t, lang, "ApptConfirm"))
-	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, lang, "ApptBooked")) })
+	tb.book(u, lang, "WeekdayTue", "30.03.", false)
 }
 
 // at sets the clock and waits for the scheduler to look.
@@ -64,14 +50,7 @@ func TestRemindersAtTheRightTimesAcrossDaylightSaving(t *testing.T) {
 			tb.setNow(tt.booking)
 			u := fakeapi.User{ID: 9101, FirstName: "Hadi", LanguageCode: "fa"}
 			tb.toMenu(u, "fa", true)
-			tb.press(u, say(t, "fa", "MenuAppointments"))
-			tb.press(u, say(t, "fa", "ApptBook"))
-			tb.press(u, render(t, "fa", flows.Join(" ", flows.Msg("WeekdayTue"), flows.Number(tt.label))))
-			tb.press(u, slotLabel(t, "fa", "09:00"))
-			tb.press(u, say(t, "fa", "ApptTopicOther"))
-			tb.press(u, say(t, "fa", "ApptInterpreterNo"))
-			tb.press(u, say(t, "fa", "ApptConfirm"))
-			tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "fa", "ApptBooked")) })
+			tb.book(u, "fa", "WeekdayTue", tt.label, false)
 
 			for _, offset := range []time.Duration{24 * time.Hour, 2 * time.Hour} {
 				due := tt.start.Add(-offset)
@@ -110,12 +89,11 @@ func TestRestartLosesNoReminderAndSendsNoneTwice(t *testing.T) {
 	}
 	// A reminder whose appointment passed while the bot was down is skipped (the manager is
 	// asked whether the client came instead).
-	manager := fakeapi.User{ID: 900103, FirstName: "Olena", LanguageCode: "uk"}
-	tb.api.SendText(manager, "/start")
-	tb.waitMessages(manager.ID, 1)
+	manager := tb.startStaff(900103)
 	other := fakeapi.User{ID: 9202, FirstName: "Ivan", LanguageCode: "uk"}
 	tb.setNow(monday)
-	bookDay(t, tb, other, "uk", "WeekdayThu", "25.03.")
+	tb.toMenu(other, "uk", true)
+	tb.book(other, "uk", "WeekdayThu", "25.03.", false)
 	tb.stop()
 	tb.setNow(time.Date(2027, 3, 25, 10, 0, 0, 0, time.UTC)) // after the appointment
 	tb.start()
@@ -145,9 +123,7 @@ func TestReminderAnswers(t *testing.T) {
 
 func TestBlockedClientIsSkippedAndTheManagerTold(t *testing.T) {
 	tb := newBookingBot(t)
-	manager := fakeapi.User{ID: 900101, FirstName: "Ayse", LanguageCode: "de"}
-	tb.api.SendText(manager, "/start")
-	tb.waitMessages(manager.ID, 1)
+	manager := tb.startStaff(900101)
 	u := fakeapi.User{ID: 9401, FirstName: "Karim", LanguageCode: "ar"}
 	bookTuesday(t, tb, u, "ar")
 	tb.api.Block(u.ID)
@@ -171,9 +147,7 @@ func TestBlockedClientIsSkippedAndTheManagerTold(t *testing.T) {
 
 func TestMissedAppointmentsFollowUpAndEscalate(t *testing.T) {
 	tb := newBookingBot(t)
-	manager := fakeapi.User{ID: 900101, FirstName: "Ayse", LanguageCode: "de"}
-	tb.api.SendText(manager, "/start")
-	tb.waitMessages(manager.ID, 1)
+	manager := tb.startStaff(900101)
 	u := fakeapi.User{ID: 9501, FirstName: "Yara", LanguageCode: "ar"}
 	bookTuesday(t, tb, u, "ar")
 
@@ -198,19 +172,9 @@ func TestMissedAppointmentsFollowUpAndEscalate(t *testing.T) {
 
 	// A second miss in a row suggests a home visit.
 	tb.setNow(time.Date(2027, 3, 31, 8, 0, 0, 0, berlin))
-	tb.press(u, say(t, "ar", "ApptBook"))
-	tb.press(u, render(t, "ar", flows.Join(" ", flows.Msg("WeekdayThu"), flows.Number("01.04."))))
-	tb.press(u, slotLabel(t, "ar", "09:00"))
-	tb.press(u, say(t, "ar", "ApptTopicOther"))
-	tb.press(u, say(t, "ar", "ApptInterpreterNo"))
-	tb.press(u, say(t, "ar", "ApptConfirm"))
-	tb.find(u.ID, func(m fakeapi.Message) bool {
-		return m.Kind == "document" && strings.Contains(m.FileName, ".ics") && m.ID > follow.ID
-	})
+	tb.book(u, "ar", "WeekdayThu", "01.04.", false)
 	tb.setNow(time.Date(2027, 4, 1, 12, 0, 0, 0, berlin))
-	other := fakeapi.User{ID: 900103, FirstName: "Olena", LanguageCode: "uk"}
-	tb.api.SendText(other, "/start")
-	tb.waitMessages(other.ID, 1)
+	other := tb.startStaff(900103)
 	tb.api.SendText(other, "/today")
 	tb.find(other.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffToday")) })
 	tb.press(other, say(t, "de", "StaffMissed", "Appointment", "A-2"))
