@@ -47,16 +47,7 @@ func (db *DB) View(read func(flows.Tx) error) error {
 // returns the outbox entries it wrote: for a single writer such as the reminder scheduler,
 // which need not wait for company.
 func (db *DB) Update(handle func(flows.Tx) error) ([]OutboxEntry, error) {
-	var sent []OutboxEntry
-	err := db.bolt.Update(func(btx *bolt.Tx) error {
-		t := &tx{bolt: btx}
-		if err := handle(t); err != nil {
-			return err
-		}
-		sent = t.sent
-		return nil
-	})
-	return sent, err
+	return collect(db.bolt.Update, func(t *tx) error { return handle(t) })
 }
 
 // Do runs handle in a write transaction, for events that do not come from the inbox, and
@@ -66,8 +57,14 @@ func (db *DB) Do(handle func(flows.Tx) error) ([]OutboxEntry, error) {
 }
 
 func (db *DB) write(fn func(*tx) error) ([]OutboxEntry, error) {
+	return collect(db.bolt.Batch, fn)
+}
+
+// collect runs fn in a write transaction started by run (bbolt's Update or Batch) and
+// returns the outbox entries of the run that committed; Batch may run fn more than once.
+func collect(run func(func(*bolt.Tx) error) error, fn func(*tx) error) ([]OutboxEntry, error) {
 	var sent []OutboxEntry
-	err := db.bolt.Batch(func(btx *bolt.Tx) error {
+	err := run(func(btx *bolt.Tx) error {
 		t := &tx{bolt: btx}
 		if err := fn(t); err != nil {
 			return err
