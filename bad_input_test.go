@@ -70,6 +70,7 @@ func TestBadInputGetsSensibleAnswers(t *testing.T) {
 	// The bot is still alive and answers; in the menu, text it cannot handle is explained.
 	tb.press(u, say(t, "ar", "LanguageConfirmYes"))
 	tb.press(u, say(t, "ar", "PrivacyAccept"))
+	tb.press(u, say(t, "ar", "DistrictSkip"))
 	tb.last(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "MenuPrompt")) })
 	n = len(tb.api.Messages(u.ID))
 	tb.api.SendText(u, strings.Repeat("x", 10000))

@@ -210,6 +210,9 @@ func TestFiftyClientsRaceForOneSeat(t *testing.T) {
 		tb.press(u, say(t, "de", "PrivacyAccept"))
 	}
 	for _, u := range users {
+		tb.press(u, say(t, "de", "DistrictSkip"))
+	}
+	for _, u := range users {
 		tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "de", "MenuAppointments")) })
 	}
 	// Everyone presses "book it" for the same slot at once.
@@ -315,5 +318,48 @@ func TestManagerBlocksADay(t *testing.T) {
 	tb.api.WaitFor(5*time.Second, func() bool { return len(tb.api.CallbackAnswers()) > before })
 	if a := tb.api.CallbackAnswers(); a[len(a)-1].Params["text"] != say(t, "ps", "ButtonExpired") {
 		t.Errorf("a client's block button was not refused")
+	}
+}
+
+func TestDistrictDecidesWhoseSlotsAndTheHousingOfAHomeVisit(t *testing.T) {
+	tb := newBookingBot(t)
+	tb.startStaff(900101)
+	u := fakeapi.User{ID: 8701, FirstName: "Aziz", LanguageCode: "de"}
+	tb.api.SendText(u, "/start")
+	tb.press(u, say(t, "de", "LanguageConfirmYes"))
+	tb.press(u, say(t, "de", "PrivacyAccept"))
+	tb.press(u, "🏠 Altstadt") // only Frau Yılmaz (Tuesdays, Rathaus) works there
+	tb.press(u, say(t, "de", "MenuAppointments"))
+	tb.press(u, say(t, "de", "ApptBook"))
+	days := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "ApptChooseDay")) })
+	for _, l := range labels(days) {
+		if strings.HasPrefix(l, say(t, "de", "WeekdayWed")) || strings.HasPrefix(l, say(t, "de", "WeekdayThu")) {
+			t.Errorf("a client of the Altstadt is offered %q, another district's office hours", l)
+		}
+	}
+	// A forged button for another district's slot is refused.
+	before := len(tb.api.CallbackAnswers())
+	tb.api.PressData(u, days.ID, flows.Data(flows.ActTime, flows.SlotKey(900103, time.Date(2027, 3, 25, 9, 0, 0, 0, berlin))))
+	tb.api.WaitFor(5*time.Second, func() bool { return len(tb.api.CallbackAnswers()) > before })
+	if a := tb.api.CallbackAnswers(); a[len(a)-1].Params["text"] != say(t, "de", "ButtonExpired") {
+		t.Errorf("another district's slot was accepted")
+	}
+	tb.press(u, say(t, "de", "MenuBack"))
+
+	// Two misses in a row: the home visit names the housing.
+	tb.book(u, "de", "WeekdayTue", "23.03.", false)
+	tb.at(time.Date(2027, 3, 23, 12, 0, 0, 0, berlin))
+	tb.press(fakeapi.User{ID: 900101}, say(t, "de", "StaffMissed", "Appointment", "A-1"))
+	tb.find(u.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "23.03.2027") && hasButton(m, say(t, "de", "ApptBook"))
+	})
+	tb.book(u, "de", "WeekdayTue", "30.03.", false)
+	tb.at(time.Date(2027, 3, 30, 12, 0, 0, 0, berlin))
+	tb.press(fakeapi.User{ID: 900101}, say(t, "de", "StaffMissed", "Appointment", "A-2"))
+	visit := tb.find(900101, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "A-2") && strings.Contains(m.Text, "Altstadt")
+	})
+	if !strings.Contains(visit.Text, "K-0001") {
+		t.Errorf("the home visit %q does not name the case", visit.Text)
 	}
 }

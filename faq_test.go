@@ -25,6 +25,7 @@ func (tb *testBot) toMenu(u fakeapi.User, lang string, consent bool) {
 	tb.press(u, say(tb.t, lang, "LanguageConfirmYes"))
 	if consent {
 		tb.press(u, say(tb.t, lang, "PrivacyAccept"))
+		tb.press(u, say(tb.t, lang, "DistrictSkip"))
 	} else {
 		tb.press(u, say(tb.t, lang, "PrivacyDecline"))
 	}

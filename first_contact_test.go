@@ -118,6 +118,7 @@ func TestConsentIsStoredAndRespected(t *testing.T) {
 	}
 	tb.press(yes, say(t, "fa", "PrivacyAccept"))
 	tb.last(yes.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "fa", "ConsentThanks")) })
+	tb.press(yes, say(t, "fa", "DistrictSkip"))
 	tb.press(no, say(t, "fa", "PrivacyDecline"))
 	m := tb.last(no.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "fa", "ConsentDeclined")) })
 	if !hasButton(m, say(t, "fa", "MenuPrivacy")) {

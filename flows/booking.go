@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -30,7 +31,7 @@ func (f *Flows) bookingButton(t *turn, c *Client, a Action) (handled bool, err e
 	case ActTime, ActTopicFor, ActInterp, ActConfirm:
 		parts := strings.Split(a.Arg, ".")
 		slot, ok := f.bookable(parts[0], now)
-		if !ok {
+		if !ok || !slices.Contains(f.team(c), slot.Manager) {
 			return false, nil
 		}
 		blocked, err := f.blocked(t.tx, slot)
@@ -135,13 +136,28 @@ func (f *Flows) showAppointments(t *turn, c *Client, notes ...Phrase) error {
 	return t.show(s)
 }
 
-// freeSlots are the slots of the next days with a free seat, for the client.
-func (f *Flows) freeSlots(t *turn, from, to time.Time) ([]Slot, error) {
-	// Until clients are assigned to managers or districts, every manager's slots are open
-	// to every client.
-	taken := map[string]int{}
+// team returns the managers whose slots the client may book: those of the client's
+// district, or every manager when the district is not known or has none.
+func (f *Flows) team(c *Client) []int64 {
+	var all, district []int64
 	for _, m := range f.Config.Managers {
-		seats, err := t.tx.TakenSeats(m.TelegramID, from, to)
+		all = append(all, m.TelegramID)
+		if slices.Contains(m.Districts, c.District) {
+			district = append(district, m.TelegramID)
+		}
+	}
+	if len(district) > 0 {
+		return district
+	}
+	return all
+}
+
+// freeSlots are the slots of the client's team with a free seat.
+func (f *Flows) freeSlots(t *turn, c *Client, from, to time.Time) ([]Slot, error) {
+	team := f.team(c)
+	taken := map[string]int{}
+	for _, m := range team {
+		seats, err := t.tx.TakenSeats(m, from, to)
 		if err != nil {
 			return nil, err
 		}
@@ -150,7 +166,7 @@ func (f *Flows) freeSlots(t *turn, from, to time.Time) ([]Slot, error) {
 		}
 	}
 	var out []Slot
-	for _, s := range f.Config.Slots(from, to) {
+	for _, s := range f.Config.Slots(from, to, team...) {
 		blocked, err := f.blocked(t.tx, s)
 		if err != nil {
 			return nil, err
@@ -184,7 +200,7 @@ func (f *Flows) showDays(t *turn, c *Client, notes ...Phrase) error {
 		return t.show(screen{text: []Phrase{Plural("ApptTooMany", f.Config.Booking.MaxOpen)}, buttons: [][]Button{{{Label: Msg("MenuAppointments"), Data: Data(ActAppts)}}, {backButton()}}})
 	}
 	from, to := f.horizon()
-	slots, err := f.freeSlots(t, from, to)
+	slots, err := f.freeSlots(t, c, from, to)
 	if err != nil {
 		return err
 	}
@@ -226,7 +242,7 @@ func (f *Flows) showTimes(t *turn, c *Client, day time.Time) error {
 	if dayEnd.Before(to) {
 		to = dayEnd
 	}
-	slots, err := f.freeSlots(t, from, to)
+	slots, err := f.freeSlots(t, c, from, to)
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,7 @@ const (
 	ActCame      = "stc"     // argument: an appointment id; a manager marks it attended
 	ActMissed    = "stm"     // argument: an appointment id; a manager marks it missed
 	ActBlock     = "blk"     // argument: a day, 20060102; a manager blocks it
+	ActDistrict  = "dst"     // argument: a district id, or "-" for none
 )
 
 var (
@@ -86,6 +87,8 @@ func ParseData(data string) (a Action, ok bool) {
 		_, ok = LookupLanguage(a.Arg)
 	case ActLanguages, ActFAQ, ActAppts, ActBook:
 		ok = len(parts) == 2
+	case ActDistrict:
+		ok = a.Arg == "-" || idPattern.MatchString(a.Arg)
 	case ActDay, ActBlock:
 		ok = dayArg.MatchString(a.Arg)
 	case ActTime:

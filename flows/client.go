@@ -1,6 +1,9 @@
 package flows
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Step is where a client is in the conversation; prompts are re-shown from it after /help or
 // a language change.
@@ -12,6 +15,7 @@ const (
 	StepConsent  Step = "consent"  // reading the privacy notice
 	StepMenu     Step = "menu"     // free to use the bot
 	StepFAQ      Step = "faq"      // reading questions and answers: text searches them
+	StepDistrict Step = "district" // after consent: where the client lives
 )
 
 // Client is what Lotse stores about a refugee who writes to the bot: the minimum needed to
@@ -24,6 +28,8 @@ type Client struct {
 	ConsentAt   time.Time `json:"consent_at,omitzero"`  // when the privacy notice was accepted
 	DeclinedAt  time.Time `json:"declined_at,omitzero"` // when consent was refused or withdrawn
 	Invite      string    `json:"invite,omitempty"`     // invite token from a deep link, kept for assignment
+	Case        int       `json:"case,omitempty"`       // case number, shown to managers as K-0042
+	District    string    `json:"district,omitempty"`   // district or housing site id, chosen after consent
 	Unreachable bool      `json:"unreachable,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	LastSeenAt  time.Time `json:"last_seen_at"`
@@ -31,7 +37,12 @@ type Client struct {
 
 // decided reports whether the client answered the privacy notice, either way: from then on
 // the menu and the FAQ are theirs.
-func (c *Client) decided() bool { return c.Step == StepMenu || c.Step == StepFAQ }
+func (c *Client) decided() bool {
+	return c.Step == StepMenu || c.Step == StepFAQ || c.Step == StepDistrict
+}
+
+// CaseLabel is how managers refer to a client without seeing their name or Telegram id.
+func (c *Client) CaseLabel() string { return fmt.Sprintf("K-%04d", c.Case) }
 
 // Consented reports whether the client accepted the privacy notice and did not withdraw.
 func (c *Client) Consented() bool { return !c.ConsentAt.IsZero() }

@@ -23,6 +23,11 @@ func (f *Flows) handleClient(tx Tx, ev Event) error {
 	}
 	c.LastSeenAt = now
 	c.Unreachable = false
+	if c.Case == 0 {
+		if c.Case, err = tx.NextCase(); err != nil {
+			return err
+		}
+	}
 
 	t := &turn{tx: tx, ev: ev, lang: c.Lang}
 	if t.lang == "" {
@@ -74,7 +79,7 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 	case "help":
 		return t.show(f.clientScreen(c, t.lang).after(Msg("Help", "Town", f.Config.Town)))
 	case "menu":
-		if c.Step == StepFAQ {
+		if c.Step == StepFAQ || c.Step == StepDistrict {
 			c.Step = StepMenu
 		}
 		return t.show(f.clientScreen(c, t.lang))
@@ -124,12 +129,26 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 	case ActConsent:
 		if a.Arg == "yes" {
 			c.ConsentAt, c.DeclinedAt = f.Now(), time.Time{}
+			if c.District == "" && len(f.Config.Districts) > 0 {
+				c.Step = StepDistrict
+				return t.show(f.districtScreen().after(Msg("ConsentThanks")))
+			}
 			c.Step = StepMenu
 			return t.show(f.menu().after(Msg("ConsentThanks")))
 		}
-		c.ConsentAt, c.DeclinedAt = time.Time{}, f.Now()
+		// Without consent Lotse keeps nothing it does not need: not where the client lives.
+		c.ConsentAt, c.DeclinedAt, c.District = time.Time{}, f.Now(), ""
 		c.Step = StepMenu
 		return t.show(f.menu().after(Msg("ConsentDeclined")))
+	case ActDistrict:
+		if !c.Consented() || (a.Arg != "-" && !f.knownDistrict(a.Arg)) {
+			return t.refuse(f.clientScreen(c, t.lang))
+		}
+		if a.Arg != "-" {
+			c.District = a.Arg
+		}
+		c.Step = StepMenu
+		return t.show(f.menu())
 	case ActMenu:
 		switch a.Arg {
 		case ItemLanguage:
@@ -185,6 +204,8 @@ func (f *Flows) clientScreen(c *Client, lang string) screen {
 		return f.consentScreen()
 	case c.Step == StepFAQ:
 		return f.faqTopics()
+	case c.Step == StepDistrict:
+		return f.districtScreen()
 	default:
 		return f.menu()
 	}
@@ -208,6 +229,26 @@ func (f *Flows) languagePicker() screen {
 		rows = append(rows, row)
 	}
 	return screen{text: []Phrase{Join(" · ", append([]Phrase{Literal("🌐")}, words...)...)}, buttons: rows}
+}
+
+// districtScreen asks where the client lives, with the town's districts and housing sites
+// by the names the town gave them.
+func (f *Flows) districtScreen() screen {
+	s := screen{text: []Phrase{Msg("DistrictAsk")}}
+	for _, d := range f.Config.Districts {
+		s.buttons = append(s.buttons, []Button{{Label: Literal("🏠 " + d.Name), Data: Data(ActDistrict, d.ID)}})
+	}
+	s.buttons = append(s.buttons, []Button{{Label: Msg("DistrictSkip"), Data: Data(ActDistrict, "-")}})
+	return s
+}
+
+func (f *Flows) knownDistrict(id string) bool {
+	for _, d := range f.Config.Districts {
+		if d.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // consentScreen asks for consent to the privacy notice.

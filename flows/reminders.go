@@ -135,16 +135,16 @@ func (f *Flows) staffAppointments(t *turn, heading string, from, to time.Time) e
 // staffLine describes an appointment to its manager: when, which, the client's language,
 // the topic and the interpreter.
 func (f *Flows) staffLine(tx Tx, a *Appointment) Phrase {
-	lang := ""
+	lang, label := "", a.ID
 	if c, err := tx.Client(a.Client); err == nil {
 		l, _ := LookupLanguage(c.Lang)
-		lang = l.Name
+		lang, label = l.Name, c.CaseLabel()+" · "+a.ID
 	}
 	topic := Msg("ApptTopicOther")
 	if _, ok := f.FAQ.Get().Topic(a.Topic); ok {
 		topic = Content(PhraseTopic, a.Topic)
 	}
-	line := Phrase{ID: "StaffApptLine", Args: map[string]string{"Appointment": a.ID, "Language": lang}, Sub: map[string]Phrase{"When": f.when(a.Start), "Topic": topic}}
+	line := Phrase{ID: "StaffApptLine", Args: map[string]string{"Appointment": label, "Language": lang}, Sub: map[string]Phrase{"When": f.when(a.Start), "Topic": topic}}
 	switch a.Status {
 	case StatusAttended:
 		line = Join(" ", line, Literal("✅"))
@@ -201,7 +201,13 @@ func (f *Flows) mark(t *turn, id string, came bool) (handled bool, err error) {
 	if missed, err := f.missedInARow(t.tx, c.ID); err != nil || missed < 2 {
 		return true, err
 	}
-	return true, f.toManager(t.tx, a.Manager, Phrase{ID: "StaffHomeVisit", Args: map[string]string{"Appointment": a.ID}, Sub: map[string]Phrase{"District": Msg("StaffDistrictUnknown")}})
+	housing := Msg("StaffDistrictUnknown")
+	for _, d := range f.Config.Districts {
+		if d.ID == c.District {
+			housing = Literal(d.Name)
+		}
+	}
+	return true, f.toManager(t.tx, a.Manager, Phrase{ID: "StaffHomeVisit", Args: map[string]string{"Appointment": c.CaseLabel() + " · " + a.ID}, Sub: map[string]Phrase{"District": housing}})
 }
 
 // missedInARow counts the client's latest marked appointments that were missed, back to the

@@ -94,6 +94,12 @@ func (t *tx) Client(id int64) (*flows.Client, error) {
 
 func (t *tx) PutClient(c *flows.Client) error { return t.put(bucketClients, c.ID, c) }
 
+// NextCase counts case numbers in the clients bucket's sequence.
+func (t *tx) NextCase() (int, error) {
+	n, err := t.bolt.Bucket(bucketClients).NextSequence()
+	return int(n), err
+}
+
 func (t *tx) Staff(id int64) (*flows.Staff, error) {
 	var s flows.Staff
 	if err := t.get(bucketStaff, id, &s); err != nil {
