@@ -131,37 +131,45 @@ func TestBookingInTheClientsLanguageWithCalendarFile(t *testing.T) {
 }
 
 func TestCancelAndRescheduleFreeTheSeat(t *testing.T) {
-	tb := newBookingBot(t)
-	u := fakeapi.User{ID: 8201, FirstName: "Olha", LanguageCode: "uk"}
-	tb.toMenu(u, "uk", true)
-	tb.bookFirstSlot(u, "uk")
-	tb.press(u, say(t, "uk", "MenuAppointments"))
-	list := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "uk", "ApptListTitle")) })
-	cancel := ""
-	for _, l := range labels(list) {
-		if strings.HasPrefix(l, say(t, "uk", "ApptCancel")) {
-			cancel = l
-		}
-	}
-	tb.press(u, cancel)
-	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "uk", "ApptCancelled")) })
+	for i, lang := range []string{"ar", "fa", "uk", "de"} {
+		t.Run(lang, func(t *testing.T) {
+			tb := newBookingBot(t)
+			u := fakeapi.User{ID: int64(8201 + 10*i), FirstName: "First", LanguageCode: lang}
+			tb.toMenu(u, lang, true)
+			tb.bookFirstSlot(u, lang)
+			tb.press(u, say(t, lang, "MenuAppointments"))
+			list := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, lang, "ApptListTitle")) })
+			for _, l := range labels(list) {
+				if strings.HasPrefix(l, say(t, lang, "ApptCancel")) {
+					tb.press(u, l)
+				}
+			}
+			tb.find(u.ID, func(m fakeapi.Message) bool {
+				return strings.Contains(m.Text, say(t, lang, "ApptCancelled")) && strings.Contains(m.Text, say(t, lang, "ApptNone"))
+			})
 
-	// The seat is free again: another client books it.
-	other := fakeapi.User{ID: 8202, FirstName: "Petro", LanguageCode: "uk"}
-	tb.toMenu(other, "uk", true)
-	tb.bookFirstSlot(other, "uk")
+			// The seat is free again: another client books it.
+			other := fakeapi.User{ID: int64(8202 + 10*i), FirstName: "Second", LanguageCode: lang}
+			tb.toMenu(other, lang, true)
+			tb.bookFirstSlot(other, lang)
 
-	// Rescheduling cancels and offers the days again.
-	tb.press(other, say(t, "uk", "MenuAppointments"))
-	list = tb.find(other.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "uk", "ApptListTitle")) })
-	for _, l := range labels(list) {
-		if strings.HasPrefix(l, say(t, "uk", "ApptChange")) {
-			tb.press(other, l)
-		}
-	}
-	m := tb.find(other.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "uk", "ApptChooseDay")) })
-	if !strings.Contains(m.Text, say(t, "uk", "ApptCancelled")) {
-		t.Errorf("reschedule screen %q does not say the old appointment is cancelled", m.Text)
+			// Rescheduling cancels and offers the days again, in the client's script.
+			tb.press(other, say(t, lang, "MenuAppointments"))
+			list = tb.find(other.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, lang, "ApptListTitle")) })
+			for _, l := range labels(list) {
+				if strings.HasPrefix(l, say(t, lang, "ApptChange")) {
+					tb.press(other, l)
+				}
+			}
+			m := tb.find(other.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, lang, "ApptChooseDay")) })
+			if !strings.Contains(m.Text, say(t, lang, "ApptCancelled")) {
+				t.Errorf("reschedule screen %q does not say the old appointment is cancelled", m.Text)
+			}
+			tuesday := render(t, lang, flows.Join(" ", flows.Msg("WeekdayTue"), flows.Number("23.03.")))
+			if !hasButton(m, tuesday) {
+				t.Errorf("the freed Tuesday %q is not offered again: %v", tuesday, labels(m))
+			}
+		})
 	}
 }
 
@@ -361,5 +369,45 @@ func TestDistrictDecidesWhoseSlotsAndTheHousingOfAHomeVisit(t *testing.T) {
 	})
 	if !strings.Contains(visit.Text, "K-0001") {
 		t.Errorf("the home visit %q does not name the case", visit.Text)
+	}
+}
+
+func TestManagerBooksForAClient(t *testing.T) {
+	tb := newBookingBot(t)
+	manager := tb.startStaff(900101)
+	u := fakeapi.User{ID: 8801, FirstName: "Lina", LanguageCode: "ti"}
+	tb.toMenu(u, "ti", true) // case K-0001
+	shy := fakeapi.User{ID: 8802, FirstName: "Shy", LanguageCode: "ti"}
+	tb.toMenu(shy, "ti", false) // case K-0002, no consent
+
+	tb.api.SendText(manager, "/book K-0002")
+	tb.find(manager.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffNoConsent", "Case", "K-0002"))
+	})
+	tb.api.SendText(manager, "/book K-9999")
+	tb.find(manager.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffUnknownCase")) })
+
+	tb.api.SendText(manager, "/book k1")
+	slots := tb.find(manager.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffBookFor", "Case", "K-0001"))
+	})
+	first := render(t, "de", flows.Join(" ", flows.Msg("WeekdayTue"), flows.Number("23.03. 09:00")))
+	if !hasButton(slots, first) {
+		t.Fatalf("the manager's free times %v lack %q", labels(slots), first)
+	}
+	tb.press(manager, first)
+	tb.find(manager.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "K-0001") && strings.Contains(m.Text, "23.03.2027")
+	})
+	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ti", "ApptBooked")) })
+	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" })
+
+	// A client cannot use the manager's button.
+	m, _ := tb.api.LastMessage(shy.ID)
+	before := len(tb.api.CallbackAnswers())
+	tb.api.PressData(shy, m.ID, flows.Data(flows.ActBookFor, "2."+flows.SlotKey(900101, time.Date(2027, 3, 30, 9, 0, 0, 0, berlin))))
+	tb.api.WaitFor(5*time.Second, func() bool { return len(tb.api.CallbackAnswers()) > before })
+	if a := tb.api.CallbackAnswers(); a[len(a)-1].Params["text"] != say(t, "ti", "ButtonExpired") {
+		t.Errorf("a client booked through the manager's button")
 	}
 }

@@ -342,39 +342,50 @@ func (f *Flows) book(t *turn, c *Client, slot Slot, topic string, interpreter bo
 	case err != nil:
 		return err
 	}
-	if err := f.scheduleReminders(t, a); err != nil {
+	if err := f.scheduleReminders(t.tx, a); err != nil {
 		return err
 	}
+	if err := t.show(f.confirmation(a)); err != nil {
+		return err
+	}
+	return t.tx.Send(f.calendar(c, a))
+}
+
+// confirmation tells a client their appointment is booked: when, where, what to bring,
+// with a map.
+func (f *Flows) confirmation(a *Appointment) screen {
 	s := screen{text: []Phrase{Msg("ApptBooked"), f.summary(a.Start, a.Office, a.Interpreter), Msg("ApptBring")}}
 	if o, ok := f.office(a.Office); ok && o.MapURL != "" {
 		s.buttons = append(s.buttons, []Button{{Label: Msg("ApptMap"), URL: o.MapURL}})
 	}
 	s.buttons = append(s.buttons, []Button{{Label: Msg("MenuAppointments"), Data: Data(ActAppts)}, backButton()})
-	if err := t.show(s); err != nil {
-		return err
-	}
-	return t.tx.Send(Outgoing{
-		Chat: c.ID, Lang: t.lang, Kind: OutCalendar, Text: []Phrase{Msg("ApptCalendarFile")},
+	return s
+}
+
+// calendar is the .ics file of an appointment for its client.
+func (f *Flows) calendar(c *Client, a *Appointment) Outgoing {
+	return Outgoing{
+		Chat: c.ID, Lang: c.Lang, Kind: OutCalendar, Text: []Phrase{Msg("ApptCalendarFile")},
 		Event: &CalendarEvent{
 			UID: a.ID, Start: a.Start, End: a.End, Title: Msg("ApptCalendarTitle"),
 			Place: f.place(a.Office), Created: a.CreatedAt,
 		},
-	})
+	}
 }
 
 // scheduleReminders stores the client's reminders that still lie ahead, and the prompt to
 // the manager after the slot.
-func (f *Flows) scheduleReminders(t *turn, a *Appointment) error {
+func (f *Flows) scheduleReminders(tx Tx, a *Appointment) error {
 	now := f.Now()
 	for _, before := range f.Config.Booking.ReminderOffsets() {
 		if at := a.Start.Add(-before); at.After(now) {
-			if err := t.tx.Schedule(Reminder{At: at, Appointment: a.ID, Kind: RemindClient}); err != nil {
+			if err := tx.Schedule(Reminder{At: at, Appointment: a.ID, Kind: RemindClient}); err != nil {
 				return err
 			}
 		}
 	}
 	grace := time.Duration(f.Config.Booking.GraceMinutes) * time.Minute
-	return t.tx.Schedule(Reminder{At: a.End.Add(grace), Appointment: a.ID, Kind: RemindUnmarked})
+	return tx.Schedule(Reminder{At: a.End.Add(grace), Appointment: a.ID, Kind: RemindUnmarked})
 }
 
 // cancel cancels a client's appointment and returns the note that says so. Shortly before

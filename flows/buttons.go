@@ -36,14 +36,16 @@ const (
 	ActMissed    = "stm"     // argument: an appointment id; a manager marks it missed
 	ActBlock     = "blk"     // argument: a day, 20060102; a manager blocks it
 	ActDistrict  = "dst"     // argument: a district id, or "-" for none
+	ActBookFor   = "mbk"     // argument: case number "." slot key; a manager books for a client
 )
 
 var (
-	dayArg    = regexp.MustCompile(`^[0-9]{8}$`)
-	slotArg   = regexp.MustCompile(`^[0-9]{1,15}-[0-9]{1,12}$`)
-	topicArg  = regexp.MustCompile(`^[0-9]{1,15}-[0-9]{1,12}\.[a-z0-9][a-z0-9-]{0,23}$`)
-	choiceArg = regexp.MustCompile(`^[0-9]{1,15}-[0-9]{1,12}\.[a-z0-9][a-z0-9-]{0,23}\.[yn]$`)
-	apptArg   = regexp.MustCompile(`^A-[0-9]{1,12}$`)
+	dayArg     = regexp.MustCompile(`^[0-9]{8}$`)
+	slotArg    = regexp.MustCompile(`^[0-9]{1,15}-[0-9]{1,12}$`)
+	topicArg   = regexp.MustCompile(`^[0-9]{1,15}-[0-9]{1,12}\.[a-z0-9][a-z0-9-]{0,23}$`)
+	choiceArg  = regexp.MustCompile(`^[0-9]{1,15}-[0-9]{1,12}\.[a-z0-9][a-z0-9-]{0,23}\.[yn]$`)
+	apptArg    = regexp.MustCompile(`^A-[0-9]{1,12}$`)
+	bookForArg = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{1,15}-[0-9]{1,12}$`)
 )
 
 // Menu items.
@@ -87,6 +89,8 @@ func ParseData(data string) (a Action, ok bool) {
 		_, ok = LookupLanguage(a.Arg)
 	case ActLanguages, ActFAQ, ActAppts, ActBook:
 		ok = len(parts) == 2
+	case ActBookFor:
+		ok = bookForArg.MatchString(a.Arg)
 	case ActDistrict:
 		ok = a.Arg == "-" || idPattern.MatchString(a.Arg)
 	case ActDay, ActBlock:

@@ -2,6 +2,8 @@ package flows
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -43,6 +45,13 @@ func (c *Client) decided() bool {
 
 // CaseLabel is how managers refer to a client without seeing their name or Telegram id.
 func (c *Client) CaseLabel() string { return fmt.Sprintf("K-%04d", c.Case) }
+
+// ParseCaseLabel reads a case label like "K-0042" or "k42"; ok is false for anything else.
+func ParseCaseLabel(s string) (int, bool) {
+	s = strings.TrimPrefix(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(s)), "K"), "-")
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n > 0 && n < 1e9
+}
 
 // Consented reports whether the client accepted the privacy notice and did not withdraw.
 func (c *Client) Consented() bool { return !c.ConsentAt.IsZero() }

@@ -15,8 +15,10 @@ type Tx interface {
 	// Client returns the stored client, or an error with code ENotFound.
 	Client(id int64) (*Client, error)
 	PutClient(c *Client) error
-	// NextCase returns the next case number, counting from 1.
+	// NextCase returns the next case number, counting from 1; ClientByCase finds a client
+	// by it, or fails with ENotFound.
 	NextCase() (int, error)
+	ClientByCase(n int) (*Client, error)
 	// Staff returns a manager's or admin's stored preferences, or an error with code ENotFound.
 	Staff(id int64) (*Staff, error)
 	PutStaff(s *Staff) error

@@ -45,6 +45,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return t.show(f.staffMenu().after(f.staffGreeting(t.ev.UserID)))
 		case "today", "week":
 			return f.staffDay(t, t.ev.Command)
+		case "book":
+			return f.staffBookFor(t, t.ev.Text)
 		case "stats":
 			if !f.Config.IsAdmin(t.ev.UserID) {
 				return t.show(f.staffMenu().after(Msg("NotUnderstood")))
@@ -70,6 +72,11 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.staffDay(t, a.Arg)
 		case ok && a.Name == ActMenu && a.Arg == ItemBlock:
 			return f.askBlock(t)
+		case ok && a.Name == ActBookFor:
+			handled, err := f.staffBook(t, a.Arg)
+			if err != nil || handled {
+				return err
+			}
 		case ok && a.Name == ActBlock:
 			handled, err := f.blockDay(t, a.Arg)
 			if err != nil || handled {

@@ -92,7 +92,23 @@ func (t *tx) Client(id int64) (*flows.Client, error) {
 	return &c, nil
 }
 
-func (t *tx) PutClient(c *flows.Client) error { return t.put(bucketClients, c.ID, c) }
+func (t *tx) PutClient(c *flows.Client) error {
+	if c.Case > 0 {
+		if err := t.bolt.Bucket(bucketCases).Put(i64(int64(c.Case)), i64(c.ID)); err != nil {
+			return err
+		}
+	}
+	return t.put(bucketClients, c.ID, c)
+}
+
+// ClientByCase returns the client with a case number, or an error with code ENotFound.
+func (t *tx) ClientByCase(n int) (*flows.Client, error) {
+	v := t.bolt.Bucket(bucketCases).Get(i64(int64(n)))
+	if len(v) != 8 {
+		return nil, flows.Errorf(flows.ENotFound, "case %d not found", n)
+	}
+	return t.Client(int64(binary.BigEndian.Uint64(v)))
+}
 
 // NextCase counts case numbers in the clients bucket's sequence.
 func (t *tx) NextCase() (int, error) {

@@ -24,6 +24,7 @@ var (
 	bucketClients = []byte("clients")   // Telegram user id → Client
 	bucketStaff   = []byte("staff")     // Telegram user id → Staff
 	bucketViews   = []byte("faq_views") // question id, 0, language → times shown
+	bucketCases   = []byte("cases")     // case number → Telegram user id
 
 	keySchema = []byte("schema")
 	keyOffset = []byte("offset")
@@ -61,7 +62,7 @@ func Open(path string) (*DB, error) {
 func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff, bucketViews,
-			bucketAppointments, bucketSeats, bucketByManager, bucketByClient, bucketReminders, bucketBlocked} {
+			bucketAppointments, bucketSeats, bucketByManager, bucketByClient, bucketReminders, bucketBlocked, bucketCases} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

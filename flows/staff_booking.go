@@ -1,0 +1,105 @@
+package flows
+
+import (
+	"strconv"
+	"strings"
+)
+
+// maxStaffSlots is how many free times a manager is offered at once.
+const maxStaffSlots = 24
+
+// staffBookFor shows a manager their free times for a client (/book K-0042).
+func (f *Flows) staffBookFor(t *turn, label string, notes ...Phrase) error {
+	if _, ok := f.Config.Manager(t.ev.UserID); !ok {
+		return t.show(f.staffMenu().after(Msg("NotUnderstood")))
+	}
+	c, ok, err := f.clientOfCase(t.tx, label)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return t.show(f.staffMenu().after(Msg("StaffUnknownCase")))
+	}
+	if !c.Consented() {
+		return t.show(f.staffMenu().after(Msg("StaffNoConsent", "Case", c.CaseLabel())))
+	}
+	from, to := f.horizon()
+	taken, err := t.tx.TakenSeats(t.ev.UserID, from, to)
+	if err != nil {
+		return err
+	}
+	s := screen{text: append(notes, Msg("StaffBookFor", "Case", c.CaseLabel()))}
+	for _, slot := range f.Config.Slots(from, to, t.ev.UserID) {
+		blocked, err := f.blocked(t.tx, slot)
+		if err != nil {
+			return err
+		}
+		if blocked || taken[slot.Key()] >= slot.Seats {
+			continue
+		}
+		local := slot.Start.In(f.Config.location())
+		s.buttons = append(s.buttons, []Button{{
+			Label: Join(" ", weekday(local), Number(local.Format("02.01. 15:04"))),
+			Data:  Data(ActBookFor, strconv.Itoa(c.Case)+"."+slot.Key()),
+		}})
+		if len(s.buttons) == maxStaffSlots {
+			break
+		}
+	}
+	s.buttons = append(s.buttons, []Button{backButton()})
+	return t.show(s)
+}
+
+// staffBook books the slot of a manager's button for the client: the client gets the
+// confirmation and the calendar file in their language.
+func (f *Flows) staffBook(t *turn, arg string) (handled bool, err error) {
+	caseNo, key, _ := strings.Cut(arg, ".")
+	slot, ok := f.bookable(key, f.Now())
+	if !ok || slot.Manager != t.ev.UserID {
+		return false, nil
+	}
+	c, ok, err := f.clientOfCase(t.tx, caseNo)
+	if err != nil || !ok || !c.Consented() {
+		return err != nil, err
+	}
+	if blocked, err := f.blocked(t.tx, slot); err != nil || blocked {
+		return err != nil, err
+	}
+	a := &Appointment{
+		Client: c.ID, Manager: slot.Manager, Office: slot.Office, Start: slot.Start, End: slot.End,
+		Topic: topicOther, Status: StatusBooked, CreatedAt: f.Now(),
+	}
+	switch err := t.tx.Book(a, slot.Seats); {
+	case ErrorCode(err) == EConflict:
+		return true, f.staffBookFor(t, caseNo, Msg("ApptSlotTaken"))
+	case err != nil:
+		return true, err
+	}
+	if err := f.scheduleReminders(t.tx, a); err != nil {
+		return true, err
+	}
+	confirm := f.confirmation(a)
+	if !c.Unreachable {
+		if err := t.tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: confirm.text, Buttons: confirm.buttons}); err != nil {
+			return true, err
+		}
+		if err := t.tx.Send(f.calendar(c, a)); err != nil {
+			return true, err
+		}
+	}
+	done := Phrase{ID: "StaffBooked", Args: map[string]string{"Case": c.CaseLabel()}, Sub: map[string]Phrase{"When": f.when(a.Start)}}
+	return true, t.show(f.staffMenu().after(done))
+}
+
+// clientOfCase finds a client by a case label or number.
+func (f *Flows) clientOfCase(tx Tx, label string) (*Client, bool, error) {
+	n, ok := ParseCaseLabel(label)
+	if !ok {
+		return nil, false, nil
+	}
+	c, err := tx.ClientByCase(n)
+	if isNotFound(err) {
+		return nil, false, nil
+	}
+	return c, err == nil, err
+}
