@@ -116,15 +116,20 @@ manager = 900101
 }
 
 func TestBookingConfigErrors(t *testing.T) {
-	for extra, want := range map[string]string{
-		"[booking]\nreminders = [\"yesterday\"]": `booking.reminders[0]: "yesterday"`,
-		"[booking]\nmax_open = 99":               "booking.max_open: must be between 1 and 20",
-		"[[closures]]\nfrom = \"24.12.2026\"":    `closures[0].from: "24.12.2026" is not a date`,
-		"[[office_hours]]\nmanager = 900101\noffice = \"rathaus\"\nweekday = \"fri\"\nfrom = \"09:00\"\nto = \"12:00\"\nseats = 0\ninterpreters = [\"xx\"]": `interpreters[0]: unknown language "xx"`,
+	example := string(flows.ExampleConfig)
+	for _, tt := range []struct{ old, new, want string }{
+		{`reminders = ["24h", "2h"]`, `reminders = ["yesterday"]`, `booking.reminders[0]: "yesterday"`},
+		{"max_open = 2 ", "max_open = 99 ", "booking.max_open: must be between 1 and 20"},
+		{`from = "2026-12-24"`, `from = "24.12.2026"`, `closures[0].from: "24.12.2026" is not a date`},
+		{`interpreters = ["ar", "fa"]`, `interpreters = ["xx"]`, `office_hours[1].interpreters[0]: unknown language "xx"`},
+		{"slot_minutes = 30\nseats = 2", "slot_minutes = 1\nseats = 2", "office_hours[1].slot_minutes: must be between 5 and 480"},
 	} {
-		_, err := flows.ParseConfig("town.toml", []byte(string(flows.ExampleConfig)+"\n"+extra))
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%q: got %v, want %q", extra, err, want)
+		if !strings.Contains(example, tt.old) {
+			t.Fatalf("example lacks %q", tt.old)
+		}
+		_, err := flows.ParseConfig("town.toml", []byte(strings.Replace(example, tt.old, tt.new, 1)))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: got %v, want %q", tt.new, err, tt.want)
 		}
 	}
 }

@@ -40,7 +40,7 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 		case "language":
 			return t.show(f.languagePicker())
 		case "help":
-			return t.show(f.staffMenu().after(Msg("ManagerHelp", "Town", f.Config.Town)))
+			return t.show(f.staffMenu().after(f.staffHelp(t.ev.UserID)...))
 		case "start", "menu":
 			return t.show(f.staffMenu().after(f.staffGreeting(t.ev.UserID)))
 		case "today", "week":
@@ -65,7 +65,7 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 		case ok && a.Name == ActMenu && a.Arg == ItemLanguage:
 			return t.show(f.languagePicker())
 		case ok && a.Name == ActMenu && a.Arg == ItemHelp:
-			return t.show(f.staffMenu().after(Msg("ManagerHelp", "Town", f.Config.Town)))
+			return t.show(f.staffMenu().after(f.staffHelp(t.ev.UserID)...))
 		case ok && a.Name == ActMenu && a.Arg == ItemHome:
 			return t.show(f.staffMenu())
 		case ok && a.Name == ActMenu && (a.Arg == ItemToday || a.Arg == ItemWeek):
@@ -91,6 +91,15 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 		return t.refuse(f.staffMenu())
 	}
 	return t.show(f.staffMenu().after(Msg("NotUnderstood")))
+}
+
+// staffHelp explains the staff commands; the appointment tools only to managers.
+func (f *Flows) staffHelp(id int64) []Phrase {
+	help := []Phrase{Msg("ManagerHelp", "Town", f.Config.Town)}
+	if _, ok := f.Config.Manager(id); ok {
+		help = append(help, Msg("ManagerHelpAppointments"))
+	}
+	return help
 }
 
 // staffGreeting names the manager (or admin) and the town.
