@@ -49,7 +49,8 @@ type Handler interface {
 	Handle(tx flows.Tx, ev flows.Event) error
 	// Failed tells the person behind ev that handling it went wrong.
 	Failed(tx flows.Tx, ev flows.Event) error
-	// Tick sends what is due: reminders, follow-ups.
+	// Pending reports, reading only, whether something is due; Tick sends it.
+	Pending(tx flows.Tx) (bool, error)
 	Tick(tx flows.Tx) error
 }
 
@@ -195,11 +196,16 @@ func (b *Bot) schedule(ctx context.Context) {
 	ticker := time.NewTicker(b.opts.TickInterval)
 	defer ticker.Stop()
 	for {
-		out, err := b.opts.DB.Update(b.opts.Flows.Tick)
+		var due bool
+		err := b.opts.DB.View(func(tx flows.Tx) (err error) { due, err = b.opts.Flows.Pending(tx); return err })
+		if err == nil && due {
+			var out []store.OutboxEntry
+			out, err = b.opts.DB.Update(b.opts.Flows.Tick)
+			b.sender.Push(out...)
+		}
 		if err != nil {
 			b.log.Error("sending due reminders failed", "err", err)
 		}
-		b.sender.Push(out...)
 		select {
 		case <-ctx.Done():
 			return

@@ -50,6 +50,8 @@ type Tx interface {
 	// Schedule stores a reminder; Due removes and returns those due at now.
 	Schedule(r Reminder) error
 	Due(now time.Time, limit int) ([]Reminder, error)
+	// NextDue returns when the earliest reminder is due; ok is false when there is none.
+	NextDue() (at time.Time, ok bool, err error)
 }
 
 // Flows handles events. It is safe for concurrent use: all state lives in the store.

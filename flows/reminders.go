@@ -50,6 +50,13 @@ func (f *Flows) Tick(tx Tx) error {
 	return nil
 }
 
+// Pending reports whether a reminder is due: a read-only look, so the edge writes to the
+// database only when there is something to send.
+func (f *Flows) Pending(tx Tx) (bool, error) {
+	at, ok, err := tx.NextDue()
+	return ok && !at.After(f.Now()), err
+}
+
 // remind sends a client the reminder of an appointment, with buttons to confirm, cancel or
 // move it. A client who blocked the bot is skipped, and the manager is told.
 func (f *Flows) remind(tx Tx, a *Appointment) error {

@@ -184,6 +184,20 @@ func (t *tx) Due(now time.Time, limit int) ([]flows.Reminder, error) {
 	return out, nil
 }
 
+// NextDue returns when the earliest stored reminder is due; ok is false when none is
+// stored.
+func (t *tx) NextDue() (at time.Time, ok bool, err error) {
+	k, _ := t.bolt.Bucket(bucketReminders).Cursor().First()
+	if k == nil {
+		return time.Time{}, false, nil
+	}
+	r, valid := parseReminderKey(k)
+	if !valid {
+		return time.Time{}, true, nil // damaged: let Due remove it
+	}
+	return r.At, true, nil
+}
+
 func managerKey(manager int64, start time.Time, id string) []byte {
 	return append(append(i64(manager), i64(start.Unix())...), id...)
 }
