@@ -124,6 +124,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("getMe: %w", classify("getMe", err))
 	}
 	b.username = me.Username
+	b.render.bot = me.Username
 	b.log.Info("connected to Telegram", "bot", me.Username)
 
 	if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {

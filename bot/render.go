@@ -32,6 +32,7 @@ type Renderer struct {
 	localizers map[string]*i18n.Localizer // by catalog
 	faq        *flows.FAQStore
 	cfg        *flows.Config
+	bot        string // the bot's username, for deep links; set once before sending starts
 }
 
 // NewRenderer returns a renderer over the loaded catalogs, the FAQ and the town's
@@ -70,6 +71,8 @@ func (r *Renderer) Phrase(lang string, p flows.Phrase) (string, error) {
 		return p.Literal, nil
 	case flows.PhraseJoin:
 		return r.join(lang, p.Parts, p.Literal)
+	case flows.PhraseInviteLink:
+		return r.InviteLink(p.Literal), nil
 	case flows.PhraseNumber:
 		l, _ := flows.LookupLanguage(lang)
 		return isolate(l, l.Digits(p.Literal)), nil
@@ -108,6 +111,11 @@ func (r *Renderer) Phrase(lang string, p flows.Phrase) (string, error) {
 		s = firstStrongIsolate + s + popIsolate
 	}
 	return s, nil
+}
+
+// InviteLink is the deep link that opens the bot with an invitation token.
+func (r *Renderer) InviteLink(token string) string {
+	return "https://t.me/" + r.bot + "?start=inv-" + token
 }
 
 // content renders FAQ entries and the office hours.

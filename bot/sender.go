@@ -13,6 +13,7 @@ import (
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	qrcode "github.com/skip2/go-qrcode"
 	"golang.org/x/time/rate"
 
 	"github.com/lotse-bot/lotse/flows"
@@ -251,7 +252,7 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (done, unreachable b
 // the whole message, or its next part when the text is longer than Telegram allows. The
 // buttons go with the last part. finished means nothing is left to send.
 func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool, _ *apiError) {
-	method := map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery", flows.OutCalendar: "sendDocument"}[o.Kind]
+	method := map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery", flows.OutCalendar: "sendDocument", flows.OutInviteQR: "sendPhoto"}[o.Kind]
 	if method == "" {
 		return false, &apiError{Method: "unknown", Code: http.StatusBadRequest, Description: "unknown outgoing kind"}
 	}
@@ -262,6 +263,17 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 	switch o.Kind {
 	case flows.OutAnswer:
 		_, err := s.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: o.CallbackID, Text: truncate(text, maxPopupUnits)})
+		return true, callError(method, err)
+	case flows.OutInviteQR:
+		png, err := qrcode.Encode(s.render.InviteLink(o.Invite), qrcode.Medium, 512)
+		if err != nil {
+			return false, &apiError{Method: method, Code: http.StatusBadRequest, Description: "QR code: " + err.Error()}
+		}
+		_, err = s.api.SendPhoto(ctx, &tg.SendPhotoParams{
+			ChatID:  o.Chat,
+			Photo:   &models.InputFileUpload{Filename: "invitation.png", Data: bytes.NewReader(png)},
+			Caption: truncate(text, maxCaptionUnits),
+		})
 		return true, callError(method, err)
 	case flows.OutCalendar:
 		if o.Event == nil {

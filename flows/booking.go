@@ -136,9 +136,12 @@ func (f *Flows) showAppointments(t *turn, c *Client, notes ...Phrase) error {
 	return t.show(s)
 }
 
-// team returns the managers whose slots the client may book: those of the client's
-// district, or every manager when the district is not known or has none.
+// team returns the managers whose slots the client may book: their own manager, else those
+// of the client's district, else every manager.
 func (f *Flows) team(c *Client) []int64 {
+	if _, ok := f.Config.Manager(c.Manager); ok {
+		return []int64{c.Manager}
+	}
 	var all, district []int64
 	for _, m := range f.Config.Managers {
 		all = append(all, m.TelegramID)

@@ -31,6 +31,7 @@ type Client struct {
 	DeclinedAt  time.Time `json:"declined_at,omitzero"` // when consent was refused or withdrawn
 	Invite      string    `json:"invite,omitempty"`     // invite token from a deep link, kept for assignment
 	Case        int       `json:"case,omitempty"`       // case number, shown to managers as K-0042
+	Manager     int64     `json:"manager,omitempty"`    // the assigned manager's Telegram id, 0 for none
 	District    string    `json:"district,omitempty"`   // district or housing site id, chosen after consent
 	Unreachable bool      `json:"unreachable,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -61,4 +62,13 @@ func (c *Client) Consented() bool { return !c.ConsentAt.IsZero() }
 type Staff struct {
 	ID   int64  `json:"id"`
 	Lang string `json:"lang,omitempty"`
+}
+
+// Invite is a one-time invitation a manager hands a new client as a deep link or QR code:
+// whoever opens it first, and consents, becomes the manager's client.
+type Invite struct {
+	Token   string    `json:"token"`
+	Manager int64     `json:"manager"`
+	Expires time.Time `json:"expires"`
+	UsedBy  int64     `json:"used_by,omitempty"`
 }

@@ -43,6 +43,8 @@ type Outgoing struct {
 	// Event, for OutCalendar: the appointment to send as an iCalendar file; Text is the
 	// caption.
 	Event *CalendarEvent `json:"event,omitempty"`
+	// Invite, for OutInviteQR: the invitation token.
+	Invite string `json:"invite,omitempty"`
 }
 
 // CalendarEvent is what a calendar file says about an appointment. The edge renders the
@@ -65,6 +67,7 @@ const (
 	OutEdit                        // replace the text and buttons of EditID
 	OutAnswer                      // answer a button press (stops the button's spinner)
 	OutCalendar                    // send Event as an .ics file
+	OutInviteQR                    // send the QR code of invitation Invite; Text is the caption
 )
 
 // Phrase is one piece of text: a catalog message with its values, a literal that is the
@@ -91,6 +94,7 @@ const (
 	PhraseOfficeHours = "office_hours" // the town's office hours, one line each
 	PhraseJoin        = "join"         // Parts joined by Literal
 	PhraseNumber      = "number"       // Literal, a date, time or count, in the language's digits
+	PhraseInviteLink  = "invite_link"  // the deep link of invitation token Literal
 )
 
 // Button is an inline button: a label and either callback data or a link.

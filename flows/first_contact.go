@@ -67,10 +67,20 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 	case "start":
 		var notes []Phrase
 		if payload := strings.TrimSpace(t.ev.Text); payload != "" {
-			if token, ok := ParseInvite(payload); ok {
-				c.Invite = token
-			} else {
+			token, ok := ParseInvite(payload)
+			switch {
+			case !ok:
 				notes = append(notes, Msg("BadLink"))
+			case c.Consented():
+				// Assignment is processing of the client's data: only with consent.
+				c.Invite = token
+				note, err := f.redeemInvite(t.tx, c)
+				if err != nil {
+					return err
+				}
+				notes = append(notes, note)
+			default:
+				c.Invite = token
 			}
 		}
 		return t.show(f.clientScreen(c, t.lang).after(notes...))
@@ -129,15 +139,24 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 	case ActConsent:
 		if a.Arg == "yes" {
 			c.ConsentAt, c.DeclinedAt = f.Now(), time.Time{}
-			if c.District == "" && len(f.Config.Districts) > 0 {
+			notes := []Phrase{Msg("ConsentThanks")}
+			if c.Invite != "" {
+				note, err := f.redeemInvite(t.tx, c)
+				if err != nil {
+					return err
+				}
+				notes = append(notes, note)
+			}
+			if c.Manager == 0 && c.District == "" && len(f.Config.Districts) > 0 {
 				c.Step = StepDistrict
-				return t.show(f.districtScreen().after(Msg("ConsentThanks")))
+				return t.show(f.districtScreen().after(notes...))
 			}
 			c.Step = StepMenu
-			return t.show(f.menu().after(Msg("ConsentThanks")))
+			return t.show(f.menu().after(notes...))
 		}
-		// Without consent Lotse keeps nothing it does not need: not where the client lives.
-		c.ConsentAt, c.DeclinedAt, c.District = time.Time{}, f.Now(), ""
+		// Without consent Lotse keeps nothing it does not need: not where the client lives,
+		// not who their manager is.
+		c.ConsentAt, c.DeclinedAt, c.District, c.Manager, c.Invite = time.Time{}, f.Now(), "", 0, ""
 		c.Step = StepMenu
 		return t.show(f.menu().after(Msg("ConsentDeclined")))
 	case ActDistrict:

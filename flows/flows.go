@@ -52,6 +52,9 @@ type Tx interface {
 	Due(now time.Time, limit int) ([]Reminder, error)
 	// NextDue returns when the earliest reminder is due; ok is false when there is none.
 	NextDue() (at time.Time, ok bool, err error)
+	// PutInvite stores an invitation; Invite returns one, or fails with ENotFound.
+	PutInvite(inv *Invite) error
+	Invite(token string) (*Invite, error)
 }
 
 // Flows handles events. It is safe for concurrent use: all state lives in the store.

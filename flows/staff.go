@@ -47,6 +47,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.staffDay(t, t.ev.Command)
 		case "book":
 			return f.staffBookFor(t, t.ev.Text)
+		case "invite":
+			return f.staffInvite(t)
 		case "stats":
 			if !f.Config.IsAdmin(t.ev.UserID) {
 				return t.show(f.staffMenu().after(Msg("NotUnderstood")))

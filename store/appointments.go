@@ -18,7 +18,30 @@ var (
 	bucketByClient     = []byte("appt_by_client")  // client, id → nothing
 	bucketReminders    = []byte("reminders")       // due time, kind, 0, appointment id → nothing
 	bucketBlocked      = []byte("blocked_days")    // manager, day 20060102 → nothing
+	bucketInvites      = []byte("invites")         // token → Invite
 )
+
+// PutInvite stores an invitation.
+func (t *tx) PutInvite(inv *flows.Invite) error {
+	raw, err := json.Marshal(inv)
+	if err != nil {
+		return err
+	}
+	return t.bolt.Bucket(bucketInvites).Put([]byte(inv.Token), raw)
+}
+
+// Invite returns an invitation, or an error with code ENotFound.
+func (t *tx) Invite(token string) (*flows.Invite, error) {
+	raw := t.bolt.Bucket(bucketInvites).Get([]byte(token))
+	if raw == nil {
+		return nil, flows.Errorf(flows.ENotFound, "invite not found")
+	}
+	var inv flows.Invite
+	if err := json.Unmarshal(raw, &inv); err != nil {
+		return nil, fmt.Errorf("decode invite: %w", err)
+	}
+	return &inv, nil
+}
 
 // BlockDay records that a manager holds no appointments on a day.
 func (t *tx) BlockDay(manager int64, day string) error {
