@@ -54,9 +54,10 @@ const (
 	ItemLanguage = "language"
 	ItemPrivacy  = "privacy"
 	ItemHelp     = "help"
-	ItemToday    = "today" // staff: today's appointments
-	ItemWeek     = "week"  // staff: the next seven days' appointments
-	ItemBlock    = "block" // staff: block a day
+	ItemToday    = "today"  // staff: today's appointments
+	ItemWeek     = "week"   // staff: the next seven days' appointments
+	ItemBlock    = "block"  // staff: block a day
+	ItemInvite   = "invite" // staff: invite a client
 )
 
 // Action is parsed button data.
@@ -108,7 +109,7 @@ func ParseData(data string) (a Action, ok bool) {
 	case ActConsent:
 		ok = a.Arg == "yes" || a.Arg == "no"
 	case ActMenu:
-		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp || a.Arg == ItemToday || a.Arg == ItemWeek || a.Arg == ItemBlock
+		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp || a.Arg == ItemToday || a.Arg == ItemWeek || a.Arg == ItemBlock || a.Arg == ItemInvite
 	}
 	return a, ok
 }

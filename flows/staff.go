@@ -74,6 +74,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.staffDay(t, a.Arg)
 		case ok && a.Name == ActMenu && a.Arg == ItemBlock:
 			return f.askBlock(t)
+		case ok && a.Name == ActMenu && a.Arg == ItemInvite:
+			return f.staffInvite(t)
 		case ok && a.Name == ActBookFor:
 			handled, err := f.staffBook(t, a.Arg)
 			if err != nil || handled {
@@ -122,7 +124,7 @@ func (f *Flows) staffMenu() screen {
 		text: []Phrase{Msg("MenuPrompt")},
 		buttons: [][]Button{
 			{{Label: Msg("StaffToday"), Data: Data(ActMenu, ItemToday)}, {Label: Msg("StaffWeek"), Data: Data(ActMenu, ItemWeek)}},
-			{{Label: Msg("StaffBlock"), Data: Data(ActMenu, ItemBlock)}},
+			{{Label: Msg("StaffBlock"), Data: Data(ActMenu, ItemBlock)}, {Label: Msg("StaffInviteButton"), Data: Data(ActMenu, ItemInvite)}},
 			{{Label: Msg("MenuLanguage"), Data: Data(ActMenu, ItemLanguage)}, {Label: Msg("MenuHelp"), Data: Data(ActMenu, ItemHelp)}},
 		},
 	}
