@@ -2,7 +2,6 @@ package fakeapi
 
 import (
 	"bytes"
-	"strings"
 	"time"
 )
 
@@ -48,23 +47,13 @@ func (s *Server) editMessageText(q *request) (any, *apiError) {
 			return nil, err
 		}
 	}
-	text, ok := q.args["text"]
-	if !ok {
-		return nil, badRequest("message text is empty")
-	}
 	markup, err := parseReplyMarkup(q, true)
 	if err != nil {
 		return nil, err
 	}
-	plain, entities, err := formatText(text, q.str("parse_mode"), q.str("entities"))
+	text, plain, entities, err := messageText(q)
 	if err != nil {
 		return nil, err
-	}
-	if strings.TrimSpace(plain) == "" {
-		return nil, badRequest("message text is empty")
-	}
-	if n := utf16Len(plain); n > maxTextLength {
-		return nil, badRequest("message is too long (%d UTF-16 code units after entity parsing, at most %d allowed)", n, maxTextLength)
 	}
 	m, err := s.editTargetLocked(q)
 	if err != nil {

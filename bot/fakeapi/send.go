@@ -137,23 +137,13 @@ func (s *Server) sendMessage(q *request) (any, *apiError) {
 	if _, err := parseChatRef(q.str("chat_id"), "chat_id"); err != nil {
 		return nil, err
 	}
-	text, ok := q.args["text"]
-	if !ok {
-		return nil, badRequest("message text is empty")
-	}
 	markup, err := parseReplyMarkup(q, false)
 	if err != nil {
 		return nil, err
 	}
-	plain, entities, err := formatText(text, q.str("parse_mode"), q.str("entities"))
+	text, plain, entities, err := messageText(q)
 	if err != nil {
 		return nil, err
-	}
-	if strings.TrimSpace(plain) == "" {
-		return nil, badRequest("message text is empty")
-	}
-	if n := utf16Len(plain); n > maxTextLength {
-		return nil, badRequest("message is too long (%d UTF-16 code units after entity parsing, at most %d allowed)", n, maxTextLength)
 	}
 	c, err := s.targetLocked(q)
 	if err != nil {
@@ -316,4 +306,24 @@ func (s *Server) sendChatAction(q *request) (any, *apiError) {
 		return nil, err
 	}
 	return true, nil
+}
+
+// messageText reads and checks the text of sendMessage and editMessageText: present, not
+// empty after entity parsing, at most 4096 UTF-16 code units.
+func messageText(q *request) (text, plain string, entities []Entity, err *apiError) {
+	text, ok := q.args["text"]
+	if !ok {
+		return "", "", nil, badRequest("message text is empty")
+	}
+	plain, entities, err = formatText(text, q.str("parse_mode"), q.str("entities"))
+	if err != nil {
+		return "", "", nil, err
+	}
+	if strings.TrimSpace(plain) == "" {
+		return "", "", nil, badRequest("message text is empty")
+	}
+	if n := utf16Len(plain); n > maxTextLength {
+		return "", "", nil, badRequest("message is too long (%d UTF-16 code units after entity parsing, at most %d allowed)", n, maxTextLength)
+	}
+	return text, plain, entities, nil
 }
