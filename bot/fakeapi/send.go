@@ -42,6 +42,19 @@ func (s *Server) targetLocked(q *request) (*chat, *apiError) {
 	return c, nil
 }
 
+// targetWithReplyLocked resolves the chat a message goes to and the message it replies to.
+func (s *Server) targetWithReplyLocked(q *request) (*chat, int, *apiError) {
+	c, err := s.targetLocked(q)
+	if err != nil {
+		return nil, 0, err
+	}
+	replyTo, err := s.replyToLocked(q, c)
+	if err != nil {
+		return nil, 0, err
+	}
+	return c, replyTo, nil
+}
+
 // replyToLocked validates reply_parameters (or the older
 // reply_to_message_id) and returns the id of the message replied to.
 func (s *Server) replyToLocked(q *request, c *chat) (int, *apiError) {
@@ -145,11 +158,7 @@ func (s *Server) sendMessage(q *request) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.targetLocked(q)
-	if err != nil {
-		return nil, err
-	}
-	replyTo, err := s.replyToLocked(q, c)
+	c, replyTo, err := s.targetWithReplyLocked(q)
 	if err != nil {
 		return nil, err
 	}
@@ -200,11 +209,7 @@ func (s *Server) sendMedia(q *request, kind string) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.targetLocked(q)
-	if err != nil {
-		return nil, err
-	}
-	replyTo, err := s.replyToLocked(q, c)
+	c, replyTo, err := s.targetWithReplyLocked(q)
 	if err != nil {
 		return nil, err
 	}
@@ -263,11 +268,7 @@ func (s *Server) copyMessage(q *request) (any, *apiError) {
 	if src == nil {
 		return nil, badRequest("message to copy not found")
 	}
-	c, err := s.targetLocked(q)
-	if err != nil {
-		return nil, err
-	}
-	replyTo, err := s.replyToLocked(q, c)
+	c, replyTo, err := s.targetWithReplyLocked(q)
 	if err != nil {
 		return nil, err
 	}
