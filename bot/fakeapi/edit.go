@@ -13,15 +13,7 @@ func (s *Server) editTargetLocked(q *request) (*message, *apiError) {
 		// The fake bot has no inline mode, so no inline message exists.
 		return nil, badRequest("MESSAGE_ID_INVALID")
 	}
-	ref, err := parseChatRef(q.str("chat_id"), "chat_id")
-	if err != nil {
-		return nil, err
-	}
-	msgID, err := q.requiredInt("message_id")
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.resolveChatLocked(ref)
+	c, msgID, err := s.chatMessageLocked(q)
 	if err != nil {
 		return nil, err
 	}
@@ -121,15 +113,7 @@ func sameEntities(a, b []Entity) bool {
 }
 
 func (s *Server) deleteMessage(q *request) (any, *apiError) {
-	ref, err := parseChatRef(q.str("chat_id"), "chat_id")
-	if err != nil {
-		return nil, err
-	}
-	msgID, err := q.requiredInt("message_id")
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.resolveChatLocked(ref)
+	c, msgID, err := s.chatMessageLocked(q)
 	if err != nil {
 		return nil, err
 	}

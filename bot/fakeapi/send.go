@@ -42,6 +42,24 @@ func (s *Server) targetLocked(q *request) (*chat, *apiError) {
 	return c, nil
 }
 
+// chatMessageLocked reads chat_id and message_id of a request about an existing message
+// and resolves the chat.
+func (s *Server) chatMessageLocked(q *request) (*chat, int64, *apiError) {
+	ref, err := parseChatRef(q.str("chat_id"), "chat_id")
+	if err != nil {
+		return nil, 0, err
+	}
+	msgID, err := q.requiredInt("message_id")
+	if err != nil {
+		return nil, 0, err
+	}
+	c, err := s.resolveChatLocked(ref)
+	if err != nil {
+		return nil, 0, err
+	}
+	return c, msgID, nil
+}
+
 // targetWithReplyLocked resolves the chat a message goes to and the message it replies to.
 func (s *Server) targetWithReplyLocked(q *request) (*chat, int, *apiError) {
 	c, err := s.targetLocked(q)
