@@ -22,26 +22,22 @@ type chat struct {
 
 // message is a stored message, sent by the bot or by a user.
 type message struct {
-	id        int
-	chat      *chat
-	fromBot   bool
-	sender    User   // for user messages
-	kind      string // text, photo, document, sticker, voice
-	copied    bool
-	srcChat   int64
-	srcID     int
-	text      string // text or caption as sent
-	plain     string // text or caption after entity parsing
-	entities  []Entity
-	parseMode string
-	file      *storedFile
-	photos    []*storedFile
-	emoji     string
-	replyTo   int
-	date      time.Time
-	editDate  time.Time
-	editCount int
-	deleted   bool
+	id      int
+	chat    *chat
+	fromBot bool
+	sender  User   // for user messages
+	kind    string // one of the Kind values of Message, never "copy"
+	copied  bool
+	srcChat int64
+	srcID   int
+	content
+	mediaGroup string // media_group_id of an album
+	replyTo    int
+	date       time.Time
+	editDate   time.Time
+	editCount  int
+	deleted    bool
+	reactions  []string // the bot's reaction emojis
 
 	inline         [][]Button
 	inlineJSON     json.RawMessage
@@ -50,20 +46,47 @@ type message struct {
 	forceReply     bool
 }
 
+// content is what copyMessage carries over to the copy: the text or
+// caption and the media.
+type content struct {
+	text        string // text or caption as sent
+	plain       string // text or caption after entity parsing
+	entities    []Entity
+	parseMode   string
+	file        *storedFile
+	photos      []*storedFile
+	emoji       string // of a sticker
+	latitude    float64
+	longitude   float64
+	phone       string // of a contact
+	contactName string
+}
+
+// captionKinds are the kinds of messages that carry a caption.
+var captionKinds = map[string]bool{"photo": true, "document": true, "voice": true, "audio": true, "video": true}
+
+// albumKinds are the kinds of messages that can be part of an album.
+var albumKinds = map[string]bool{"photo": true, "document": true, "audio": true, "video": true}
+
 // Message is a message as it currently looks in a chat (edits applied).
 type Message struct {
 	ID     int
 	ChatID int64
 	From   string // "bot" or "user"
 	UserID int64  // the sender's user id (the bot's id for bot messages)
-	// Kind is "text", "photo", "document", "sticker", "voice" or, for
-	// messages created by copyMessage, "copy" (see CopyOf).
-	Kind      string
-	CopyOf    string // the copied message's kind when Kind is "copy"
-	Text      string // text or caption as sent (raw, including HTML tags)
-	PlainText string // text or caption after entity parsing
-	ParseMode string
-	Entities  []Entity
+	// Kind is "text", "photo", "document", "sticker", "voice", "audio",
+	// "video", "video_note", "location", "contact" or, for messages created
+	// by copyMessage, "copy" (see CopyOf).
+	Kind   string
+	CopyOf string // the copied message's kind when Kind is "copy"
+	// CopiedFrom and CopiedID identify the message a copy was made of:
+	// its chat and message id. Both are 0 unless Kind is "copy".
+	CopiedFrom int64
+	CopiedID   int
+	Text       string // text or caption as sent (raw, including HTML tags)
+	PlainText  string // text or caption after entity parsing
+	ParseMode  string
+	Entities   []Entity
 	// Buttons is the inline keyboard.
 	Buttons [][]Button
 	// ReplyKeyboard holds the button texts of a custom reply keyboard sent
@@ -76,9 +99,22 @@ type Message struct {
 	// calls (user edits for user messages).
 	Edited    bool
 	EditCount int
-	FileID    string
-	FileName  string
-	FileData  []byte // shared with the server: do not modify
+	// FileID, FileName and FileData describe the file of a media message
+	// (the largest size of a photo).
+	FileID   string
+	FileName string
+	FileData []byte // shared with the server: do not modify
+	// MediaGroup is the media_group_id of a message that is part of an
+	// album, "" otherwise.
+	MediaGroup string
+	// Latitude and Longitude are the point of a location message.
+	Latitude, Longitude float64
+	// PhoneNumber and ContactName describe a shared contact.
+	PhoneNumber string
+	ContactName string
+	// Reactions are the emojis the bot currently reacts to the message
+	// with (setMessageReaction), nil if none.
+	Reactions []string
 	ReplyTo   int
 	// Date is when the message was delivered, with wall-clock precision.
 	Date time.Time
@@ -203,30 +239,48 @@ func (s *Server) renderLocked(m *message, withReply bool) *apiMessage {
 			out.ReplyToMessage = s.renderLocked(target, false)
 		}
 	}
+	out.MediaGroupID = m.mediaGroup
 	if m.kind == "text" {
 		out.Text = m.plain
 		out.Entities = apiEntities(m.entities)
-	} else {
+	} else if captionKinds[m.kind] {
 		out.Caption = m.plain
 		out.CaptionEntities = apiEntities(m.entities)
 	}
+	f := m.file
 	switch m.kind {
 	case "photo":
 		for _, p := range m.photos {
 			out.Photo = append(out.Photo, apiPhotoSize{FileID: p.id, FileUniqueID: p.uniqueID, Width: p.width, Height: p.height, FileSize: p.size})
 		}
 	case "document":
-		if f := m.file; f != nil {
+		if f != nil {
 			out.Document = &apiDocument{FileID: f.id, FileUniqueID: f.uniqueID, FileName: f.name, MimeType: f.mimeType, FileSize: f.size}
 		}
 	case "sticker":
-		if f := m.file; f != nil {
+		if f != nil {
 			out.Sticker = &apiSticker{FileID: f.id, FileUniqueID: f.uniqueID, Type: "regular", Width: f.width, Height: f.height, Emoji: m.emoji, FileSize: f.size}
 		}
 	case "voice":
-		if f := m.file; f != nil {
-			out.Voice = &apiVoice{FileID: f.id, FileUniqueID: f.uniqueID, Duration: 3, MimeType: f.mimeType, FileSize: f.size}
+		if f != nil {
+			out.Voice = &apiVoice{FileID: f.id, FileUniqueID: f.uniqueID, Duration: f.duration, MimeType: f.mimeType, FileSize: f.size}
 		}
+	case "audio":
+		if f != nil {
+			out.Audio = &apiAudio{FileID: f.id, FileUniqueID: f.uniqueID, Duration: f.duration, FileName: f.name, MimeType: f.mimeType, FileSize: f.size}
+		}
+	case "video":
+		if f != nil {
+			out.Video = &apiVideo{FileID: f.id, FileUniqueID: f.uniqueID, Width: f.width, Height: f.height, Duration: f.duration, FileName: f.name, MimeType: f.mimeType, FileSize: f.size}
+		}
+	case "video_note":
+		if f != nil {
+			out.VideoNote = &apiVideoNote{FileID: f.id, FileUniqueID: f.uniqueID, Length: f.width, Duration: f.duration, FileSize: f.size}
+		}
+	case "location":
+		out.Location = &apiLocation{Latitude: m.latitude, Longitude: m.longitude}
+	case "contact":
+		out.Contact = &apiContact{PhoneNumber: m.phone, FirstName: m.contactName}
 	}
 	if len(m.inlineJSON) > 0 {
 		out.ReplyMarkup = m.inlineJSON
@@ -250,6 +304,12 @@ func (s *Server) public(m *message) Message {
 		ForceReply:     m.forceReply,
 		Edited:         m.editCount > 0,
 		EditCount:      m.editCount,
+		MediaGroup:     m.mediaGroup,
+		Latitude:       m.latitude,
+		Longitude:      m.longitude,
+		PhoneNumber:    m.phone,
+		ContactName:    m.contactName,
+		Reactions:      append([]string(nil), m.reactions...),
 		ReplyTo:        m.replyTo,
 		Date:           m.date,
 		EditDate:       m.editDate,
@@ -262,6 +322,7 @@ func (s *Server) public(m *message) Message {
 	if m.copied {
 		out.Kind = "copy"
 		out.CopyOf = m.kind
+		out.CopiedFrom, out.CopiedID = m.srcChat, m.srcID
 	}
 	for _, row := range m.inline {
 		out.Buttons = append(out.Buttons, append([]Button(nil), row...))

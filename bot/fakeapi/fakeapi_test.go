@@ -884,10 +884,11 @@ func TestGarbageNeverCrashes(t *testing.T) {
 	id := sendWithButtons(t, s, "x", [2]string{"A", "a"})
 	methods := []string{"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendPhoto", "sendDocument",
 		"copyMessage", "deleteMessage", "answerCallbackQuery", "setMyCommands", "getMyCommands", "getUpdates",
-		"sendChatAction", "setWebhook", "getFile"}
+		"sendChatAction", "setWebhook", "getFile", "setMessageReaction"}
 	fragments := []string{"<", ">", "</b>", "<b>", "&", "&#", "&#x;", "&#1114112;", "&amp;", "<a href=", "'", `"`,
 		"*", "_", "__", "~", "||", "`", "```", "[", "](", ")", "\\", "!", ">", "\xff", "\xe2\x82", "😀", "ü",
-		"/start", "\n", " ", "{", "}", "[]", `{"inline_keyboard":`, `[[{"text":"a","callback_data":`, "null", "1", "-1", "true"}
+		"/start", "\n", " ", "{", "}", "[]", `{"inline_keyboard":`, `[[{"text":"a","callback_data":`, "null", "1", "-1", "true",
+		`[{"type":"emoji","emoji":"👍"}]`, `{"type":`, `"emoji"`, `"custom_emoji"`, "❤", "\ufe0f"}
 	rng := newRand(1)
 	randomText := func() string {
 		var b strings.Builder
@@ -898,7 +899,7 @@ func TestGarbageNeverCrashes(t *testing.T) {
 	}
 	fields := []string{"chat_id", "text", "parse_mode", "reply_markup", "message_id", "from_chat_id", "caption",
 		"callback_query_id", "commands", "language_code", "scope", "offset", "limit", "allowed_updates", "action",
-		"photo", "document", "url", "file_id", "entities", "reply_parameters", "show_alert"}
+		"photo", "document", "url", "file_id", "entities", "reply_parameters", "show_alert", "reaction", "is_big"}
 	modes := []string{"HTML", "MarkdownV2", "Markdown", "", "html"}
 	for i := 0; i < 1500; i++ {
 		form := url.Values{}

@@ -82,9 +82,9 @@ func (s *Server) writeFault(w http.ResponseWriter, call Call, f Fault) {
 	s.record(call)
 }
 
-// Block makes the user block the bot: sending, copying or editing messages
-// and sending chat actions in their private chat are refused with 403
-// "Forbidden: bot was blocked by the user".
+// Block makes the user block the bot: sending, copying, editing or
+// reacting to messages and sending chat actions in their private chat are
+// refused with 403 "Forbidden: bot was blocked by the user".
 func (s *Server) Block(userID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -27,15 +27,20 @@ const (
 type storedFile struct {
 	id       string
 	uniqueID string
-	kind     string // photo, document, sticker, voice
+	kind     string // photo, document, sticker, voice, audio, video, video_note
 	name     string
 	mimeType string
 	data     []byte
 	size     int
-	width    int
+	width    int // the diameter of a video note
 	height   int
+	duration int // seconds, for voice, audio, video and video notes
 	path     string
 }
+
+// fileFolders are the directories of file paths whose name is not the
+// kind's plural, as Telegram names them.
+var fileFolders = map[string]string{"audio": "music"}
 
 // newFileLocked registers a file and gives it ids and a download path.
 func (s *Server) newFileLocked(kind, name, mimeType string, data []byte) *storedFile {
@@ -59,16 +64,37 @@ func (s *Server) newFileLocked(kind, name, mimeType string, data []byte) *stored
 			ext = ".oga"
 		case "sticker":
 			ext = ".webp"
+		case "audio":
+			ext = ".mp3"
+		case "video", "video_note":
+			ext = ".mp4"
 		}
 	}
-	f.path = fmt.Sprintf("%ss/file_%d%s", kind, n, ext)
+	folder, ok := fileFolders[kind]
+	if !ok {
+		folder = kind + "s"
+	}
+	f.path = fmt.Sprintf("%s/file_%d%s", folder, n, ext)
 	s.files[f.id] = f
 	s.filePaths[f.path] = f
 	return f
 }
 
+// mediaMimeTypes are the types of audio and video files, which Go's
+// built-in table lacks and which would otherwise depend on the system's
+// MIME tables.
+var mediaMimeTypes = map[string]string{
+	".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg", ".oga": "audio/ogg",
+	".opus": "audio/ogg", ".wav": "audio/wav", ".flac": "audio/flac",
+	".mp4": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm", ".3gp": "video/3gpp",
+}
+
 func mimeTypeFor(name string) string {
-	if t := mime.TypeByExtension(strings.ToLower(path.Ext(name))); t != "" {
+	ext := strings.ToLower(path.Ext(name))
+	if t, ok := mediaMimeTypes[ext]; ok {
+		return t
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
 		if base, _, ok := strings.Cut(t, ";"); ok {
 			return strings.TrimSpace(base)
 		}

@@ -280,6 +280,7 @@ var jsonFields = map[string]bool{
 	"allowed_updates":      true,
 	"reply_parameters":     true,
 	"link_preview_options": true,
+	"reaction":             true,
 }
 
 // paramsForCall builds the decoded parameter map recorded in a Call.

@@ -247,6 +247,10 @@ func (s *Server) sendMedia(q *request, kind string) (any, *apiError) {
 	return s.renderLocked(m, true), nil
 }
 
+// copyMessage copies a message of any kind the fake knows: the copy has
+// the same text or media, the original caption unless a new one is given
+// (only media with captions take one), but no album, reply, reactions or
+// inline keyboard of the original.
 func (s *Server) copyMessage(q *request) (any, *apiError) {
 	if err := q.checkBools(append(commonSendBools, "show_caption_above_media")...); err != nil {
 		return nil, err
@@ -260,6 +264,9 @@ func (s *Server) copyMessage(q *request) (any, *apiError) {
 	}
 	msgID, err := q.requiredInt("message_id")
 	if err != nil {
+		return nil, err
+	}
+	if _, _, err := q.intArg("video_start_timestamp"); err != nil {
 		return nil, err
 	}
 	markup, err := parseReplyMarkup(q, false)
@@ -286,20 +293,30 @@ func (s *Server) copyMessage(q *request) (any, *apiError) {
 	if src == nil {
 		return nil, badRequest("message to copy not found")
 	}
+	if !copyableKinds[src.kind] {
+		return nil, badRequest("the message can't be copied")
+	}
 	c, replyTo, err := s.targetWithReplyLocked(q)
 	if err != nil {
 		return nil, err
 	}
 	m := c.addMessageLocked(true, src.kind)
 	m.copied, m.srcChat, m.srcID = true, from.id, src.id
-	m.text, m.plain, m.entities, m.parseMode = src.text, src.plain, src.entities, src.parseMode
-	if newCaption && src.kind != "text" {
+	m.content = src.content
+	if newCaption && captionKinds[src.kind] {
 		m.text, m.plain, m.entities, m.parseMode = text, plain, entities, q.str("parse_mode")
 	}
-	m.file, m.photos, m.emoji = src.file, src.photos, src.emoji
 	m.replyTo = replyTo
 	applyMarkup(m, markup)
 	return apiMessageID{MessageID: m.id}, nil
+}
+
+// copyableKinds are the kinds of messages copyMessage copies. Telegram
+// cannot copy service, invoice, giveaway and paid media messages, which
+// the fake does not have.
+var copyableKinds = map[string]bool{
+	"text": true, "photo": true, "document": true, "sticker": true, "voice": true, "audio": true,
+	"video": true, "video_note": true, "location": true, "contact": true,
 }
 
 // chatActions are the valid values of sendChatAction's action.

@@ -69,6 +69,8 @@ type Server struct {
 	callbacks    map[string]*callbackState
 	nextCallback int64
 	commands     map[string][]BotCommand
+	// nextMediaGroup numbers the media_group_id of albums
+	nextMediaGroup int64
 
 	// calls and faults
 	calls    []Call
@@ -163,6 +165,7 @@ func (s *Server) methodTable() map[string]apiMethod {
 		"sendphoto":              locked(s.sendPhoto),
 		"senddocument":           locked(s.sendDocument),
 		"copymessage":            locked(s.copyMessage),
+		"setmessagereaction":     locked(s.setMessageReaction),
 		"sendchataction":         locked(s.sendChatAction),
 		"editmessagetext":        locked(s.editMessageText),
 		"editmessagereplymarkup": locked(s.editMessageReplyMarkup),

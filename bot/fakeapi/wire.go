@@ -83,21 +83,66 @@ type apiVoice struct {
 	FileSize     int    `json:"file_size,omitempty"`
 }
 
+type apiAudio struct {
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id"`
+	Duration     int    `json:"duration"`
+	FileName     string `json:"file_name,omitempty"`
+	MimeType     string `json:"mime_type,omitempty"`
+	FileSize     int    `json:"file_size,omitempty"`
+}
+
+type apiVideo struct {
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id"`
+	Width        int    `json:"width"`
+	Height       int    `json:"height"`
+	Duration     int    `json:"duration"`
+	FileName     string `json:"file_name,omitempty"`
+	MimeType     string `json:"mime_type,omitempty"`
+	FileSize     int    `json:"file_size,omitempty"`
+}
+
+type apiVideoNote struct {
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id"`
+	Length       int    `json:"length"`
+	Duration     int    `json:"duration"`
+	FileSize     int    `json:"file_size,omitempty"`
+}
+
+// apiLocation has no omitempty: 0 is a valid latitude and longitude.
+type apiLocation struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+}
+
+type apiContact struct {
+	PhoneNumber string `json:"phone_number"`
+	FirstName   string `json:"first_name"`
+}
+
 type apiMessage struct {
 	MessageID       int             `json:"message_id"`
 	From            *apiUser        `json:"from,omitempty"`
 	Chat            apiChat         `json:"chat"`
 	Date            int64           `json:"date"`
-	EditDate        int64           `json:"edit_date,omitempty"`
 	ReplyToMessage  *apiMessage     `json:"reply_to_message,omitempty"`
+	EditDate        int64           `json:"edit_date,omitempty"`
+	MediaGroupID    string          `json:"media_group_id,omitempty"`
 	Text            string          `json:"text,omitempty"`
 	Entities        []apiEntity     `json:"entities,omitempty"`
+	Audio           *apiAudio       `json:"audio,omitempty"`
+	Document        *apiDocument    `json:"document,omitempty"`
+	Photo           []apiPhotoSize  `json:"photo,omitempty"`
+	Sticker         *apiSticker     `json:"sticker,omitempty"`
+	Video           *apiVideo       `json:"video,omitempty"`
+	VideoNote       *apiVideoNote   `json:"video_note,omitempty"`
+	Voice           *apiVoice       `json:"voice,omitempty"`
 	Caption         string          `json:"caption,omitempty"`
 	CaptionEntities []apiEntity     `json:"caption_entities,omitempty"`
-	Photo           []apiPhotoSize  `json:"photo,omitempty"`
-	Document        *apiDocument    `json:"document,omitempty"`
-	Sticker         *apiSticker     `json:"sticker,omitempty"`
-	Voice           *apiVoice       `json:"voice,omitempty"`
+	Contact         *apiContact     `json:"contact,omitempty"`
+	Location        *apiLocation    `json:"location,omitempty"`
 	ReplyMarkup     json.RawMessage `json:"reply_markup,omitempty"`
 }
 
