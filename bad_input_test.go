@@ -11,6 +11,7 @@ import (
 
 func TestBadInputGetsSensibleAnswers(t *testing.T) {
 	tb := newTestBot(t)
+	managers := []fakeapi.User{tb.startStaff(900101), tb.startStaff(900102), tb.startStaff(900103)}
 	u := fakeapi.User{ID: 240, FirstName: "Nour", LanguageCode: "ar"}
 	tb.api.SendText(u, "/start")
 	first := tb.waitMessages(u.ID, 1)[0]
@@ -67,15 +68,23 @@ func TestBadInputGetsSensibleAnswers(t *testing.T) {
 		t.Errorf("the bot chatted in a group: %s", texts(msgs))
 	}
 
-	// The bot is still alive and answers; in the menu, text it cannot handle is explained.
+	// The bot is still alive and answers; in the menu, text goes to the managers — here the
+	// intake, as the client named no district — and the client learns it arrived.
 	tb.press(u, say(t, "ar", "LanguageConfirmYes"))
 	tb.press(u, say(t, "ar", "PrivacyAccept"))
 	tb.press(u, say(t, "ar", "DistrictSkip"))
 	tb.last(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "MenuPrompt")) })
 	n = len(tb.api.Messages(u.ID))
-	tb.api.SendText(u, strings.Repeat("x", 10000))
+	long := strings.Repeat("x", 10000)
+	tb.api.SendText(u, long)
 	m = tb.waitMessages(u.ID, n+1)[n]
-	if !strings.Contains(m.Text, say(t, "ar", "NotUnderstood")) || !hasButton(m, say(t, "ar", "MenuHelp")) {
+	if !strings.Contains(m.Text, say(t, "ar", "RelayDelivered")) {
 		t.Errorf("10 000 characters in the menu answered with %q %v", m.Text, labels(m))
+	}
+	for _, mgr := range managers {
+		got := tb.waitMessages(mgr.ID, 3)
+		if !strings.HasPrefix(got[1].Text, "✉️ K-0001 · Nour") || got[2].Kind != "copy" || got[2].Text != long {
+			t.Errorf("manager %d got %s", mgr.ID, texts(got[1:]))
+		}
 	}
 }

@@ -86,27 +86,6 @@ func TestFAQTreeInEveryLanguage(t *testing.T) {
 	}
 }
 
-func TestAskManagerShowsOfficeHoursInTheClientsScript(t *testing.T) {
-	tb := newTestBot(t)
-	faq := faqOf(t)
-	u := fakeapi.User{ID: 7101, FirstName: "Layla", LanguageCode: "ar"}
-	tb.toMenu(u, "ar", true)
-	q := faq.Topics[0].Questions[0]
-	tb.press(u, say(t, "ar", "MenuFAQ"))
-	tb.press(u, render(t, "ar", flows.Content(flows.PhraseTopic, q.Topic.ID)))
-	tb.press(u, render(t, "ar", flows.Content(flows.PhraseQuestion, q.ID)))
-	tb.press(u, say(t, "ar", "FaqAskManager"))
-	m := tb.last(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "FaqOfficeHours")) })
-	for _, want := range []string{say(t, "ar", "WeekdayTue"), "\u206809:00–12:00\u2069", "\u2068Rathaus Musterstadt, Bürgerbüro, Marktplatz 1, 79999 Musterstadt\u2069"} {
-		if !strings.Contains(m.Text, want) {
-			t.Errorf("office hours %q lack %q", m.Text, want)
-		}
-	}
-	if !strings.Contains(m.Text, render(t, "ar", flows.Content(flows.PhraseQuestion, q.ID))) {
-		t.Errorf("the hint does not name the question: %q", m.Text)
-	}
-}
-
 func TestRTLAnswersIsolateLocalValues(t *testing.T) {
 	faq := faqOf(t)
 	found := 0

@@ -87,7 +87,7 @@ func TestClientsCannotInvite(t *testing.T) {
 	tb.toMenu(u, "de", true)
 	n := len(tb.api.Messages(u.ID))
 	tb.api.SendText(u, "/invite")
-	if m := tb.waitMessages(u.ID, n+1)[n]; !strings.Contains(m.Text, say(t, "de", "NotUnderstood")) {
+	if m := tb.waitMessages(u.ID, n+1)[n]; !strings.Contains(m.Text, say(t, "de", "StaffOnly")) {
 		t.Errorf("a client's /invite got %q", m.Text)
 	}
 }

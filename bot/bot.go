@@ -52,6 +52,8 @@ type Handler interface {
 	// Pending reports, reading only, whether something is due; Tick sends it.
 	Pending(tx flows.Tx) (bool, error)
 	Tick(tx flows.Tx) error
+	// Settled records what follows from a message that left the outbox.
+	Settled(tx flows.Tx, o flows.Outgoing, r flows.Result, msgID int) error
 }
 
 // Bot is a running Lotse bot.
@@ -103,7 +105,7 @@ func New(opts Options) (*Bot, error) {
 		render: NewRenderer(opts.Catalogs, opts.FAQ, opts.Config),
 		log:    opts.Log,
 	}
-	b.sender = newSender(api, opts.DB, b.render, opts.Limits, opts.Log)
+	b.sender = newSender(api, opts.DB, b.render, opts.Flows, opts.Limits, opts.Log)
 	b.dispatch = newDispatcher(b.handle)
 	return b, nil
 }

@@ -47,18 +47,49 @@ func messageEvent(m *models.Message, botUsername string, kind flows.EventKind) (
 		Kind:         kind,
 		UserID:       m.From.ID,
 		LanguageCode: m.From.LanguageCode,
+		FirstName:    m.From.FirstName,
 		MessageID:    m.ID,
 		Text:         m.Text,
+		MediaGroup:   m.MediaGroupID,
 	}
-	if kind == flows.EventText {
-		if m.Text == "" {
+	if r := m.ReplyToMessage; r != nil && r.Chat.ID == m.Chat.ID {
+		ev.ReplyTo = r.ID
+	}
+	if m.Text == "" {
+		ev.Media, ev.Text = mediaKind(m), m.Caption
+		if kind == flows.EventText {
 			ev.Kind = flows.EventMedia
-			ev.Text = m.Caption
-		} else if cmd, args, ok := parseCommand(m.Text, botUsername); ok {
-			ev.Kind, ev.Command, ev.Text = flows.EventCommand, cmd, args
 		}
+	} else if cmd, args, ok := parseCommand(m.Text, botUsername); ok && kind == flows.EventText {
+		ev.Kind, ev.Command, ev.Text = flows.EventCommand, cmd, args
 	}
 	return ev, m.Chat.ID, true
+}
+
+// mediaKind names what a message without text carries, "" for kinds Lotse does not pass on
+// (polls, games, service messages: Telegram cannot copy some of them).
+func mediaKind(m *models.Message) string {
+	switch {
+	case len(m.Photo) > 0:
+		return "photo"
+	case m.Document != nil:
+		return "document"
+	case m.Voice != nil:
+		return "voice"
+	case m.Audio != nil:
+		return "audio"
+	case m.Video != nil:
+		return "video"
+	case m.VideoNote != nil:
+		return "video_note"
+	case m.Location != nil:
+		return "location"
+	case m.Contact != nil:
+		return "contact"
+	case m.Sticker != nil:
+		return "sticker"
+	}
+	return ""
 }
 
 // parseCommand splits "/start@lotse_bot payload" into "start" and "payload". Only text that

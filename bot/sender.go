@@ -55,6 +55,7 @@ type Sender struct {
 	api    *tg.Bot
 	db     *store.DB
 	render *Renderer
+	flows  Handler
 	log    *slog.Logger
 	limits Limits
 	global *rate.Limiter
@@ -77,9 +78,9 @@ type chatQueue struct {
 	limiter *rate.Limiter
 }
 
-func newSender(api *tg.Bot, db *store.DB, render *Renderer, limits Limits, log *slog.Logger) *Sender {
+func newSender(api *tg.Bot, db *store.DB, render *Renderer, flows Handler, limits Limits, log *slog.Logger) *Sender {
 	return &Sender{
-		api: api, db: db, render: render, log: log, limits: limits,
+		api: api, db: db, render: render, flows: flows, log: log, limits: limits,
 		global:   rate.NewLimiter(rate.Limit(limits.Global), max(1, int(limits.Global))),
 		slots:    make(chan struct{}, maxInFlight),
 		chats:    map[int64]*chatQueue{},
@@ -164,54 +165,82 @@ func (s *Sender) drain(chat int64, q *chatQueue) {
 		e := q.pending[0]
 		s.mu.Unlock()
 
-		done, unreachable := s.deliver(q, e)
+		result, msgID := s.deliver(q, e)
+		if result == 0 {
+			continue // the sender stops; e stays in the outbox
+		}
 		s.mu.Lock()
-		switch {
-		case unreachable:
-			seqs := make([]uint64, 0, len(q.pending))
-			for _, p := range q.pending {
-				seqs = append(seqs, p.Seq)
-			}
+		settle := []store.OutboxEntry{e}
+		switch result {
+		case flows.Blocked:
+			settle = q.pending
 			q.pending = nil
-			s.mu.Unlock()
-			s.log.Info("client blocked the bot; marked unreachable", "chat", chat, "dropped", len(seqs))
-			if err := s.db.MarkUnreachable(chat, seqs...); err != nil {
-				s.log.Error("marking a client unreachable failed", "chat", chat, "err", err)
-			}
-			continue
-		case done:
+		default:
 			q.pending = q.pending[1:]
 		}
 		s.mu.Unlock()
-		if done {
-			if err := s.db.Delivered(e.Seq); err != nil {
-				s.log.Error("removing a sent message from the outbox failed", "chat", chat, "err", err)
-			}
+		if result == flows.Blocked {
+			s.log.Info("recipient blocked the bot", "chat", chat, "dropped", len(settle))
 		}
+		s.settle(settle, result, msgID)
 	}
 }
 
-// deliver tries to send e until Telegram took it, refused it for good, or the sender stops.
-// done means e can leave the outbox; unreachable means the person blocked the bot. A text
-// too long for one message goes out in parts; each part delivered is recorded, so a restart
-// sends only the rest.
-func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (done, unreachable bool) {
+// settle removes delivered or refused messages from the outbox. What follows from them — a
+// relay's mapping, a message waiting for the delivery, a recipient blocked — is recorded in
+// the same transaction, and the messages that causes are queued.
+func (s *Sender) settle(entries []store.OutboxEntry, result flows.Result, msgID int) {
+	if result == flows.Delivered && len(entries) == 1 && !needsSettling(entries[0].Out) {
+		if err := s.db.Delivered(entries[0].Seq); err != nil {
+			s.log.Error("removing a sent message from the outbox failed", "chat", entries[0].Out.Chat, "err", err)
+		}
+		return
+	}
+	next, err := s.db.Settle(entries, func(tx flows.Tx, e store.OutboxEntry) error {
+		id := 0
+		if e.Seq == entries[0].Seq {
+			id = msgID
+		}
+		r := result
+		if result == flows.Blocked && e.Out.Kind == flows.OutAnswer {
+			r = flows.Refused
+		}
+		return s.flows.Settled(tx, e.Out, r, id)
+	})
+	if err != nil {
+		s.log.Error("settling sent messages failed", "chat", entries[0].Out.Chat, "err", err)
+		return
+	}
+	s.Push(next...)
+}
+
+// needsSettling reports whether anything follows from a message's delivery.
+func needsSettling(o flows.Outgoing) bool {
+	return o.Relay != nil || len(o.Then) > 0 || len(o.Else) > 0 || o.Broadcast != ""
+}
+
+// deliver tries to send e until Telegram took it, refused it for good, or the sender stops
+// (result 0). msgID is the id of the message Telegram created, if any. A text too long for
+// one message goes out in parts; each part delivered is recorded, so a restart sends only
+// the rest.
+func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (result flows.Result, msgID int) {
 	backoff := time.Duration(0)
 	for {
-		if e.Out.Kind != flows.OutAnswer {
-			// Button answers are not messages; everything else counts against the limits.
+		if e.Out.Kind != flows.OutAnswer && e.Out.Kind != flows.OutReact {
+			// Button answers and reactions are not messages; everything else counts against
+			// the limits.
 			if q.limiter.Wait(s.ctx) != nil || s.global.Wait(s.ctx) != nil {
-				return false, false
+				return 0, 0
 			}
 		}
 		s.slots <- struct{}{}
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), sendTimeout)
-		finished, err := s.sendNext(ctx, &e.Out)
+		finished, id, err := s.sendNext(ctx, &e.Out)
 		cancel()
 		<-s.slots
 		if err == nil {
 			if finished {
-				return true, false
+				return flows.Delivered, id
 			}
 			backoff = 0
 			if err := s.db.Progress(e.Seq, e.Out); err != nil {
@@ -225,16 +254,19 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (done, unreachable b
 			wait = max(err.RetryAfter, time.Second)
 			s.log.Warn("Telegram asks to slow down", "chat", e.Out.Chat, "method", err.Method, "retry_after", wait)
 		case err.Code == http.StatusForbidden:
-			return true, e.Out.Kind != flows.OutAnswer
+			if e.Out.Kind == flows.OutAnswer {
+				return flows.Refused, 0
+			}
+			return flows.Blocked, 0
 		case err.Code == http.StatusBadRequest && strings.Contains(err.Description, "message is not modified"):
-			return true, false
+			return flows.Delivered, 0
 		case err.Code == http.StatusBadRequest && e.Out.Kind == flows.OutEdit:
 			// Old or deleted messages cannot be edited: show the screen as a new message.
 			e.Out.Kind, e.Out.EditID = flows.OutSend, 0
 			continue
 		case err.Code >= 400 && err.Code < 500 && err.Code != http.StatusUnauthorized:
 			s.log.Error("Telegram refused a message; dropped", "chat", e.Out.Chat, "method", err.Method, "code", err.Code, "reason", err.Description)
-			return true, false
+			return flows.Refused, 0
 		default:
 			backoff = min(max(2*backoff, time.Second), time.Minute)
 			wait = backoff
@@ -242,7 +274,7 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (done, unreachable b
 		}
 		select {
 		case <-s.ctx.Done():
-			return false, false
+			return 0, 0
 		case <-time.After(wait):
 		}
 	}
@@ -250,72 +282,105 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (done, unreachable b
 
 // sendNext renders o in its recipient's language and makes the next Bot API call for it:
 // the whole message, or its next part when the text is longer than Telegram allows. The
-// buttons go with the last part. finished means nothing is left to send.
-func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool, _ *apiError) {
-	method := map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery", flows.OutCalendar: "sendDocument", flows.OutInviteQR: "sendPhoto"}[o.Kind]
+// buttons go with the last part. finished means nothing is left to send; msgID is the
+// message the call created.
+func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool, msgID int, _ *apiError) {
+	method := map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery",
+		flows.OutCalendar: "sendDocument", flows.OutInviteQR: "sendPhoto", flows.OutCopy: "copyMessage", flows.OutReact: "setMessageReaction"}[o.Kind]
 	if method == "" {
-		return false, &apiError{Method: "unknown", Code: http.StatusBadRequest, Description: "unknown outgoing kind"}
+		return false, 0, &apiError{Method: "unknown", Code: http.StatusBadRequest, Description: "unknown outgoing kind"}
 	}
 	text, err := s.render.Text(*o)
 	if err != nil {
-		return false, &apiError{Method: method, Code: http.StatusBadRequest, Description: err.Error()}
+		return false, 0, &apiError{Method: method, Code: http.StatusBadRequest, Description: err.Error()}
+	}
+	var reply *models.ReplyParameters
+	if o.ReplyTo != 0 {
+		reply = &models.ReplyParameters{MessageID: o.ReplyTo, AllowSendingWithoutReply: true}
+	}
+	kb, err := s.render.Keyboard(*o)
+	if err != nil {
+		return false, 0, &apiError{Method: method, Code: http.StatusBadRequest, Description: err.Error()}
+	}
+	var markup models.ReplyMarkup
+	if kb != nil {
+		markup = kb
 	}
 	switch o.Kind {
 	case flows.OutAnswer:
 		_, err := s.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: o.CallbackID, Text: truncate(text, maxPopupUnits)})
-		return true, callError(method, err)
+		return true, 0, callError(method, err)
+	case flows.OutReact:
+		_, err := s.api.SetMessageReaction(ctx, &tg.SetMessageReactionParams{ChatID: o.Chat, MessageID: o.MessageID,
+			Reaction: []models.ReactionType{{Type: models.ReactionTypeTypeEmoji, ReactionTypeEmoji: &models.ReactionTypeEmoji{Type: models.ReactionTypeTypeEmoji, Emoji: text}}}})
+		return true, 0, callError(method, err)
+	case flows.OutCopy:
+		m, err := s.api.CopyMessage(ctx, &tg.CopyMessageParams{ChatID: o.Chat, FromChatID: o.FromChat, MessageID: o.MessageID, ReplyParameters: reply, ReplyMarkup: markup})
+		if err != nil {
+			return false, 0, callError(method, err)
+		}
+		return true, m.ID, nil
 	case flows.OutInviteQR:
 		png, err := qrcode.Encode(s.render.InviteLink(o.Invite), qrcode.Medium, 512)
 		if err != nil {
-			return false, &apiError{Method: method, Code: http.StatusBadRequest, Description: "QR code: " + err.Error()}
+			return false, 0, &apiError{Method: method, Code: http.StatusBadRequest, Description: "QR code: " + err.Error()}
 		}
-		_, err = s.api.SendPhoto(ctx, &tg.SendPhotoParams{
+		m, err := s.api.SendPhoto(ctx, &tg.SendPhotoParams{
 			ChatID:  o.Chat,
 			Photo:   &models.InputFileUpload{Filename: "invitation.png", Data: bytes.NewReader(png)},
 			Caption: truncate(text, maxCaptionUnits),
 		})
-		return true, callError(method, err)
+		return sent(method, m, err)
 	case flows.OutCalendar:
 		if o.Event == nil {
-			return false, &apiError{Method: method, Code: http.StatusBadRequest, Description: "calendar file without an event"}
+			return false, 0, &apiError{Method: method, Code: http.StatusBadRequest, Description: "calendar file without an event"}
 		}
 		file, err := s.render.calendarFile(o.Lang, o.Event)
 		if err != nil {
-			return false, &apiError{Method: method, Code: http.StatusBadRequest, Description: "calendar file: " + err.Error()}
+			return false, 0, &apiError{Method: method, Code: http.StatusBadRequest, Description: "calendar file: " + err.Error()}
 		}
-		_, err = s.api.SendDocument(ctx, &tg.SendDocumentParams{
+		m, err := s.api.SendDocument(ctx, &tg.SendDocumentParams{
 			ChatID:   o.Chat,
 			Document: &models.InputFileUpload{Filename: "appointment.ics", Data: bytes.NewReader(file)},
 			Caption:  truncate(text, maxCaptionUnits),
 		})
-		return true, callError(method, err)
+		return sent(method, m, err)
 	}
 	parts := split(text, maxTextUnits)
 	if o.Sent >= len(parts) {
-		return true, nil
+		return true, 0, nil
 	}
-	var markup any
-	if o.Sent == len(parts)-1 {
-		kb, err := s.render.Keyboard(*o)
-		if err != nil {
-			return false, &apiError{Method: method, Code: http.StatusBadRequest, Description: err.Error()}
-		}
-		if kb != nil {
-			markup = kb
-		}
+	if o.Sent != len(parts)-1 {
+		markup = nil
+	}
+	if o.Sent != 0 {
+		reply = nil
 	}
 	part := parts[o.Sent]
+	var m *models.Message
 	if o.Kind == flows.OutEdit && o.Sent == 0 {
-		_, err = s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: o.Chat, MessageID: o.EditID, Text: part, ReplyMarkup: markup})
+		m, err = s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: o.Chat, MessageID: o.EditID, Text: part, ReplyMarkup: markup})
 	} else {
 		method = "sendMessage"
-		_, err = s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: o.Chat, Text: part, ReplyMarkup: markup})
+		m, err = s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: o.Chat, Text: part, ReplyMarkup: markup, ReplyParameters: reply})
 	}
 	if err != nil {
-		return false, callError(method, err)
+		return false, 0, callError(method, err)
 	}
 	o.Sent++
-	return o.Sent == len(parts), nil
+	id := 0
+	if m != nil {
+		id = m.ID
+	}
+	return o.Sent == len(parts), id, nil
+}
+
+// sent is the result of a call that created one message.
+func sent(method string, m *models.Message, err error) (bool, int, *apiError) {
+	if err != nil {
+		return false, 0, callError(method, err)
+	}
+	return true, m.ID, nil
 }
 
 // callError classifies a failed call; a timeout is temporary.

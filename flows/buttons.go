@@ -37,6 +37,15 @@ const (
 	ActBlock     = "blk"     // argument: a day, 20060102; a manager blocks it
 	ActDistrict  = "dst"     // argument: a district id, or "-" for none
 	ActBookFor   = "mbk"     // argument: case number "." slot key; a manager books for a client
+	ActWrite     = "write"   // the client wants to write to their manager
+	ActNewsOff   = "news"    // argument: off, on; the client turns group news off or on
+	ActTake      = "take"    // argument: case number; a manager takes a case from the intake
+	ActProfile   = "prof"    // argument: case number; the case card
+	ActTemplates = "tpl"     // argument: case number; the ready-made replies
+	ActTemplate  = "tps"     // argument: case number "." template ["." date, day or document]
+	ActSendTo    = "rto"     // argument: case number "." message id; send a manager's message to a case
+	ActNews      = "bcs"     // argument: news ["." day ["." segment]]; group news, step by step
+	ActNewsSend  = "bcg"     // argument: news "." day "." segment; send the group news
 )
 
 var (
@@ -54,10 +63,12 @@ const (
 	ItemLanguage = "language"
 	ItemPrivacy  = "privacy"
 	ItemHelp     = "help"
-	ItemToday    = "today"  // staff: today's appointments
-	ItemWeek     = "week"   // staff: the next seven days' appointments
-	ItemBlock    = "block"  // staff: block a day
-	ItemInvite   = "invite" // staff: invite a client
+	ItemToday    = "today"   // staff: today's appointments
+	ItemWeek     = "week"    // staff: the next seven days' appointments
+	ItemBlock    = "block"   // staff: block a day
+	ItemInvite   = "invite"  // staff: invite a client
+	ItemClients  = "clients" // staff: their cases
+	ItemNews     = "news"    // staff: group news
 )
 
 // Action is parsed button data.
@@ -88,7 +99,7 @@ func ParseData(data string) (a Action, ok bool) {
 	switch a.Name {
 	case ActLanguage:
 		_, ok = LookupLanguage(a.Arg)
-	case ActLanguages, ActFAQ, ActAppts, ActBook:
+	case ActLanguages, ActFAQ, ActAppts, ActBook, ActWrite:
 		ok = len(parts) == 2
 	case ActBookFor:
 		ok = bookForArg.MatchString(a.Arg)
@@ -108,8 +119,20 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = faqID.MatchString(a.Arg)
 	case ActConsent:
 		ok = a.Arg == "yes" || a.Arg == "no"
+	case ActNewsOff:
+		ok = a.Arg == "off" || a.Arg == "on"
+	case ActTake, ActProfile, ActTemplates:
+		ok = caseArg.MatchString(a.Arg)
+	case ActTemplate:
+		ok = templateArg.MatchString(a.Arg)
+	case ActSendTo:
+		ok = sendToArg.MatchString(a.Arg)
+	case ActNews:
+		ok = newsArg.MatchString(a.Arg)
+	case ActNewsSend:
+		ok = newsArg.MatchString(a.Arg) && strings.Count(a.Arg, ".") == 2
 	case ActMenu:
-		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp || a.Arg == ItemToday || a.Arg == ItemWeek || a.Arg == ItemBlock || a.Arg == ItemInvite
+		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp || a.Arg == ItemToday || a.Arg == ItemWeek || a.Arg == ItemBlock || a.Arg == ItemInvite || a.Arg == ItemClients || a.Arg == ItemNews
 	}
 	return a, ok
 }

@@ -36,6 +36,29 @@ type Client struct {
 	Unreachable bool      `json:"unreachable,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	LastSeenAt  time.Time `json:"last_seen_at"`
+
+	// Topic is the FAQ topic of "talk to my manager about this", named in the next header.
+	Topic string `json:"topic,omitempty"`
+	// RelayAt is when the client last wrote to their manager, RelayTo who got it: a message
+	// within the burst window to the same people goes under the same header.
+	RelayAt time.Time `json:"relay_at,omitzero"`
+	RelayTo []int64   `json:"relay_to,omitempty"`
+	// WaitingSince is when the client's oldest unanswered message arrived.
+	WaitingSince time.Time `json:"waiting_since,omitzero"`
+	// FloodFrom and FloodCount count the client's messages in the current minute.
+	FloodFrom  time.Time `json:"flood_from,omitzero"`
+	FloodCount int       `json:"flood_count,omitempty"`
+	// NoNews is set when the client turned group news off.
+	NoNews bool `json:"no_news,omitempty"`
+	// Notes are the managers' short case notes.
+	Notes []Note `json:"notes,omitempty"`
+}
+
+// Note is a manager's short note on a case.
+type Note struct {
+	At   time.Time `json:"at"`
+	By   int64     `json:"by"`
+	Text string    `json:"text"`
 }
 
 // decided reports whether the client answered the privacy notice, either way: from then on
@@ -62,6 +85,29 @@ func (c *Client) Consented() bool { return !c.ConsentAt.IsZero() }
 type Staff struct {
 	ID   int64  `json:"id"`
 	Lang string `json:"lang,omitempty"`
+	// Away is the manager's absence, nil when there is none.
+	Away *Away `json:"away,omitempty"`
+	// Unreachable is set when the person blocked the bot; their clients' messages go to
+	// colleagues until they write again.
+	Unreachable bool `json:"unreachable,omitempty"`
+}
+
+// Away is an absence: from the start of From to the end of To, both days 20060102 in the
+// town's time zone.
+type Away struct {
+	From       string `json:"from"`
+	To         string `json:"to"`
+	Substitute int64  `json:"substitute,omitempty"`
+}
+
+// Broadcast is one round of group news, counted as its messages are delivered.
+type Broadcast struct {
+	ID       string `json:"id"`
+	Sender   int64  `json:"sender"`
+	Progress int    `json:"progress"` // the sender's message that shows the progress
+	Count    int    `json:"count"`
+	Sent     int    `json:"sent"`
+	Failed   int    `json:"failed"`
 }
 
 // Invite is a one-time invitation a manager hands a new client as a deep link or QR code:

@@ -41,6 +41,7 @@ type Config struct {
 	OfficeHours      []OfficeHours `toml:"office_hours"`
 	Closures         []Closure     `toml:"closures"`
 	Booking          Booking       `toml:"booking"`
+	Relay            Relay         `toml:"relay"`
 	// Local names the places an answer may point to, by kind (see LocalPlaces).
 	Local map[string]Place `toml:"local"`
 	// FAQDir holds the town's own FAQ files (<language>.toml), relative to the configuration
@@ -121,6 +122,67 @@ type Booking struct {
 	reminders []time.Duration
 }
 
+// Relay holds the rules of clients' messages to their managers.
+type Relay struct {
+	// NudgeAfterHours is how many working hours (Monday to Friday, WorkingHours, without
+	// public holidays) a client may wait for an answer before the manager is reminded once;
+	// default 8.
+	NudgeAfterHours int `toml:"nudge_after_hours"`
+	// WorkingHours is the working day, like "08:00-16:00" (the default).
+	WorkingHours string `toml:"working_hours"`
+	// BurstMinutes: messages a client sends within this many minutes of the last one go under
+	// the same header, with one "delivered" note; default 10.
+	BurstMinutes int `toml:"burst_minutes"`
+	// FloodPerMinute is how many messages a client may send in a minute before they are asked
+	// to wait; default 20.
+	FloodPerMinute int `toml:"flood_per_minute"`
+
+	workFrom, workTo time.Duration
+}
+
+func (r *Relay) validate() []string {
+	var problems []string
+	bad := func(field, format string, args ...any) {
+		problems = append(problems, "relay."+field+": "+fmt.Sprintf(format, args...))
+	}
+	for _, d := range []struct {
+		name        string
+		v           *int
+		def, lo, hi int
+	}{
+		{"nudge_after_hours", &r.NudgeAfterHours, 8, 1, 200},
+		{"burst_minutes", &r.BurstMinutes, 10, 1, 240},
+		{"flood_per_minute", &r.FloodPerMinute, 20, 3, 600},
+	} {
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+		if *d.v < d.lo || *d.v > d.hi {
+			bad(d.name, "must be between %d and %d, not %d", d.lo, d.hi, *d.v)
+		}
+	}
+	if r.WorkingHours == "" {
+		r.WorkingHours = "08:00-16:00"
+	}
+	from, to, ok := strings.Cut(r.WorkingHours, "-")
+	f, err1 := parseClock(strings.TrimSpace(from))
+	t, err2 := parseClock(strings.TrimSpace(to))
+	if !ok || err1 != nil || err2 != nil || t <= f {
+		bad("working_hours", "%q is not a working day like \"08:00-16:00\"", r.WorkingHours)
+	}
+	r.workFrom, r.workTo = f, t
+	return problems
+}
+
+// parseClock reads a time of day like "08:30".
+func parseClock(s string) (time.Duration, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}
+
 // Place is a local service an answer may name: the town's Jobcenter, its foreigners'
 // authority, where to register for kindergarten…
 type Place struct {
@@ -149,6 +211,9 @@ type Manager struct {
 	Languages  []string `toml:"languages"`
 	Districts  []string `toml:"districts"`
 	Office     string   `toml:"office"`
+	// Phone is the manager's office telephone number, for the ready-made reply "please
+	// call me". Optional.
+	Phone string `toml:"phone"`
 }
 
 // LoadConfigFile reads and validates the configuration at path.
@@ -440,6 +505,7 @@ func (c *Config) validate() []string {
 		}
 	}
 	problems = append(problems, c.Booking.validate()...)
+	problems = append(problems, c.Relay.validate()...)
 	for kind, p := range c.Local {
 		f := "local." + kind
 		if !slices.Contains(LocalPlaces, kind) {

@@ -20,8 +20,12 @@ type Event struct {
 	Kind         EventKind
 	UserID       int64  // Telegram user id; equals the private chat's id
 	LanguageCode string // the phone's interface language as Telegram reports it; a hint only
+	FirstName    string // the first name the person gave Telegram; shown to their manager, never stored
 	MessageID    int    // the message sent, or the bot message whose button was pressed
-	Text         string // the text, or the command's arguments
+	ReplyTo      int    // the message of the same chat this one replies to, 0 for none
+	Text         string // the text or caption, or the command's arguments
+	Media        string // for EventMedia: photo, document, voice, audio, video, video_note, location, contact, sticker; "" for other kinds
+	MediaGroup   string // the album a photo or video belongs to
 	Command      string // for EventCommand: the command without "/" and "@bot", lower case
 	Data         string // for EventButton: the raw callback data, untrusted
 	CallbackID   string // for EventButton: to answer the button press
@@ -45,6 +49,28 @@ type Outgoing struct {
 	Event *CalendarEvent `json:"event,omitempty"`
 	// Invite, for OutInviteQR: the invitation token.
 	Invite string `json:"invite,omitempty"`
+	// For OutCopy: the message to copy; for OutReact: the message to react to (in Chat).
+	FromChat  int64 `json:"from,omitempty"`
+	MessageID int   `json:"msg,omitempty"`
+	// ReplyTo makes the message a reply to a message of Chat, if it still exists.
+	ReplyTo int `json:"reply,omitempty"`
+	// Relay marks a message that belongs to a client's case: when it is delivered, the edge
+	// records which client its message id stands for, so that a manager's reply to it
+	// reaches that client.
+	Relay *RelayRef `json:"relay,omitempty"`
+	// Then is sent once this message was delivered; Else, instead, when Telegram refused it
+	// for good (the recipient blocked the bot, or the message cannot be sent).
+	Then []Outgoing `json:"then,omitempty"`
+	Else []Outgoing `json:"else,omitempty"`
+	// Broadcast counts a delivered group news message towards broadcast ID.
+	Broadcast string `json:"bc,omitempty"`
+}
+
+// RelayRef ties a message in a manager's chat to a client's case.
+type RelayRef struct {
+	Client int64 `json:"client"`
+	// Source is the client's message this is a copy of; 0 for a header or notice.
+	Source int `json:"src,omitempty"`
 }
 
 // CalendarEvent is what a calendar file says about an appointment. The edge renders the
@@ -68,6 +94,8 @@ const (
 	OutAnswer                      // answer a button press (stops the button's spinner)
 	OutCalendar                    // send Event as an .ics file
 	OutInviteQR                    // send the QR code of invitation Invite; Text is the caption
+	OutCopy                        // copy message MessageID of chat FromChat into Chat
+	OutReact                       // put the reaction Text (one emoji literal) on MessageID of Chat
 )
 
 // Phrase is one piece of text: a catalog message with its values, a literal that is the

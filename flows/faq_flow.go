@@ -40,6 +40,7 @@ func (f *Flows) faqButton(t *turn, c *Client, a Action) (handled bool, err error
 		if !ok || !c.Consented() {
 			return false, nil
 		}
+		c.Step, c.Topic = StepMenu, q.Topic.ID
 		return true, t.show(f.faqAsk(q))
 	}
 	return false, nil
@@ -76,13 +77,10 @@ func (f *Flows) faqAnswer(c *Client, q *Question) screen {
 	return s
 }
 
-// faqAsk tells a client how to reach their manager about a question. Until messages can be
-// relayed, that is the office hours.
+// faqAsk invites a client to write to their manager about a question; the header of what
+// they write names the question's topic.
 func (f *Flows) faqAsk(q *Question) screen {
-	text := []Phrase{{ID: "FaqManagerHint", Sub: map[string]Phrase{"Question": Content(PhraseQuestion, q.ID)}}}
-	if len(f.Config.OfficeHours) > 0 {
-		text = append(text, Join("\n", Msg("FaqOfficeHours"), Content(PhraseOfficeHours, "")))
-	}
+	text := []Phrase{{ID: "WriteAbout", Sub: map[string]Phrase{"Question": Content(PhraseQuestion, q.ID)}}}
 	return screen{text: text, buttons: [][]Button{{{Label: Msg("FaqBack"), Data: Data(ActQuestion, q.ID)}, backButton()}}}
 }
 

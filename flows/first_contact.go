@@ -18,8 +18,9 @@ func (f *Flows) handleClient(tx Tx, ev Event) error {
 		return err
 	}
 	if ev.Kind == EventEdited {
-		// Editing an old message changes nothing in first contact or the menu.
-		return nil
+		// An edit reaches the manager who got the message; it changes nothing else.
+		t := &turn{tx: tx, ev: ev, lang: c.Lang}
+		return f.relayEdit(t, c)
 	}
 	c.LastSeenAt = now
 	c.Unreachable = false
@@ -49,6 +50,10 @@ func (f *Flows) clientEvent(t *turn, c *Client) error {
 	case EventButton:
 		return f.clientButton(t, c)
 	case EventMedia:
+		if c.Step == StepMenu || c.Step == StepFAQ {
+			c.Step = StepMenu
+			return f.relay(t, c)
+		}
 		return t.show(f.clientScreen(c, t.lang).after(Msg("OnlyText")))
 	default:
 		switch {
@@ -57,6 +62,8 @@ func (f *Flows) clientEvent(t *turn, c *Client) error {
 			return t.show(f.clientScreen(c, t.lang))
 		case c.Step == StepFAQ:
 			return f.faqSearch(t, c, t.ev.Text)
+		case c.Step == StepMenu:
+			return f.relay(t, c)
 		}
 		return t.show(f.clientScreen(c, t.lang).after(Msg("NotUnderstood")))
 	}
@@ -102,7 +109,7 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 		}
 		c.Step = StepFAQ
 		return t.show(f.faqTopics())
-	case "stats":
+	case "stats", "today", "week", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign":
 		return t.show(f.clientScreen(c, t.lang).after(Msg("StaffOnly")))
 	default:
 		return t.show(f.clientScreen(c, t.lang).after(Msg("NotUnderstood")))
@@ -136,6 +143,18 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		return t.show(f.clientScreen(c, t.lang).after(Msg("LanguageSaved")))
 	case ActLanguages:
 		return t.show(f.languagePicker())
+	case ActWrite:
+		c.Step = StepMenu
+		if !c.Consented() {
+			return f.relay(t, c)
+		}
+		return t.show(screen{text: []Phrase{Msg("WriteHint")}, buttons: [][]Button{{backButton()}}})
+	case ActNewsOff:
+		c.NoNews = a.Arg == "off"
+		if c.NoNews {
+			return t.show(f.menu().after(Msg("BroadcastOptedOut")))
+		}
+		return t.show(f.privacyScreen(c).after(Msg("BroadcastOptedIn")))
 	case ActConsent:
 		if a.Arg == "yes" {
 			c.ConsentAt, c.DeclinedAt = f.Now(), time.Time{}
@@ -163,11 +182,18 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		if !c.Consented() || (a.Arg != "-" && !f.knownDistrict(a.Arg)) {
 			return t.refuse(f.clientScreen(c, t.lang))
 		}
+		var notes []Phrase
 		if a.Arg != "-" {
 			c.District = a.Arg
+			// Where one manager looks after the district, the client is theirs; where several
+			// share it, the first to take the case from the intake.
+			if team := f.team(c); len(team) == 1 && c.Manager == 0 {
+				c.Manager = team[0]
+				notes = append(notes, Msg("InviteAccepted", "Name", f.managerName(c.Manager)))
+			}
 		}
 		c.Step = StepMenu
-		return t.show(f.menu())
+		return t.show(f.menu().after(notes...))
 	case ActMenu:
 		switch a.Arg {
 		case ItemLanguage:

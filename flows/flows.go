@@ -55,6 +55,19 @@ type Tx interface {
 	// PutInvite stores an invitation; Invite returns one, or fails with ENotFound.
 	PutInvite(inv *Invite) error
 	Invite(token string) (*Invite, error)
+
+	// Clients calls fn for every client until fn fails.
+	Clients(fn func(*Client) error) error
+	// PutRelay records that message msg of chat belongs to a client's case; Relay looks it
+	// up, or fails with ENotFound. RelayCopies returns where a client's message was copied
+	// to: chat → message id.
+	PutRelay(chat int64, msg int, ref RelayRef) error
+	Relay(chat int64, msg int) (RelayRef, error)
+	RelayCopies(client int64, source int) (map[int64]int, error)
+	// PutBroadcast stores a round of group news; Broadcast returns one, or fails with
+	// ENotFound.
+	PutBroadcast(b *Broadcast) error
+	Broadcast(id string) (*Broadcast, error)
 }
 
 // Flows handles events. It is safe for concurrent use: all state lives in the store.

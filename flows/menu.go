@@ -7,6 +7,7 @@ func (f *Flows) menu() screen {
 		buttons: [][]Button{
 			{{Label: Msg("MenuFAQ"), Data: Data(ActFAQ)}},
 			{{Label: Msg("MenuAppointments"), Data: Data(ActAppts)}},
+			{{Label: Msg("MenuWrite"), Data: Data(ActWrite)}},
 			{{Label: Msg("MenuLanguage"), Data: Data(ActMenu, ItemLanguage)}, {Label: Msg("MenuPrivacy"), Data: Data(ActMenu, ItemPrivacy)}},
 			{{Label: Msg("MenuHelp"), Data: Data(ActMenu, ItemHelp)}},
 		},
@@ -19,9 +20,13 @@ func (f *Flows) privacyScreen(c *Client) screen {
 	if c.Consented() {
 		status, change = Msg("PrivacyStatusGiven"), Button{Label: Msg("PrivacyWithdraw"), Data: Data(ActConsent, "no")}
 	}
+	buttons := [][]Button{{change}}
+	if c.NoNews {
+		buttons = append(buttons, []Button{{Label: Msg("BroadcastOptIn"), Data: Data(ActNewsOff, "on")}})
+	}
 	return screen{
 		text:    append([]Phrase{status}, f.privacyNotice()...),
-		buttons: [][]Button{{change}, {backButton()}},
+		buttons: append(buttons, []Button{backButton()}),
 	}
 }
 

@@ -23,6 +23,12 @@ func (f *Flows) Tick(tx Tx) error {
 	sort.SliceStable(due, func(i, j int) bool { return due[i].At.After(due[j].At) })
 	remindedOf := map[string]bool{}
 	for _, r := range due {
+		if r.Kind == RemindNudge {
+			if err := f.nudge(tx, r.Appointment); err != nil {
+				return err
+			}
+			continue
+		}
 		a, err := tx.Appointment(r.Appointment)
 		if isNotFound(err) {
 			continue // erased with its client

@@ -19,6 +19,7 @@ func (f *Flows) handleStaff(tx Tx, ev Event) error {
 	if ev.Kind == EventEdited {
 		return nil
 	}
+	s.Unreachable = false // they wrote, so they can be reached
 	lang := s.Lang
 	if lang == "" {
 		lang = f.Config.ManagerLanguage
@@ -49,6 +50,20 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.staffBookFor(t, t.ev.Text)
 		case "invite":
 			return f.staffInvite(t)
+		case "r":
+			return f.writeTo(t)
+		case "clients":
+			return f.listCases(t)
+		case "client":
+			return f.profile(t, t.ev.Text)
+		case "note":
+			return f.addNote(t)
+		case "away":
+			return f.away(t, s)
+		case "broadcast":
+			return t.show(f.newsMenu())
+		case "assign":
+			return f.assign(t)
 		case "stats":
 			if !f.Config.IsAdmin(t.ev.UserID) {
 				return t.show(f.staffMenu().after(Msg("NotUnderstood")))
@@ -76,6 +91,22 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.askBlock(t)
 		case ok && a.Name == ActMenu && a.Arg == ItemInvite:
 			return f.staffInvite(t)
+		case ok && a.Name == ActMenu && a.Arg == ItemClients:
+			return f.listCases(t)
+		case ok && a.Name == ActMenu && a.Arg == ItemNews:
+			return t.show(f.newsMenu())
+		case ok && a.Name == ActTake:
+			return f.takeButton(t, a.Arg)
+		case ok && a.Name == ActProfile:
+			return f.profile(t, a.Arg)
+		case ok && a.Name == ActTemplates:
+			return f.templateMenu(t, a.Arg)
+		case ok && a.Name == ActTemplate:
+			return f.templateButton(t, a.Arg)
+		case ok && a.Name == ActSendTo:
+			return f.sendToButton(t, a.Arg)
+		case ok && (a.Name == ActNews || a.Name == ActNewsSend):
+			return f.newsButton(t, a.Arg, a.Name == ActNewsSend)
 		case ok && a.Name == ActBookFor:
 			handled, err := f.staffBook(t, a.Arg)
 			if err != nil || handled {
@@ -93,6 +124,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			}
 		}
 		return t.refuse(f.staffMenu())
+	case EventText, EventMedia:
+		return f.staffMessage(t)
 	}
 	return t.show(f.staffMenu().after(Msg("NotUnderstood")))
 }
@@ -101,7 +134,10 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 func (f *Flows) staffHelp(id int64) []Phrase {
 	help := []Phrase{Msg("ManagerHelp", "Town", f.Config.Town)}
 	if _, ok := f.Config.Manager(id); ok {
-		help = append(help, Msg("ManagerHelpAppointments"))
+		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"))
+	}
+	if f.Config.IsAdmin(id) {
+		help = append(help, Msg("AdminHelpAssign"))
 	}
 	return help
 }
@@ -123,6 +159,7 @@ func (f *Flows) staffMenu() screen {
 	return screen{
 		text: []Phrase{Msg("MenuPrompt")},
 		buttons: [][]Button{
+			{{Label: Msg("StaffClientsButton"), Data: Data(ActMenu, ItemClients)}, {Label: Msg("StaffBroadcastButton"), Data: Data(ActMenu, ItemNews)}},
 			{{Label: Msg("StaffToday"), Data: Data(ActMenu, ItemToday)}, {Label: Msg("StaffWeek"), Data: Data(ActMenu, ItemWeek)}},
 			{{Label: Msg("StaffBlock"), Data: Data(ActMenu, ItemBlock)}, {Label: Msg("StaffInviteButton"), Data: Data(ActMenu, ItemInvite)}},
 			{{Label: Msg("MenuLanguage"), Data: Data(ActMenu, ItemLanguage)}, {Label: Msg("MenuHelp"), Data: Data(ActMenu, ItemHelp)}},

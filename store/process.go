@@ -232,29 +232,6 @@ func (db *DB) Progress(seq uint64, o flows.Outgoing) error {
 	})
 }
 
-// MarkUnreachable records that a client blocked the bot and removes the given messages for
-// them from the outbox. The client's data is kept; their next message makes them reachable
-// again.
-func (db *DB) MarkUnreachable(chat int64, seqs ...uint64) error {
-	return db.bolt.Batch(func(btx *bolt.Tx) error {
-		t := &tx{bolt: btx}
-		for _, s := range seqs {
-			if err := btx.Bucket(bucketOutbox).Delete(u64(s)); err != nil {
-				return err
-			}
-		}
-		c, err := t.Client(chat)
-		if flows.ErrorCode(err) == flows.ENotFound {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		c.Unreachable = true
-		return t.PutClient(c)
-	})
-}
-
 // Client reads one client's record, for tools and tests.
 func (db *DB) Client(id int64) (*flows.Client, error) {
 	var c *flows.Client

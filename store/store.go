@@ -62,7 +62,8 @@ func Open(path string) (*DB, error) {
 func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff, bucketViews,
-			bucketAppointments, bucketSeats, bucketByManager, bucketByClient, bucketReminders, bucketBlocked, bucketCases, bucketInvites} {
+			bucketAppointments, bucketSeats, bucketByManager, bucketByClient, bucketReminders, bucketBlocked, bucketCases, bucketInvites,
+			bucketRelays, bucketRelayCopy, bucketBroadcasts} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

@@ -150,27 +150,6 @@ func TestOutboxSurvivesReopen(t *testing.T) {
 	}
 }
 
-func TestMarkUnreachableKeepsClient(t *testing.T) {
-	db := MustOpenDB(t)
-	sent, _ := db.Do(func(tx flows.Tx) error {
-		tx.PutClient(&flows.Client{ID: 9, Lang: "uk", ConsentAt: time.Now()})
-		return tx.Send(flows.Outgoing{Chat: 9, Kind: flows.OutSend})
-	})
-	if err := db.MarkUnreachable(9, sent[0].Seq); err != nil {
-		t.Fatal(err)
-	}
-	c, err := db.Client(9)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !c.Unreachable || c.Lang != "uk" || !c.Consented() {
-		t.Errorf("client = %+v, want kept and unreachable", c)
-	}
-	if out, _ := db.Outbox(); len(out) != 0 {
-		t.Errorf("outbox still holds %d messages for a blocked client", len(out))
-	}
-}
-
 func TestPruneSeen(t *testing.T) {
 	db := MustOpenDB(t)
 	old := time.Now().Add(-72 * time.Hour)

@@ -1,0 +1,356 @@
+package flows
+
+import (
+	"slices"
+	"time"
+)
+
+// A client's messages reach their manager as copies — never forwards, so the client's
+// account stays out of the manager's chat and the manager's out of the client's — under a
+// header that names the case. A manager answers by replying to a copy or its header; the
+// edge records, when a copy or header is delivered, which client its message id stands for.
+
+// reaction is what a manager's message gets when Lotse passed it on.
+const reaction = "👍"
+
+// maxNoteRunes bounds a case note.
+const maxNoteRunes = 500
+
+// relay passes a client's message on to the people who look after them.
+func (f *Flows) relay(t *turn, c *Client) error {
+	if !c.Consented() {
+		return t.show(screen{
+			text:    []Phrase{Msg("WriteNeedConsent")},
+			buttons: [][]Button{{{Label: Msg("MenuPrivacy"), Data: Data(ActMenu, ItemPrivacy)}}, {backButton()}},
+		})
+	}
+	if t.ev.Kind == EventMedia && t.ev.Media == "" {
+		return t.show(f.menu().after(Msg("OnlyText")))
+	}
+	now := f.Now()
+	if now.Sub(c.FloodFrom) >= time.Minute || now.Before(c.FloodFrom) {
+		c.FloodFrom, c.FloodCount = now, 0
+	}
+	c.FloodCount++
+	switch limit := f.Config.Relay.FloodPerMinute; {
+	case c.FloodCount == limit+1:
+		return t.showNew(screen{text: []Phrase{Msg("FloodNotice")}})
+	case c.FloodCount > limit:
+		return nil
+	}
+	r, err := f.route(t.tx, c)
+	if err != nil {
+		return err
+	}
+	burst := time.Duration(f.Config.Relay.BurstMinutes) * time.Minute
+	fresh := c.Topic != "" || now.Sub(c.RelayAt) > burst || !slices.Equal(c.RelayTo, r.to)
+	var ack []Outgoing
+	if fresh {
+		ack = []Outgoing{{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: r.notice}}
+	}
+	for i, to := range r.to {
+		lang := f.staffLang(t.tx, to)
+		out := f.relayed(c, t.ev, to, lang, fresh, r.note)
+		if i == 0 {
+			out[len(out)-1].Then = ack
+		}
+		if len(r.fallback) > 0 {
+			var alt []Outgoing
+			for j, other := range r.fallback {
+				more := f.relayed(c, t.ev, other, f.staffLang(t.tx, other), true, r.fallbackNote)
+				if i == 0 && j == 0 {
+					more[len(more)-1].Then = ack
+				}
+				alt = append(alt, more...)
+			}
+			out[len(out)-1].Else = alt
+		}
+		for _, o := range out {
+			if err := t.tx.Send(o); err != nil {
+				return err
+			}
+		}
+	}
+	if c.WaitingSince.IsZero() {
+		c.WaitingSince = now
+		if err := t.tx.Schedule(Reminder{At: f.workingHoursLater(now, f.Config.Relay.NudgeAfterHours), Kind: RemindNudge, Appointment: nudgeKey(c, now)}); err != nil {
+			return err
+		}
+	}
+	c.RelayAt, c.RelayTo, c.Topic = now, r.to, ""
+	return t.finish()
+}
+
+// relayed is what one recipient gets of a client's message: a header when a new burst
+// starts, and the copy (or, for an edit, the new text).
+func (f *Flows) relayed(c *Client, ev Event, to int64, lang string, header bool, note Phrase) []Outgoing {
+	var out []Outgoing
+	if header {
+		out = append(out, Outgoing{Chat: to, Lang: lang, Kind: OutSend, Text: []Phrase{f.header(c, ev.FirstName, note)},
+			Buttons: f.caseButtons(c), Relay: &RelayRef{Client: c.ID}})
+	}
+	return append(out, Outgoing{Chat: to, Lang: lang, Kind: OutCopy, FromChat: c.ID, MessageID: ev.MessageID,
+		Relay: &RelayRef{Client: c.ID, Source: ev.MessageID}})
+}
+
+// header names the case for managers: label, first name, language, housing, and why the
+// message comes to them.
+func (f *Flows) header(c *Client, firstName string, note Phrase) Phrase {
+	if firstName == "" {
+		firstName = "–"
+	}
+	l, _ := LookupLanguage(c.Lang)
+	first := Phrase{ID: "RelayHeader", Args: map[string]string{"Case": c.CaseLabel(), "Name": firstName, "Language": l.Name}}
+	if name := f.districtName(c.District); name != "" {
+		first.Args["District"] = name
+	} else {
+		first.Sub = map[string]Phrase{"District": Msg("StaffDistrictUnknown")}
+	}
+	lines := []Phrase{first}
+	if c.Topic != "" {
+		lines = append(lines, Phrase{ID: "RelayHeaderTopic", Sub: map[string]Phrase{"Topic": Content(PhraseTopic, c.Topic)}})
+	}
+	if note.ID != "" {
+		lines = append(lines, note)
+	}
+	return Join("\n", lines...)
+}
+
+// caseButtons go under a header: ready-made replies and the case card, and "take case"
+// while nobody looks after the client.
+func (f *Flows) caseButtons(c *Client) [][]Button {
+	n := itoa(c.Case)
+	rows := [][]Button{{{Label: Msg("RelayTemplates"), Data: Data(ActTemplates, n)}, {Label: Msg("RelayProfile"), Data: Data(ActProfile, n)}}}
+	if c.Manager == 0 {
+		rows = append([][]Button{{{Label: Msg("RelayTake"), Data: Data(ActTake, n)}}}, rows...)
+	}
+	return rows
+}
+
+// relayEdit passes the new text of a message the client edited to whoever got the copy.
+func (f *Flows) relayEdit(t *turn, c *Client) error {
+	if !c.Consented() || t.ev.Text == "" {
+		return nil
+	}
+	copies, err := t.tx.RelayCopies(c.ID, t.ev.MessageID)
+	if err != nil || len(copies) == 0 {
+		return err
+	}
+	for to, msg := range copies {
+		if err := t.tx.Send(Outgoing{Chat: to, Lang: f.staffLang(t.tx, to), Kind: OutSend, ReplyTo: msg,
+			Text:  []Phrase{Msg("RelayEdited", "Case", c.CaseLabel()), Literal(t.ev.Text)},
+			Relay: &RelayRef{Client: c.ID}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// route is where a client's message goes.
+type route struct {
+	to   []int64
+	note Phrase // added to the header: intake, substitute, rerouted
+	// fallback gets the message instead when the first recipient blocked the bot.
+	fallback     []int64
+	fallbackNote Phrase
+	notice       []Phrase // the client's "delivered" note
+}
+
+// route finds who gets a client's message: their manager; while the manager is away, the
+// substitute; when the manager blocked the bot, the substitute or the colleagues; for a
+// client nobody looks after yet, the managers of their district (the intake).
+func (f *Flows) route(tx Tx, c *Client) (route, error) {
+	r := route{notice: []Phrase{Msg("RelayDelivered")}}
+	m, ok := f.Config.Manager(c.Manager)
+	if !ok {
+		team, err := f.reachable(tx, f.team(c), 0)
+		if err != nil {
+			return r, err
+		}
+		if len(team) == 1 {
+			c.Manager = team[0]
+			return f.route(tx, c)
+		}
+		r.to, r.note = team, Msg("RelayHeaderIntake")
+		return r, nil
+	}
+	s, err := f.staff(tx, m.TelegramID)
+	if err != nil {
+		return r, err
+	}
+	colleagues, err := f.reachable(tx, f.colleagues(m), m.TelegramID)
+	if err != nil {
+		return r, err
+	}
+	sub := int64(0)
+	if a := s.Away; a != nil && f.awayAt(a, f.Now()) {
+		until := Number(f.day(a.To).Format("02.01.2006"))
+		r.notice = []Phrase{{ID: "AwayNotice", Sub: map[string]Phrase{"Date": until}}, Msg("AwayNoSubstitute"), f.officeHoursNote()}
+		if alt, ok := f.Config.Manager(a.Substitute); ok {
+			if st, err := f.staff(tx, alt.TelegramID); err == nil && !st.Unreachable {
+				sub = alt.TelegramID
+				r.notice[1] = Msg("AwaySubstitute")
+				r.to = []int64{sub}
+				r.note = Phrase{ID: "RelayHeaderSubstitute", Args: map[string]string{"Name": m.Name}, Sub: map[string]Phrase{"Date": until}}
+				return r, nil
+			}
+		}
+	}
+	rerouted := Msg("RelayHeaderRerouted", "Name", m.Name)
+	if s.Unreachable && len(colleagues) > 0 {
+		r.to, r.note = colleagues, rerouted
+		return r, nil
+	}
+	r.to, r.fallback, r.fallbackNote = []int64{m.TelegramID}, colleagues, rerouted
+	return r, nil
+}
+
+// colleagues stand in for a manager who cannot be reached: the managers of the same
+// districts, else every other manager.
+func (f *Flows) colleagues(m Manager) []int64 {
+	var same, all []int64
+	for _, o := range f.Config.Managers {
+		if o.TelegramID == m.TelegramID {
+			continue
+		}
+		all = append(all, o.TelegramID)
+		for _, d := range o.Districts {
+			if slices.Contains(m.Districts, d) {
+				same = append(same, o.TelegramID)
+				break
+			}
+		}
+	}
+	if len(same) > 0 {
+		return same
+	}
+	return all
+}
+
+// reachable keeps the managers who did not block the bot, except skip.
+func (f *Flows) reachable(tx Tx, ids []int64, skip int64) ([]int64, error) {
+	var out []int64
+	for _, id := range ids {
+		if id == skip {
+			continue
+		}
+		s, err := f.staff(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !s.Unreachable {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// staff returns a staff member's stored record, or an empty one.
+func (f *Flows) staff(tx Tx, id int64) (*Staff, error) {
+	s, err := tx.Staff(id)
+	if isNotFound(err) {
+		return &Staff{ID: id}, nil
+	}
+	return s, err
+}
+
+// staffLang is the language a staff member reads.
+func (f *Flows) staffLang(tx Tx, id int64) string {
+	if s, err := tx.Staff(id); err == nil && s.Lang != "" {
+		return s.Lang
+	}
+	return f.Config.ManagerLanguage
+}
+
+func (f *Flows) districtName(id string) string {
+	for _, d := range f.Config.Districts {
+		if d.ID == id {
+			return d.Name
+		}
+	}
+	return ""
+}
+
+// officeHoursNote lists the town's office hours under a title.
+func (f *Flows) officeHoursNote() Phrase {
+	return Join("\n", Msg("FaqOfficeHours"), Content(PhraseOfficeHours, ""))
+}
+
+// Result is what became of an outgoing message.
+type Result int
+
+// The results of sending.
+const (
+	Delivered Result = iota + 1 // Telegram took it
+	Refused                     // Telegram refused it for good
+	Blocked                     // the recipient blocked the bot
+)
+
+// Settled records what follows from a message that left the outbox: the case its message
+// id stands for, the messages waiting for its delivery or its failure, a broadcast's count;
+// for a recipient who blocked the bot, that they cannot be reached. The edge calls it in the
+// transaction that removes the message from the outbox.
+func (f *Flows) Settled(tx Tx, o Outgoing, r Result, msgID int) error {
+	if r == Blocked {
+		if err := f.markBlocked(tx, o.Chat); err != nil {
+			return err
+		}
+	}
+	if o.Relay != nil && r == Delivered && msgID != 0 {
+		if err := tx.PutRelay(o.Chat, msgID, *o.Relay); err != nil {
+			return err
+		}
+	}
+	if o.Broadcast != "" {
+		if err := f.broadcastSettled(tx, o.Broadcast, r == Delivered); err != nil {
+			return err
+		}
+	}
+	next := o.Then
+	if r != Delivered {
+		next = o.Else
+	}
+	for _, n := range next {
+		if err := tx.Send(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// markBlocked records that the person behind chat blocked the bot. A manager's clients then
+// reach colleagues, and the admins are told.
+func (f *Flows) markBlocked(tx Tx, chat int64) error {
+	if !f.Config.IsStaff(chat) {
+		c, err := tx.Client(chat)
+		if isNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		c.Unreachable = true
+		return tx.PutClient(c)
+	}
+	s, err := f.staff(tx, chat)
+	if err != nil || s.Unreachable {
+		return err
+	}
+	s.Unreachable = true
+	if err := tx.PutStaff(s); err != nil {
+		return err
+	}
+	m, ok := f.Config.Manager(chat)
+	if !ok {
+		return nil
+	}
+	for _, admin := range f.Config.Admins {
+		if admin == chat {
+			continue
+		}
+		if err := tx.Send(Outgoing{Chat: admin, Lang: f.staffLang(tx, admin), Kind: OutSend, Text: []Phrase{Msg("StaffManagerBlocked", "Name", m.Name)}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
