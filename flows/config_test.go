@@ -49,6 +49,10 @@ func TestConfigErrorsNameFileAndField(t *testing.T) {
 			[]string{`managers[1].telegram_id: 900101 is already used by managers[0]`}},
 		{"broken syntax", edit(`town = "Musterstadt"`, `town = "Musterstadt`),
 			[]string{`town.toml:`}},
+		{"bad working hours", edit(`working_hours = "08:00-16:00"`, `working_hours = "16:00-08:00"`),
+			[]string{`relay.working_hours: "16:00-08:00" is not a working day like "08:00-16:00"`}},
+		{"nudge out of range", edit(`nudge_after_hours = 8`, `nudge_after_hours = 1000`),
+			[]string{`relay.nudge_after_hours: must be between 1 and 200, not 1000`}},
 		{"bad map link", edit(`map_url = "https://www.openstreetmap.org`, `map_url = "ftp://www.openstreetmap.org`),
 			[]string{`offices[0].map_url: must be an http(s) link`}},
 	}
