@@ -450,6 +450,10 @@ func TestProtection(t *testing.T) {
 	tb.find(k.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffNotYourCase", "Case", "K-0001") })
 	tb.api.SendText(k, "/client K-0001")
 	tb.waitFor(k.ID, func() bool { return tb.count(k.ID, say(t, "de", "StaffNotYourCase", "Case", "K-0001")) == 2 })
+	tb.api.SendText(k, "/book K-0001")
+	tb.waitFor(k.ID, func() bool { return tb.count(k.ID, say(t, "de", "StaffNotYourCase", "Case", "K-0001")) == 3 })
+	tb.api.SendText(k, "/note K-0001 neugierig")
+	tb.waitFor(k.ID, func() bool { return tb.count(k.ID, say(t, "de", "StaffNotYourCase", "Case", "K-0001")) == 4 })
 	kmenu := tb.last(k.ID, func(m fakeapi.Message) bool { return true })
 	for _, data := range []string{"1:tps:1.recv", "1:tps:1.by.20991231", "1:tps:1.bring.gold", "1:take:1", "1:tps:77.recv", "1:bcg:nope.20270323.all", "1:rto:1.999999"} {
 		before := len(tb.api.CallbackAnswers())

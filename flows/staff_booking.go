@@ -20,6 +20,12 @@ func (f *Flows) staffBookFor(t *turn, label string, notes ...Phrase) error {
 	if !ok {
 		return t.show(f.staffMenu().after(Msg("StaffUnknownCase")))
 	}
+	if may, err := f.mayAnswer(t.tx, t.ev.UserID, c); err != nil || !may {
+		if err != nil {
+			return err
+		}
+		return t.show(f.staffMenu().after(Msg("StaffNotYourCase", "Case", c.CaseLabel())))
+	}
 	if !c.Consented() {
 		return t.show(f.staffMenu().after(Msg("StaffNoConsent", "Case", c.CaseLabel())))
 	}
@@ -60,6 +66,9 @@ func (f *Flows) staffBook(t *turn, arg string) (handled bool, err error) {
 	}
 	c, ok, err := f.clientOfCase(t.tx, caseNo)
 	if err != nil || !ok || !c.Consented() {
+		return err != nil, err
+	}
+	if may, err := f.mayAnswer(t.tx, t.ev.UserID, c); err != nil || !may {
 		return err != nil, err
 	}
 	if blocked, err := f.blocked(t.tx, slot); err != nil || blocked {
