@@ -219,8 +219,8 @@ func TestCommandMenusPerLanguage(t *testing.T) {
 	tb.api.WaitFor(5*1e9, func() bool { return len(tb.api.Commands("uk")) > 0 })
 	for _, code := range []string{"", "de", "ar", "uk", "ti", "fa"} {
 		cmds := tb.api.Commands(code)
-		if len(cmds) != 5 {
-			t.Errorf("language %q: %d commands, want 5", code, len(cmds))
+		if len(cmds) != 6 {
+			t.Errorf("language %q: %d commands, want 6", code, len(cmds))
 			continue
 		}
 		lang := code
@@ -229,6 +229,9 @@ func TestCommandMenusPerLanguage(t *testing.T) {
 		}
 		if want := say(t, lang, "CommandLanguage"); cmds[3].Description != want {
 			t.Errorf("language %q: /language described as %q, want %q", code, cmds[3].Description, want)
+		}
+		if want := say(t, lang, "CommandPrivacy"); cmds[4].Command != "privacy" || cmds[4].Description != want {
+			t.Errorf("language %q: /privacy is %+v, want %q", code, cmds[4], want)
 		}
 	}
 }

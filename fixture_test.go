@@ -30,7 +30,9 @@ func TestWriteSchemaFixture(t *testing.T) {
 	tb.api.ReplyText(y, cp.ID, "Ich kümmere mich.")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" })
 	tb.api.SendText(y, "/note K-0001 Brief vom Jobcenter")
-	tb.find(y.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "K-0001") && strings.Contains(m.Text, "📝") })
+	tb.find(y.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "K-0001") && strings.Contains(m.Text, "📝")
+	})
 	tb.api.SendText(y, "/invite")
 	tb.find(y.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "start=inv-") })
 	shared := fakeapi.User{ID: 7002, FirstName: "Dawit", LanguageCode: "ti"}

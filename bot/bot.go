@@ -52,6 +52,8 @@ type Handler interface {
 	// Pending reports, reading only, whether something is due; Tick sends it.
 	Pending(tx flows.Tx) (bool, error)
 	Tick(tx flows.Tx) error
+	// Start prepares what runs by itself (the daily retention); it runs when the bot starts.
+	Start(tx flows.Tx) error
 	// Settled records what follows from a message that left the outbox.
 	Settled(tx flows.Tx, o flows.Outgoing, r flows.Result, msgID int) error
 }
@@ -132,6 +134,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
 		b.log.Warn("could not remove a webhook; polling may fail", "err", classify("deleteWebhook", err))
 	}
+	if _, err := b.opts.DB.Update(b.opts.Flows.Start); err != nil {
+		return fmt.Errorf("schedule the daily retention: %w", err)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	var background sync.WaitGroup
 	defer func() {
@@ -178,7 +183,7 @@ func (b *Bot) setCommands(ctx context.Context) error {
 	for _, code := range slices.Sorted(maps.Keys(byCode)) {
 		params := &tg.SetMyCommandsParams{LanguageCode: code}
 		for _, c := range []struct{ name, msg string }{
-			{"start", "CommandStart"}, {"menu", "CommandMenu"}, {"faq", "CommandFAQ"}, {"language", "CommandLanguage"}, {"help", "CommandHelp"},
+			{"start", "CommandStart"}, {"menu", "CommandMenu"}, {"faq", "CommandFAQ"}, {"language", "CommandLanguage"}, {"privacy", "CommandPrivacy"}, {"help", "CommandHelp"},
 		} {
 			desc, err := b.render.Phrase(byCode[code], flows.Msg(c.msg))
 			if err != nil {

@@ -286,7 +286,7 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (result flows.Result
 // message the call created.
 func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool, msgID int, _ *apiError) {
 	method := map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery",
-		flows.OutCalendar: "sendDocument", flows.OutInviteQR: "sendPhoto", flows.OutCopy: "copyMessage", flows.OutReact: "setMessageReaction"}[o.Kind]
+		flows.OutCalendar: "sendDocument", flows.OutInviteQR: "sendPhoto", flows.OutCopy: "copyMessage", flows.OutReact: "setMessageReaction", flows.OutDocument: "sendDocument"}[o.Kind]
 	if method == "" {
 		return false, 0, &apiError{Method: "unknown", Code: http.StatusBadRequest, Description: "unknown outgoing kind"}
 	}
@@ -329,6 +329,13 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 			ChatID:  o.Chat,
 			Photo:   &models.InputFileUpload{Filename: "invitation.png", Data: bytes.NewReader(png)},
 			Caption: truncate(text, maxCaptionUnits),
+		})
+		return sent(method, m, err)
+	case flows.OutDocument:
+		m, err := s.api.SendDocument(ctx, &tg.SendDocumentParams{
+			ChatID:   o.Chat,
+			Document: &models.InputFileUpload{Filename: o.FileName, Data: bytes.NewReader(o.File)},
+			Caption:  truncate(text, maxCaptionUnits),
 		})
 		return sent(method, m, err)
 	case flows.OutCalendar:

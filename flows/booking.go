@@ -339,7 +339,7 @@ func (f *Flows) book(t *turn, c *Client, slot Slot, topic string, interpreter bo
 	if interpreter {
 		a.Interpreter = c.Lang
 	}
-	switch err := t.tx.Book(a, slot.Seats); {
+	switch err := f.storeBooking(t.tx, a, slot.Seats); {
 	case ErrorCode(err) == EConflict:
 		return f.showDays(t, c, Msg("ApptSlotTaken"))
 	case err != nil:
@@ -395,8 +395,7 @@ func (f *Flows) scheduleReminders(tx Tx, a *Appointment) error {
 // the appointment — within the cancel cut-off, or once reminders went out — the manager is
 // told as well.
 func (f *Flows) cancel(t *turn, a *Appointment) (Phrase, error) {
-	a.Status = StatusCancelled
-	if err := t.tx.PutAppointment(a); err != nil {
+	if err := f.setStatus(t.tx, a, StatusCancelled); err != nil {
 		return Phrase{}, err
 	}
 	late := time.Duration(f.Config.Booking.CancelCutoffHours) * time.Hour

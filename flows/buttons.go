@@ -46,6 +46,8 @@ const (
 	ActSendTo    = "rto"     // argument: case number "." message id; send a manager's message to a case
 	ActNews      = "bcs"     // argument: news ["." day ["." segment]]; group news, step by step
 	ActNewsSend  = "bcg"     // argument: news "." day "." segment; send the group news
+	ActMyData    = "mydata"  // the client's data as a file
+	ActErase     = "erase"   // argument: ask, yes; the client deletes their data
 )
 
 var (
@@ -99,7 +101,7 @@ func ParseData(data string) (a Action, ok bool) {
 	switch a.Name {
 	case ActLanguage:
 		_, ok = LookupLanguage(a.Arg)
-	case ActLanguages, ActFAQ, ActAppts, ActBook, ActWrite:
+	case ActLanguages, ActFAQ, ActAppts, ActBook, ActWrite, ActMyData:
 		ok = len(parts) == 2
 	case ActBookFor:
 		ok = bookForArg.MatchString(a.Arg)
@@ -121,6 +123,8 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = a.Arg == "yes" || a.Arg == "no"
 	case ActNewsOff:
 		ok = a.Arg == "off" || a.Arg == "on"
+	case ActErase:
+		ok = a.Arg == "ask" || a.Arg == "yes"
 	case ActTake, ActProfile, ActTemplates:
 		ok = caseArg.MatchString(a.Arg)
 	case ActTemplate:

@@ -125,6 +125,12 @@ func (f *Flows) toClient(t *turn, c *Client, o Outgoing, done ...Outgoing) error
 	if err := t.tx.Send(o); err != nil {
 		return err
 	}
+	if !c.WaitingSince.IsZero() {
+		minutes := int(max(0, f.Now().Sub(c.WaitingSince)) / time.Minute)
+		if err := f.count(t.tx, c.WaitingSince, statAnswer+strconv.Itoa(minutes)); err != nil {
+			return err
+		}
+	}
 	c.WaitingSince = time.Time{}
 	return t.tx.PutClient(c)
 }
@@ -144,6 +150,9 @@ func (f *Flows) take(t *turn, c *Client) error {
 		}
 	}
 	c.RelayTo = []int64{me}
+	if err := f.audit(t.tx, me, "take", c); err != nil {
+		return err
+	}
 	return t.tx.PutClient(c)
 }
 
@@ -300,6 +309,9 @@ func (f *Flows) profile(t *turn, label string) error {
 	if !may && !f.Config.IsAdmin(t.ev.UserID) {
 		return f.staffNote(t, Msg("StaffNotYourCase", "Case", c.CaseLabel()))
 	}
+	if err := f.audit(t.tx, t.ev.UserID, "case-card", c); err != nil {
+		return err
+	}
 	loc := f.Config.location()
 	l, _ := LookupLanguage(c.Lang)
 	details := Phrase{ID: "StaffProfileDetails", Args: map[string]string{"Language": l.Name}, Sub: map[string]Phrase{
@@ -363,6 +375,9 @@ func (f *Flows) addNote(t *turn) error {
 	if err := t.tx.PutClient(c); err != nil {
 		return err
 	}
+	if err := f.audit(t.tx, t.ev.UserID, "note", c); err != nil {
+		return err
+	}
 	return t.showNew(screen{text: []Phrase{Msg("StaffNoteAdded", "Case", c.CaseLabel())}})
 }
 
@@ -391,6 +406,9 @@ func (f *Flows) assign(t *turn) error {
 	previous := c.Manager
 	c.Manager, c.RelayTo = m.TelegramID, nil
 	if err := t.tx.PutClient(c); err != nil {
+		return err
+	}
+	if err := f.audit(t.tx, t.ev.UserID, "assign:"+m.Name, c); err != nil {
 		return err
 	}
 	tell := func(to int64, p Phrase) error {

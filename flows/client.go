@@ -102,12 +102,13 @@ type Away struct {
 
 // Broadcast is one round of group news, counted as its messages are delivered.
 type Broadcast struct {
-	ID       string `json:"id"`
-	Sender   int64  `json:"sender"`
-	Progress int    `json:"progress"` // the sender's message that shows the progress
-	Count    int    `json:"count"`
-	Sent     int    `json:"sent"`
-	Failed   int    `json:"failed"`
+	ID       string    `json:"id"`
+	Sender   int64     `json:"sender"`
+	Progress int       `json:"progress"` // the sender's message that shows the progress
+	Count    int       `json:"count"`
+	Sent     int       `json:"sent"`
+	Failed   int       `json:"failed"`
+	At       time.Time `json:"at"`
 }
 
 // Invite is a one-time invitation a manager hands a new client as a deep link or QR code:

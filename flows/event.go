@@ -64,6 +64,9 @@ type Outgoing struct {
 	Else []Outgoing `json:"else,omitempty"`
 	// Broadcast counts a delivered group news message towards broadcast ID.
 	Broadcast string `json:"bc,omitempty"`
+	// File and FileName, for OutDocument: the document to send.
+	File     []byte `json:"file,omitempty"`
+	FileName string `json:"file_name,omitempty"`
 }
 
 // RelayRef ties a message in a manager's chat to a client's case.
@@ -71,6 +74,8 @@ type RelayRef struct {
 	Client int64 `json:"client"`
 	// Source is the client's message this is a copy of; 0 for a header or notice.
 	Source int `json:"src,omitempty"`
+	// At is when the message was relayed, for the retention.
+	At time.Time `json:"at,omitzero"`
 }
 
 // CalendarEvent is what a calendar file says about an appointment. The edge renders the
@@ -96,6 +101,7 @@ const (
 	OutInviteQR                    // send the QR code of invitation Invite; Text is the caption
 	OutCopy                        // copy message MessageID of chat FromChat into Chat
 	OutReact                       // put the reaction Text (one emoji literal) on MessageID of Chat
+	OutDocument                    // send File as a document named FileName; Text is the caption
 )
 
 // Phrase is one piece of text: a catalog message with its values, a literal that is the

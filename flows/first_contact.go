@@ -37,6 +37,9 @@ func (f *Flows) handleClient(tx Tx, ev Event) error {
 	if err := f.clientEvent(t, c); err != nil {
 		return err
 	}
+	if t.erased {
+		return nil
+	}
 	if err := tx.PutClient(c); err != nil {
 		return err
 	}
@@ -109,7 +112,16 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 		}
 		c.Step = StepFAQ
 		return t.show(f.faqTopics())
-	case "stats", "today", "week", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign":
+	case "privacy":
+		if !c.decided() {
+			return t.show(f.clientScreen(c, t.lang))
+		}
+		return t.show(f.privacyDetails(c))
+	case "mydata":
+		return f.myData(t, c)
+	case "delete":
+		return t.show(f.askErase())
+	case "stats", "audit", "today", "week", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign":
 		return t.show(f.clientScreen(c, t.lang).after(Msg("StaffOnly")))
 	default:
 		return t.show(f.clientScreen(c, t.lang).after(Msg("NotUnderstood")))
@@ -143,6 +155,13 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		return t.show(f.clientScreen(c, t.lang).after(Msg("LanguageSaved")))
 	case ActLanguages:
 		return t.show(f.languagePicker())
+	case ActMyData:
+		return f.myData(t, c)
+	case ActErase:
+		if a.Arg == "yes" {
+			return f.erase(t, c)
+		}
+		return t.show(f.askErase())
 	case ActWrite:
 		c.Step = StepMenu
 		if !c.Consented() {
@@ -157,6 +176,11 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		return t.show(f.privacyScreen(c).after(Msg("BroadcastOptedIn")))
 	case ActConsent:
 		if a.Arg == "yes" {
+			if c.ConsentAt.IsZero() && c.DeclinedAt.IsZero() {
+				if err := f.count(t.tx, f.Now(), statNewClients); err != nil {
+					return err
+				}
+			}
 			c.ConsentAt, c.DeclinedAt = f.Now(), time.Time{}
 			notes := []Phrase{Msg("ConsentThanks")}
 			if c.Invite != "" {
@@ -199,7 +223,7 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		case ItemLanguage:
 			return t.show(f.languagePicker())
 		case ItemPrivacy:
-			return t.show(f.privacyScreen(c))
+			return t.show(f.privacyDetails(c))
 		case ItemHelp:
 			return t.show(screen{text: []Phrase{Msg("Help", "Town", f.Config.Town)}, buttons: [][]Button{{backButton()}}})
 		default:
@@ -217,7 +241,7 @@ func (f *Flows) allowed(c *Client, a Action) bool {
 	switch a.Name {
 	case ActLanguage:
 		return f.offered(a.Arg)
-	case ActLanguages:
+	case ActLanguages, ActMyData, ActErase:
 		return true
 	case ActConsent:
 		return c.Lang != ""

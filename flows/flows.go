@@ -68,6 +68,48 @@ type Tx interface {
 	// ENotFound.
 	PutBroadcast(b *Broadcast) error
 	Broadcast(id string) (*Broadcast, error)
+
+	// Trace returns everything stored about a client beyond their record; EraseClient
+	// deletes the record and all of it.
+	Trace(client int64) (*Trace, error)
+	EraseClient(client int64) error
+
+	// Count adds one to a monthly figure (month like 2006-01); Counts returns the figures of
+	// the months from to to, by month and name. Figures count events, never persons.
+	Count(month, name string) error
+	Counts(from, to string) (map[string]map[string]int, error)
+	// Audit records a staff member's access to a case; AuditLog reads the records.
+	Audit(e AuditEntry) error
+	AuditLog(fn func(AuditEntry) error) error
+	// Purge deletes relay bookkeeping, closed appointments, expired invitations and group
+	// news rounds older than before, and returns how many records went.
+	Purge(before time.Time) (int, error)
+}
+
+// ErasedCase stands in the audit log for the case of a client who was erased.
+const ErasedCase = "erased"
+
+// AuditEntry records that a staff member read or changed a case.
+type AuditEntry struct {
+	At     time.Time `json:"at"`
+	Staff  int64     `json:"staff"`
+	Action string    `json:"action"`
+	Case   string    `json:"case"`
+}
+
+// Trace is what is stored about a client beyond their record.
+type Trace struct {
+	Appointments []*Appointment
+	Reminders    []Reminder
+	Relays       []RelayRecord
+	Invites      []*Invite
+}
+
+// RelayRecord is one message in a staff member's chat that stands for a client's case.
+type RelayRecord struct {
+	Chat    int64
+	Message int
+	Ref     RelayRef
 }
 
 // Flows handles events. It is safe for concurrent use: all state lives in the store.

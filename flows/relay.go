@@ -47,6 +47,14 @@ func (f *Flows) relay(t *turn, c *Client) error {
 	var ack []Outgoing
 	if fresh {
 		ack = []Outgoing{{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: r.notice}}
+		if err := f.count(t.tx, now, statRequests); err != nil {
+			return err
+		}
+		if c.Topic != "" {
+			if err := f.count(t.tx, now, statTopic+c.Topic); err != nil {
+				return err
+			}
+		}
 	}
 	for i, to := range r.to {
 		lang := f.staffLang(t.tx, to)
@@ -297,7 +305,14 @@ func (f *Flows) Settled(tx Tx, o Outgoing, r Result, msgID int) error {
 		}
 	}
 	if o.Relay != nil && r == Delivered && msgID != 0 {
-		if err := tx.PutRelay(o.Chat, msgID, *o.Relay); err != nil {
+		// A client who erased their data meanwhile leaves no trace.
+		if _, err := tx.Client(o.Relay.Client); err == nil {
+			ref := *o.Relay
+			ref.At = f.Now()
+			if err := tx.PutRelay(o.Chat, msgID, ref); err != nil {
+				return err
+			}
+		} else if !isNotFound(err) {
 			return err
 		}
 	}

@@ -23,8 +23,14 @@ func (f *Flows) Tick(tx Tx) error {
 	sort.SliceStable(due, func(i, j int) bool { return due[i].At.After(due[j].At) })
 	remindedOf := map[string]bool{}
 	for _, r := range due {
-		if r.Kind == RemindNudge {
+		switch r.Kind {
+		case RemindNudge:
 			if err := f.nudge(tx, r.Appointment); err != nil {
+				return err
+			}
+			continue
+		case RemindPurge:
+			if err := f.retention(tx); err != nil {
 				return err
 			}
 			continue
@@ -185,12 +191,11 @@ func (f *Flows) mark(t *turn, id string, came bool) (handled bool, err error) {
 	if (a.Manager != t.ev.UserID && !f.Config.IsAdmin(t.ev.UserID)) || a.Status == StatusCancelled || a.Start.After(f.Now()) {
 		return false, nil
 	}
+	status := StatusMissed
 	if came {
-		a.Status = StatusAttended
-	} else {
-		a.Status = StatusMissed
+		status = StatusAttended
 	}
-	if err := t.tx.PutAppointment(a); err != nil {
+	if err := f.setStatus(t.tx, a, status); err != nil {
 		return true, err
 	}
 	if err := t.show(screen{text: []Phrase{f.staffLine(t.tx, a), Msg("StaffMarked")}}); err != nil {

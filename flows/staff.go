@@ -71,7 +71,12 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			if strings.TrimSpace(t.ev.Text) == "faq" {
 				return f.faqStats(t)
 			}
-			return t.show(screen{text: []Phrase{Msg("StatsUsage")}})
+			return f.stats(t, t.ev.Text)
+		case "audit":
+			if !f.Config.IsAdmin(t.ev.UserID) {
+				return t.show(f.staffMenu().after(Msg("StaffOnly")))
+			}
+			return f.auditLog(t)
 		}
 	case EventButton:
 		a, ok := ParseData(t.ev.Data)
@@ -227,8 +232,7 @@ func (f *Flows) blockDay(t *turn, arg string) (handled bool, err error) {
 		if a.Status != StatusBooked || !a.Start.After(f.Now()) {
 			continue
 		}
-		a.Status = StatusCancelled
-		if err := t.tx.PutAppointment(a); err != nil {
+		if err := f.setStatus(t.tx, a, StatusCancelled); err != nil {
 			return true, err
 		}
 		c, err := t.tx.Client(a.Client)

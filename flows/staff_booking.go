@@ -78,7 +78,7 @@ func (f *Flows) staffBook(t *turn, arg string) (handled bool, err error) {
 		Client: c.ID, Manager: slot.Manager, Office: slot.Office, Start: slot.Start, End: slot.End,
 		Topic: topicOther, Status: StatusBooked, CreatedAt: f.Now(),
 	}
-	switch err := t.tx.Book(a, slot.Seats); {
+	switch err := f.storeBooking(t.tx, a, slot.Seats); {
 	case ErrorCode(err) == EConflict:
 		return true, f.staffBookFor(t, caseNo, Msg("ApptSlotTaken"))
 	case err != nil:

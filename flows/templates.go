@@ -247,7 +247,7 @@ func (f *Flows) newsButton(t *turn, arg string, send bool) error {
 		})
 	}
 	// One confirmation sends once, however often its button is pressed.
-	b := &Broadcast{ID: fmt.Sprintf("%d-%d", t.ev.UserID, t.ev.MessageID), Sender: t.ev.UserID, Progress: t.ev.MessageID, Count: len(recipients)}
+	b := &Broadcast{ID: fmt.Sprintf("%d-%d", t.ev.UserID, t.ev.MessageID), Sender: t.ev.UserID, Progress: t.ev.MessageID, Count: len(recipients), At: f.Now()}
 	if _, err := t.tx.Broadcast(b.ID); err == nil {
 		return t.answer(Msg("ButtonExpired"))
 	} else if !isNotFound(err) {

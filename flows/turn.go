@@ -18,6 +18,7 @@ type turn struct {
 	ev       Event
 	lang     string
 	answered bool
+	erased   bool // the person's data was erased: nothing of them may be stored again
 }
 
 // show puts a screen in front of the person: a button press replaces the message that had

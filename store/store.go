@@ -4,6 +4,7 @@ package store
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -13,8 +14,19 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
-// SchemaVersion is the layout of the buckets this binary writes.
-const SchemaVersion = 1
+// SchemaVersion is the layout of the buckets this binary writes. A file of an older version
+// is migrated on open, step by step, in the transaction that records the new version; a
+// file of a newer version is refused.
+//
+//   - 1: the first release.
+//   - 2: relay records and group news rounds carry the time they were made, for the
+//     retention; figures (stats) and the audit log.
+const SchemaVersion = 2
+
+// migrations[v] turns a file of version v into version v+1.
+var migrations = map[uint64]func(tx *bolt.Tx, now time.Time) error{
+	1: stampRecords,
+}
 
 var (
 	bucketMeta    = []byte("meta")
@@ -63,7 +75,7 @@ func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff, bucketViews,
 			bucketAppointments, bucketSeats, bucketByManager, bucketByClient, bucketReminders, bucketBlocked, bucketCases, bucketInvites,
-			bucketRelays, bucketRelayCopy, bucketBroadcasts} {
+			bucketRelays, bucketRelayCopy, bucketBroadcasts, bucketStats, bucketAudit} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -73,10 +85,16 @@ func (db *DB) init() error {
 		if v == nil {
 			return meta.Put(keySchema, u64(SchemaVersion))
 		}
-		if got := binary.BigEndian.Uint64(v); got > SchemaVersion {
+		got := binary.BigEndian.Uint64(v)
+		if got > SchemaVersion {
 			return fmt.Errorf("the database has schema version %d, this Lotse knows only up to %d: use a newer Lotse", got, SchemaVersion)
 		}
-		return nil
+		for ; got < SchemaVersion; got++ {
+			if err := migrations[got](tx, time.Now()); err != nil {
+				return fmt.Errorf("migrate the database from schema version %d to %d: %w", got, got+1, err)
+			}
+		}
+		return meta.Put(keySchema, u64(SchemaVersion))
 	})
 }
 
@@ -85,6 +103,40 @@ func (db *DB) Close() error { return db.bolt.Close() }
 
 // Path is the database file.
 func (db *DB) Path() string { return db.bolt.Path() }
+
+// stampRecords gives relay records and group news rounds of version 1, which did not say
+// when they were made, the time of the migration: the retention then counts from now.
+func stampRecords(tx *bolt.Tx, now time.Time) error {
+	for _, name := range [][]byte{bucketRelays, bucketBroadcasts} {
+		b := tx.Bucket(name)
+		var keys, values [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var rec map[string]any
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			if _, ok := rec["at"]; ok {
+				return nil
+			}
+			rec["at"] = now.UTC().Format(time.RFC3339Nano)
+			raw, err := json.Marshal(rec)
+			if err != nil {
+				return err
+			}
+			keys, values = append(keys, append([]byte(nil), k...)), append(values, raw)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for i := range keys {
+			if err := b.Put(keys[i], values[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 func u64(n uint64) []byte {
 	b := make([]byte, 8)

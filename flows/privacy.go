@@ -1,0 +1,171 @@
+package flows
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// The client's rights over their data: /privacy says what is stored and why, /mydata sends
+// all of it as a file, /delete erases it after a confirmation.
+
+// privacyDetails is the longer notice of /privacy: what is stored, for how long, who sees
+// it, that Telegram is not end-to-end encrypted, and the commands.
+func (f *Flows) privacyDetails(c *Client) screen {
+	s := f.privacyScreen(c)
+	s.text = append(s.text, Msg("PrivacyDetails", "Town", f.Config.Town))
+	rows := [][]Button{{{Label: Msg("PrivacyMyData"), Data: Data(ActMyData)}, {Label: Msg("PrivacyDelete"), Data: Data(ActErase, "ask")}}}
+	s.buttons = append(rows, s.buttons...)
+	return s
+}
+
+// askErase asks the client to confirm that everything is to be deleted.
+func (f *Flows) askErase() screen {
+	return screen{
+		text:    []Phrase{Msg("DeleteConfirm")},
+		buttons: [][]Button{{{Label: Msg("DeleteYes"), Data: Data(ActErase, "yes")}}, {backButton()}},
+	}
+}
+
+// erase deletes everything stored about the client. Their booked appointments are
+// cancelled first and the managers told, by case label only; the client's last message
+// from Lotse says it is done.
+func (f *Flows) erase(t *turn, c *Client) error {
+	tr, err := t.tx.Trace(c.ID)
+	if err != nil {
+		return err
+	}
+	told := map[int64]bool{}
+	tell := func(manager int64) error {
+		if told[manager] {
+			return nil
+		}
+		told[manager] = true
+		if _, ok := f.Config.Manager(manager); !ok {
+			return nil
+		}
+		return t.tx.Send(Outgoing{Chat: manager, Lang: f.staffLang(t.tx, manager), Kind: OutSend, Text: []Phrase{Msg("StaffClientDeleted", "Case", c.CaseLabel())}})
+	}
+	for _, a := range tr.Appointments {
+		if a.Status == StatusBooked && a.Start.After(f.Now()) {
+			if err := tell(a.Manager); err != nil {
+				return err
+			}
+		}
+	}
+	if c.Manager != 0 {
+		if err := tell(c.Manager); err != nil {
+			return err
+		}
+	}
+	if err := t.tx.EraseClient(c.ID); err != nil {
+		return err
+	}
+	if err := t.tx.Audit(AuditEntry{At: f.Now(), Action: "erased-by-client", Case: ErasedCase}); err != nil {
+		return err
+	}
+	t.erased = true
+	if err := t.answer(); err != nil {
+		return err
+	}
+	return t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutSend, Text: []Phrase{Msg("Deleted")}})
+}
+
+// myData sends the client everything stored about them as a JSON file. Managers appear by
+// name, never by their Telegram account.
+func (f *Flows) myData(t *turn, c *Client) error {
+	tr, err := t.tx.Trace(c.ID)
+	if err != nil {
+		return err
+	}
+	type note struct {
+		At   time.Time `json:"at"`
+		By   string    `json:"by"`
+		Text string    `json:"text"`
+	}
+	type appointment struct {
+		ID          string    `json:"id"`
+		Start       time.Time `json:"start"`
+		End         time.Time `json:"end"`
+		Place       string    `json:"place"`
+		Manager     string    `json:"manager"`
+		Topic       string    `json:"topic,omitempty"`
+		Interpreter string    `json:"interpreter,omitempty"`
+		Status      Status    `json:"status"`
+		Confirmed   bool      `json:"confirmed,omitempty"`
+		Booked      time.Time `json:"booked"`
+	}
+	type reminder struct {
+		At   time.Time    `json:"at"`
+		Kind ReminderKind `json:"kind"`
+	}
+	type invitation struct {
+		Token   string    `json:"token"`
+		Manager string    `json:"manager"`
+		Expires time.Time `json:"expires"`
+	}
+	out := struct {
+		Exported        time.Time     `json:"exported"`
+		Town            string        `json:"town"`
+		TelegramID      int64         `json:"telegram_id"`
+		Case            string        `json:"case"`
+		Language        string        `json:"language,omitempty"`
+		Step            Step          `json:"step"`
+		Consent         time.Time     `json:"consent,omitzero"`
+		Declined        time.Time     `json:"declined,omitzero"`
+		Housing         string        `json:"housing,omitempty"`
+		Manager         string        `json:"manager,omitempty"`
+		PendingInvite   bool          `json:"pending_invitation,omitempty"`
+		FirstContact    time.Time     `json:"first_contact"`
+		LastContact     time.Time     `json:"last_contact"`
+		Unreachable     bool          `json:"unreachable,omitempty"`
+		GroupNewsOff    bool          `json:"group_news_off,omitempty"`
+		FAQTopic        string        `json:"faq_topic_for_next_message,omitempty"`
+		LastMessage     time.Time     `json:"last_message_to_manager,omitzero"`
+		WaitingSince    time.Time     `json:"waiting_for_answer_since,omitzero"`
+		FloodWindow     time.Time     `json:"message_count_since,omitzero"`
+		FloodCount      int           `json:"message_count,omitempty"`
+		Notes           []note        `json:"notes_of_your_manager"`
+		Appointments    []appointment `json:"appointments"`
+		Reminders       []reminder    `json:"reminders"`
+		RelayedMessages []int         `json:"your_messages_passed_on"`
+		ManagerMessages int           `json:"messages_in_managers_chats"`
+		Invitations     []invitation  `json:"invitations"`
+	}{
+		Exported: f.Now(), Town: f.Config.Town, TelegramID: c.ID, Case: c.CaseLabel(), Language: c.Lang, Step: c.Step,
+		Consent: c.ConsentAt, Declined: c.DeclinedAt, Housing: f.districtName(c.District), Manager: f.managerName(c.Manager),
+		PendingInvite: c.Invite != "", FirstContact: c.CreatedAt, LastContact: c.LastSeenAt, Unreachable: c.Unreachable,
+		GroupNewsOff: c.NoNews, FAQTopic: c.Topic, LastMessage: c.RelayAt, WaitingSince: c.WaitingSince,
+		FloodWindow: c.FloodFrom, FloodCount: c.FloodCount,
+		Notes: []note{}, Appointments: []appointment{}, Reminders: []reminder{}, RelayedMessages: []int{}, Invitations: []invitation{},
+	}
+	for _, n := range c.Notes {
+		out.Notes = append(out.Notes, note{At: n.At, By: f.managerName(n.By), Text: n.Text})
+	}
+	for _, a := range tr.Appointments {
+		out.Appointments = append(out.Appointments, appointment{ID: a.ID, Start: a.Start, End: a.End, Place: f.place(a.Office), Manager: f.managerName(a.Manager),
+			Topic: a.Topic, Interpreter: a.Interpreter, Status: a.Status, Confirmed: a.Confirmed, Booked: a.CreatedAt})
+	}
+	for _, r := range tr.Reminders {
+		out.Reminders = append(out.Reminders, reminder{At: r.At, Kind: r.Kind})
+	}
+	for _, r := range tr.Relays {
+		out.ManagerMessages++
+		if r.Ref.Source != 0 {
+			out.RelayedMessages = append(out.RelayedMessages, r.Ref.Source)
+		}
+	}
+	for _, inv := range tr.Invites {
+		out.Invitations = append(out.Invitations, invitation{Token: inv.Token, Manager: f.managerName(inv.Manager), Expires: inv.Expires})
+	}
+	raw, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := f.audit(t.tx, 0, "exported-by-client", c); err != nil {
+		return err
+	}
+	if err := t.answer(); err != nil {
+		return err
+	}
+	return t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutDocument, FileName: "lotse-" + c.CaseLabel() + ".json", File: raw, Text: []Phrase{Msg("MyDataCaption")}})
+}

@@ -1,0 +1,323 @@
+package flows
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/csv"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Figures for the state programme's reporting are counted as events happen, by month, and
+// never name a person: a client who erases their data leaves the figures as they were.
+
+// Names of the monthly figures.
+const (
+	statNewClients = "clients.new"        // a client consented for the first time
+	statRequests   = "relay.requests"     // a client's message started a new request
+	statTopic      = "relay.topic."       // + FAQ topic: a request from "ask my manager about this"
+	statAnswer     = "answer."            // + minutes: a request's first answer came after so long
+	statAppt       = "appt."              // + status: an appointment was booked, attended, missed, cancelled
+	statUndone     = ".undone"            // appended: a manager corrected an attended or missed mark
+	monthLayout    = "2006-01"            // month keys
+	dateLayout     = "2006-01-02"         // report dates
+	statsHeader    = "month,figure,value" // the report's CSV header
+)
+
+// count adds one to a figure in the month of t in the town's zone.
+func (f *Flows) count(tx Tx, t time.Time, name string) error {
+	return tx.Count(t.In(f.Config.location()).Format(monthLayout), name)
+}
+
+// storeBooking stores a new appointment and counts it.
+func (f *Flows) storeBooking(tx Tx, a *Appointment, seats int) error {
+	if err := tx.Book(a, seats); err != nil {
+		return err
+	}
+	return f.count(tx, a.Start, statAppt+string(StatusBooked))
+}
+
+// setStatus changes an appointment's status and counts the change in the month of the
+// appointment.
+func (f *Flows) setStatus(tx Tx, a *Appointment, s Status) error {
+	prev := a.Status
+	a.Status = s
+	if err := tx.PutAppointment(a); err != nil || prev == s {
+		return err
+	}
+	if prev == StatusAttended || prev == StatusMissed {
+		if err := f.count(tx, a.Start, statAppt+string(prev)+statUndone); err != nil {
+			return err
+		}
+	}
+	return f.count(tx, a.Start, statAppt+string(s))
+}
+
+// Figures are the reporting figures of a period.
+type Figures struct {
+	From, To             time.Time
+	Clients, NewClients  int
+	ByLanguage           map[string]int // language option → clients with consent
+	ByDistrict           map[string]int // district id ("" unknown) → clients with consent
+	Booked, Held, Missed int
+	Cancelled            int
+	Requests             int
+	ByTopic              map[string]int
+	FirstAnswer          []int // minutes until the first answer, one per answered request
+	Months               map[string]map[string]int
+}
+
+// MedianAnswer is the median time until the first answer; ok is false without answers.
+func (g *Figures) MedianAnswer() (time.Duration, bool) {
+	if len(g.FirstAnswer) == 0 {
+		return 0, false
+	}
+	s := slices.Sorted(slices.Values(g.FirstAnswer))
+	return time.Duration(s[len(s)/2]) * time.Minute, true
+}
+
+// Report gathers the figures of the months from from to to: the counted events of those
+// months, and the clients who use Lotse now.
+func (f *Flows) Report(tx Tx, from, to time.Time) (*Figures, error) {
+	loc := f.Config.location()
+	g := &Figures{From: from, To: to, ByLanguage: map[string]int{}, ByDistrict: map[string]int{}, ByTopic: map[string]int{}}
+	months, err := tx.Counts(from.In(loc).Format(monthLayout), to.In(loc).Format(monthLayout))
+	if err != nil {
+		return nil, err
+	}
+	g.Months = months
+	for _, figures := range months {
+		for name, n := range figures {
+			switch {
+			case name == statNewClients:
+				g.NewClients += n
+			case name == statRequests:
+				g.Requests += n
+			case strings.HasPrefix(name, statTopic):
+				g.ByTopic[strings.TrimPrefix(name, statTopic)] += n
+			case strings.HasPrefix(name, statAnswer):
+				if m, err := strconv.Atoi(strings.TrimPrefix(name, statAnswer)); err == nil {
+					for range n {
+						g.FirstAnswer = append(g.FirstAnswer, m)
+					}
+				}
+			case strings.HasPrefix(name, statAppt):
+				status, undone := strings.CutSuffix(strings.TrimPrefix(name, statAppt), statUndone)
+				if undone {
+					n = -n
+				}
+				switch Status(status) {
+				case StatusBooked:
+					g.Booked += n
+				case StatusAttended:
+					g.Held += n
+				case StatusMissed:
+					g.Missed += n
+				case StatusCancelled:
+					g.Cancelled += n
+				}
+			}
+		}
+	}
+	err = tx.Clients(func(c *Client) error {
+		if c.Consented() {
+			g.Clients++
+			g.ByLanguage[c.Lang]++
+			g.ByDistrict[c.District]++
+		}
+		return nil
+	})
+	return g, err
+}
+
+// CSV writes the figures as a table: one row per month and figure, then the totals and the
+// clients of today by language and district.
+func (g *Figures) CSV() ([]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(strings.Split(statsHeader, ","))
+	for _, month := range slices.Sorted(maps.Keys(g.Months)) {
+		for _, name := range slices.Sorted(maps.Keys(g.Months[month])) {
+			w.Write([]string{month, name, strconv.Itoa(g.Months[month][name])})
+		}
+	}
+	period := g.From.Format(monthLayout) + ".." + g.To.Format(monthLayout)
+	total := func(name string, n int) { w.Write([]string{period, name, strconv.Itoa(n)}) }
+	total("clients.new", g.NewClients)
+	total("appointments.booked", g.Booked)
+	total("appointments.attended", g.Held)
+	total("appointments.missed", g.Missed)
+	total("appointments.cancelled", g.Cancelled)
+	total("requests", g.Requests)
+	for _, topic := range slices.Sorted(maps.Keys(g.ByTopic)) {
+		total("requests.topic."+topic, g.ByTopic[topic])
+	}
+	if m, ok := g.MedianAnswer(); ok {
+		total("first_answer.median_minutes", int(m/time.Minute))
+	}
+	today := "today"
+	w.Write([]string{today, "clients", strconv.Itoa(g.Clients)})
+	for _, l := range slices.Sorted(maps.Keys(g.ByLanguage)) {
+		w.Write([]string{today, "clients.language." + l, strconv.Itoa(g.ByLanguage[l])})
+	}
+	for _, d := range slices.Sorted(maps.Keys(g.ByDistrict)) {
+		w.Write([]string{today, "clients.district." + cmp.Or(d, "unknown"), strconv.Itoa(g.ByDistrict[d])})
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+// statsPeriod reads "/stats", "/stats 2026" or "/stats 2026-11": the period and ok.
+func (f *Flows) statsPeriod(arg string) (from, to time.Time, ok bool) {
+	loc := f.Config.location()
+	now := f.Now().In(loc)
+	switch arg = strings.TrimSpace(arg); {
+	case arg == "":
+		return time.Date(now.Year(), 1, 1, 0, 0, 0, 0, loc), now, true
+	case len(arg) == 4:
+		y, err := strconv.Atoi(arg)
+		if err != nil || y < 2000 || y > 9999 {
+			return from, to, false
+		}
+		from = time.Date(y, 1, 1, 0, 0, 0, 0, loc)
+		return from, from.AddDate(1, 0, -1), true
+	}
+	m, err := time.ParseInLocation(monthLayout, arg, loc)
+	if err != nil {
+		return from, to, false
+	}
+	return m, m.AddDate(0, 1, -1), true
+}
+
+// stats shows an admin the figures of a period.
+func (f *Flows) stats(t *turn, arg string) error {
+	from, to, ok := f.statsPeriod(arg)
+	if !ok {
+		return t.show(screen{text: []Phrase{Msg("StatsMore")}})
+	}
+	g, err := f.Report(t.tx, from, to)
+	if err != nil {
+		return err
+	}
+	list := func(counts map[string]int, name func(string) string) Phrase {
+		keys := slices.SortedFunc(maps.Keys(counts), func(a, b string) int { return cmp.Or(counts[b]-counts[a], strings.Compare(a, b)) })
+		var parts []string
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%s %d", name(k), counts[k]))
+		}
+		if len(parts) == 0 {
+			return Msg("StatsNone")
+		}
+		return Literal(strings.Join(parts, " · "))
+	}
+	langName := func(code string) string { l, _ := LookupLanguage(code); return cmp.Or(l.Name, code) }
+	districtName := func(id string) string { return cmp.Or(f.districtName(id), "?") }
+	topicName := func(id string) string {
+		if topic, ok := f.FAQ.Get().Topic(id); ok {
+			return topic.ID
+		}
+		return id
+	}
+	median := Msg("StatsNone")
+	if m, ok := g.MedianAnswer(); ok {
+		median = Number(fmt.Sprintf("%d h %02d min", int(m.Hours()), int(m.Minutes())%60))
+	}
+	num := func(n int) Phrase { return Number(strconv.Itoa(n)) }
+	text := []Phrase{Join("\n",
+		Msg("StatsTitle", "Town", f.Config.Town, "From", from.Format("02.01.2006"), "To", to.Format("02.01.2006")),
+		Phrase{ID: "StatsClients", Sub: map[string]Phrase{"Total": num(g.Clients), "New": num(g.NewClients)}},
+		Phrase{ID: "StatsLanguages", Sub: map[string]Phrase{"List": list(g.ByLanguage, langName)}},
+		Phrase{ID: "StatsDistricts", Sub: map[string]Phrase{"List": list(g.ByDistrict, districtName)}},
+		Phrase{ID: "StatsAppointments", Sub: map[string]Phrase{"Booked": num(g.Booked), "Held": num(g.Held), "Missed": num(g.Missed), "Cancelled": num(g.Cancelled)}},
+		Phrase{ID: "StatsRelays", Sub: map[string]Phrase{"Count": num(g.Requests), "Median": median}},
+		Phrase{ID: "StatsTopics", Sub: map[string]Phrase{"List": list(g.ByTopic, topicName)}},
+	), Msg("StatsMore")}
+	return t.show(screen{text: text})
+}
+
+// auditLog sends an admin the audit log as a CSV file.
+func (f *Flows) auditLog(t *turn) error {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"time", "staff_telegram_id", "staff_name", "action", "case"})
+	loc := f.Config.location()
+	err := t.tx.AuditLog(func(e AuditEntry) error {
+		return w.Write([]string{e.At.In(loc).Format(time.RFC3339), strconv.FormatInt(e.Staff, 10), f.managerName(e.Staff), e.Action, e.Case})
+	})
+	if err != nil {
+		return err
+	}
+	w.Flush()
+	if err := t.tx.Audit(AuditEntry{At: f.Now(), Staff: t.ev.UserID, Action: "audit-export"}); err != nil {
+		return err
+	}
+	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutDocument, FileName: "lotse-audit.csv", File: b.Bytes(), Text: []Phrase{Msg("AuditCaption")}})
+}
+
+// audit records a staff member's access to a case.
+func (f *Flows) audit(tx Tx, staff int64, action string, c *Client) error {
+	return tx.Audit(AuditEntry{At: f.Now(), Staff: staff, Action: action, Case: c.CaseLabel()})
+}
+
+// RemindPurge runs the retention once a day.
+const RemindPurge ReminderKind = "purge"
+
+// purgeHour is when, in the town's night, the retention runs.
+const purgeHour = 3
+
+// Start prepares what runs by itself: the daily retention. The edge calls it when it
+// starts; scheduling the same night twice stores one reminder.
+func (f *Flows) Start(tx Tx) error {
+	return tx.Schedule(Reminder{At: f.nextNight(f.Now()), Kind: RemindPurge, Appointment: "retention"})
+}
+
+func (f *Flows) nextNight(now time.Time) time.Time {
+	loc := f.Config.location()
+	local := now.In(loc)
+	night := time.Date(local.Year(), local.Month(), local.Day(), purgeHour, 0, 0, 0, loc)
+	if !night.After(now) {
+		night = time.Date(local.Year(), local.Month(), local.Day()+1, purgeHour, 0, 0, 0, loc)
+	}
+	return night
+}
+
+// retention erases clients who have not used Lotse for the configured months (unless an
+// appointment lies ahead), and the records retention no longer allows; then it schedules
+// the next night.
+func (f *Flows) retention(tx Tx) error {
+	now := f.Now()
+	cutoff := now.AddDate(0, -f.Config.Privacy.RetentionMonths, 0)
+	var inactive []*Client
+	err := tx.Clients(func(c *Client) error {
+		if c.LastSeenAt.Before(cutoff) {
+			inactive = append(inactive, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range inactive {
+		appts, err := tx.ClientAppointments(c.ID)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(appts, func(a *Appointment) bool { return a.Status == StatusBooked && a.Start.After(now) }) {
+			continue
+		}
+		if err := tx.EraseClient(c.ID); err != nil {
+			return err
+		}
+		if err := tx.Audit(AuditEntry{At: now, Action: "erased-by-retention", Case: ErasedCase}); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.Purge(cutoff); err != nil {
+		return err
+	}
+	return f.Start(tx)
+}

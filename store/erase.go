@@ -1,0 +1,182 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/lotse-bot/lotse/flows"
+)
+
+// Trace returns everything stored about a client beyond their record: appointments,
+// reminders, the messages relayed for them, the invitation they opened.
+func (t *tx) Trace(client int64) (*flows.Trace, error) {
+	tr := &flows.Trace{}
+	var err error
+	if tr.Appointments, err = t.ClientAppointments(client); err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for _, a := range tr.Appointments {
+		ids[a.ID] = true
+	}
+	nudge := []byte("C" + strconv.FormatInt(client, 10) + ".")
+	err = t.bolt.Bucket(bucketReminders).ForEach(func(k, _ []byte) error {
+		if r, ok := parseReminderKey(k); ok && (ids[r.Appointment] || r.Kind == flows.RemindNudge && bytes.HasPrefix([]byte(r.Appointment), nudge)) {
+			tr.Reminders = append(tr.Reminders, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = t.bolt.Bucket(bucketRelays).ForEach(func(k, v []byte) error {
+		var ref flows.RelayRef
+		if json.Unmarshal(v, &ref) != nil || ref.Client != client || len(k) != 12 {
+			return nil
+		}
+		tr.Relays = append(tr.Relays, flows.RelayRecord{Chat: int64(binary.BigEndian.Uint64(k)), Message: int(binary.BigEndian.Uint32(k[8:])), Ref: ref})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = t.bolt.Bucket(bucketInvites).ForEach(func(_, v []byte) error {
+		var inv flows.Invite
+		if json.Unmarshal(v, &inv) == nil && inv.UsedBy == client {
+			tr.Invites = append(tr.Invites, &inv)
+		}
+		return nil
+	})
+	return tr, err
+}
+
+// EraseClient deletes everything stored about a client: their record and case number,
+// appointments and their indexes and seats, reminders, relay bookkeeping, the invitation
+// they opened, and messages still waiting to be sent to them or about them.
+func (t *tx) EraseClient(client int64) error {
+	c, err := t.Client(client)
+	if err != nil && flows.ErrorCode(err) != flows.ENotFound {
+		return err
+	}
+	tr, err := t.Trace(client)
+	if err != nil {
+		return err
+	}
+	del := func(bucket []byte, key []byte) error { return t.bolt.Bucket(bucket).Delete(key) }
+	for _, a := range tr.Appointments {
+		if err := t.deleteAppointment(a); err != nil {
+			return err
+		}
+	}
+	for _, r := range tr.Reminders {
+		if err := del(bucketReminders, reminderKey(r)); err != nil {
+			return err
+		}
+	}
+	for _, r := range tr.Relays {
+		if err := del(bucketRelays, messageKey(r.Chat, r.Message)); err != nil {
+			return err
+		}
+	}
+	if err := deletePrefix(t.bolt.Bucket(bucketRelayCopy), i64(client)); err != nil {
+		return err
+	}
+	for _, inv := range tr.Invites {
+		if err := del(bucketInvites, []byte(inv.Token)); err != nil {
+			return err
+		}
+	}
+	var outbox [][]byte
+	err = t.bolt.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+		var o flows.Outgoing
+		if json.Unmarshal(v, &o) != nil {
+			return nil
+		}
+		if o.Chat == client || o.FromChat == client || o.Relay != nil && o.Relay.Client == client {
+			outbox = append(outbox, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range outbox {
+		if err := del(bucketOutbox, k); err != nil {
+			return err
+		}
+	}
+	if c != nil && c.Case > 0 {
+		if err := del(bucketCases, i64(int64(c.Case))); err != nil {
+			return err
+		}
+		if err := t.forgetCase(c.CaseLabel()); err != nil {
+			return err
+		}
+	}
+	if err := del(bucketClients, i64(client)); err != nil {
+		return fmt.Errorf("erase client: %w", err)
+	}
+	return nil
+}
+
+// forgetCase keeps the audit log's record of who accessed a case, but no longer names the
+// case: once the client is erased, nothing may lead back to them.
+func (t *tx) forgetCase(label string) error {
+	b := t.bolt.Bucket(bucketAudit)
+	var keys, values [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		var e flows.AuditEntry
+		if json.Unmarshal(v, &e) != nil || e.Case != label {
+			return nil
+		}
+		e.Case = flows.ErasedCase
+		raw, err := json.Marshal(e)
+		keys, values = append(keys, append([]byte(nil), k...)), append(values, raw)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i := range keys {
+		if err := b.Put(keys[i], values[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteAppointment deletes an appointment with its index entries; a booked one frees its
+// seat.
+func (t *tx) deleteAppointment(a *flows.Appointment) error {
+	if a.Status == flows.StatusBooked {
+		if err := t.freeSeat(a.SlotKey()); err != nil {
+			return err
+		}
+	}
+	for _, d := range []struct{ bucket, key []byte }{
+		{bucketByManager, managerKey(a.Manager, a.Start, a.ID)},
+		{bucketByClient, clientKey(a.Client, a.ID)},
+		{bucketAppointments, []byte(a.ID)},
+	} {
+		if err := t.bolt.Bucket(d.bucket).Delete(d.key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deletePrefix deletes the keys of b that start with prefix.
+func deletePrefix(b *bolt.Bucket, prefix []byte) error {
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
