@@ -37,6 +37,21 @@ type testPlayground struct {
 // newTestPlayground starts the bot on the example town and serves the playground for it.
 func newTestPlayground(t *testing.T) *testPlayground {
 	t.Helper()
+	return newTestPlaygroundWith(t, setup{})
+}
+
+// setup changes what newTestPlaygroundWith starts.
+type setup struct {
+	// people chooses who is on the page; default playground.StartingPeople.
+	people func(cfg *flows.Config) []playground.Person
+	// start, if later than now, is where the bot's clock starts: the clock is moved ahead
+	// to it before the bot runs.
+	start time.Time
+}
+
+// newTestPlaygroundWith is newTestPlayground with other people or another start time.
+func newTestPlaygroundWith(t *testing.T, s setup) *testPlayground {
+	t.Helper()
 	cfg, err := flows.ParseConfig(flows.ExampleConfigName, flows.ExampleConfig)
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +66,13 @@ func newTestPlayground(t *testing.T) *testPlayground {
 	}
 	api := fakeapi.New()
 	clock := playground.NewClock(time.Now)
+	if ahead := time.Until(s.start); ahead > 0 {
+		clock.Advance(ahead)
+	}
+	people := playground.StartingPeople(cfg)
+	if s.people != nil {
+		people = s.people(cfg)
+	}
 	b, err := bot.New(bot.Options{
 		Token: fakeapi.Token, APIURL: api.URL(), DB: db, Catalogs: content.Catalogs,
 		Flows:  flows.New(cfg, content.FAQ, clock.Now),
@@ -66,7 +88,7 @@ func newTestPlayground(t *testing.T) *testPlayground {
 	go func() { done <- b.Run(ctx) }()
 
 	srv := httptest.NewServer(playground.New(playground.Options{
-		API: api, Clock: clock, People: playground.StartingPeople(cfg), Town: cfg.Town, Location: cfg.Location,
+		API: api, Clock: clock, People: people, Town: cfg.Town, Location: cfg.Location,
 	}))
 	t.Cleanup(func() {
 		srv.Close()
@@ -150,6 +172,15 @@ type message struct {
 		URL     string `json:"url"`
 		Picture bool   `json:"picture"`
 	} `json:"file"`
+	Reactions []string `json:"reactions"`
+	Location  *struct {
+		Latitude  float64 `json:"latitude"`
+		Longitude float64 `json:"longitude"`
+	} `json:"location"`
+	Contact *struct {
+		Name  string `json:"name"`
+		Phone string `json:"phone"`
+	} `json:"contact"`
 }
 
 // button returns the callback data of the button labelled label.
@@ -203,6 +234,25 @@ func fromBotWith(text string) func(message) bool {
 
 // Amira is the first person on the page: a client whose phone speaks Arabic.
 const amira = 10001
+
+// yilmaz is Frau Yılmaz of the example town: she alone looks after the Altstadt.
+const yilmaz = 900101
+
+// withYilmaz is the playground's people with Frau Yılmaz as the manager, so that a client
+// of the Altstadt writes to someone on the page.
+func withYilmaz(cfg *flows.Config) []playground.Person {
+	var out []playground.Person
+	for _, p := range playground.StartingPeople(cfg) {
+		if p.Role != playground.RoleManager {
+			out = append(out, p)
+		}
+	}
+	m, ok := cfg.Manager(yilmaz)
+	if !ok {
+		panic("the example town has no Frau Yılmaz")
+	}
+	return append(out, playground.Person{ID: m.TelegramID, Name: m.Name, Language: "de", Role: playground.RoleManager})
+}
 
 func TestPageIsServedWholeAndLoadsNothingFromElsewhere(t *testing.T) {
 	tp := newTestPlayground(t)
@@ -420,4 +470,54 @@ func TestClockShowsMessagesAtTheTimeTheBotLivedIn(t *testing.T) {
 	if got, want := c.At(real), real.Add(24*time.Hour); !got.Equal(want) {
 		t.Errorf("a message sent after the advance shows at %v, want %v", got, want)
 	}
+}
+
+// toMenu takes a client through first contact by pressing buttons as the page does: Arabic,
+// consent, the Altstadt, where Frau Yılmaz alone looks after clients.
+func (tp *testPlayground) toMenu(id int64) {
+	tp.t.Helper()
+	path := "/api/people/" + strconv.FormatInt(id, 10)
+	tp.post(path+"/send", map[string]any{"text": "/start"}, nil)
+	for _, step := range []struct{ label, next string }{
+		{tp.say("ar", "LanguageConfirmYes"), tp.say("ar", "PrivacyQuestion")},
+		{tp.say("ar", "PrivacyAccept"), "🏠 Altstadt"},
+		{"🏠 Altstadt", tp.say("ar", "MenuWrite")},
+	} {
+		tp.waitFor(id, "the button "+step.label, func(m message) bool { _, ok := m.button(step.label); return ok })
+		if status := tp.post(path+"/press", map[string]any{"label": step.label}, nil); status != http.StatusAccepted {
+			tp.t.Fatalf("pressing %q: %d", step.label, status)
+		}
+		tp.waitFor(id, step.next, func(m message) bool { _, ok := m.button(step.next); return ok || strings.Contains(m.Text, step.next) })
+	}
+}
+
+func TestChatShowsEveryKindReactionsAndCopies(t *testing.T) {
+	tp := newTestPlaygroundWith(t, setup{people: withYilmaz})
+	tp.post("/api/people/900101/send", map[string]any{"text": "/start"}, nil)
+	tp.waitFor(yilmaz, "her welcome", func(m message) bool { return m.From == "bot" })
+	tp.toMenu(amira)
+
+	u := fakeapi.User{ID: amira, FirstName: "Amira", LanguageCode: "ar"}
+	tp.api.SendMedia(u, fakeapi.Media{Kind: "location", Latitude: 48.0, Longitude: 7.85})
+	tp.api.SendMedia(u, fakeapi.Media{Kind: "contact", ContactName: "Olena", PhoneNumber: "+49 170 1234567"})
+	tp.api.SendMedia(u, fakeapi.Media{Kind: "video_note"})
+	loc := tp.waitFor(yilmaz, "the copy of the location", func(m message) bool { return m.Kind == "location" })
+	if loc.Location == nil || loc.Location.Latitude != 48.0 || loc.Location.Longitude != 7.85 {
+		t.Errorf("the location shows as %+v", loc)
+	}
+	contact := tp.waitFor(yilmaz, "the copy of the contact", func(m message) bool { return m.Kind == "contact" })
+	if contact.Contact == nil || contact.Contact.Name != "Olena" || contact.Contact.Phone != "+49 170 1234567" {
+		t.Errorf("the contact shows as %+v", contact)
+	}
+	note := tp.waitFor(yilmaz, "the copy of the video message", func(m message) bool { return m.Kind == "video_note" })
+	if note.File == nil || note.File.Picture {
+		t.Errorf("the video message shows as %+v", note)
+	}
+
+	// The manager answers with /r; Lotse puts 👍 on her message once it reached Amira.
+	tp.post("/api/people/900101/send", map[string]any{"text": "/r K-0001 Danke!"}, nil)
+	tp.waitFor(amira, "the answer", func(m message) bool { return m.From == "bot" && m.Text == "Danke!" })
+	tp.waitFor(yilmaz, "👍 on her answer", func(m message) bool {
+		return m.From == "user" && len(m.Reactions) == 1 && m.Reactions[0] == "👍"
+	})
 }

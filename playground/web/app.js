@@ -259,6 +259,9 @@ function messageRow(col, m, showDay, quoted) {
   stack.className = "stack";
   const bubble = document.createElement("div");
   bubble.className = "bubble";
+  // Each bubble reads in its own direction: an Arabic message right to left, a German one
+  // left to right, whichever page or column it is in.
+  bubble.dir = textDirection(m.text || describe(m));
 
   if (quoted) {
     const quote = document.createElement("div");
@@ -279,6 +282,7 @@ function messageRow(col, m, showDay, quoted) {
     link.className = "document";
     link.href = m.file.url;
     link.download = m.file.name || "";
+    link.title = kindLabel(m.kind);
     link.innerHTML = documentIcon;
     const name = document.createElement("span");
     name.dir = "auto";
@@ -292,8 +296,7 @@ function messageRow(col, m, showDay, quoted) {
   if (m.text || !m.file) {
     const text = document.createElement("div");
     text.className = "text";
-    text.dir = "auto";
-    text.textContent = m.text || kindLabel(m.kind);
+    text.textContent = m.text || describe(m);
     text.classList.toggle("muted", !m.text);
     body.append(text);
   }
@@ -312,6 +315,9 @@ function messageRow(col, m, showDay, quoted) {
   reply.addEventListener("click", () => setReply(col, m));
   stack.append(bubble, reply);
 
+  if (m.reactions && m.reactions.length > 0) {
+    stack.append(reactions(m.reactions));
+  }
   if (m.buttons && m.buttons.length > 0) {
     stack.append(keyboard(col, m));
   }
@@ -370,15 +376,91 @@ function key(col, m, b) {
   return button;
 }
 
+// reactions draws the emojis the bot put on a message, as a small chip under its bubble.
+function reactions(emojis) {
+  const el = document.createElement("div");
+  el.className = "reactions";
+  el.title = "Lotse reacted";
+  el.setAttribute("aria-label", "Lotse reacted with " + emojis.join(" "));
+  for (const emoji of emojis) {
+    const chip = document.createElement("span");
+    chip.className = "reaction";
+    chip.textContent = emoji;
+    el.append(chip);
+  }
+  return el;
+}
+
 function summary(m) {
   if (m.text) {
     return m.text.split("\n")[0];
   }
-  return m.file && m.file.name ? m.file.name : kindLabel(m.kind);
+  return m.file && m.file.name ? m.file.name : describe(m);
 }
 
+// Names and signs of the kinds of messages without text. A kind the page does not know
+// yet shows by its name.
+const kinds = {
+  text: ["", "Message"],
+  photo: ["🖼", "Photo"],
+  document: ["📄", "Document"],
+  sticker: ["🙂", "Sticker"],
+  voice: ["🎤", "Voice message"],
+  audio: ["🎵", "Audio"],
+  video: ["🎬", "Video"],
+  video_note: ["⏺", "Video message"],
+  location: ["📍", "Location"],
+  contact: ["👤", "Contact"],
+  copy: ["", "Copied message"],
+};
+
 function kindLabel(kind) {
-  return { photo: "Photo", document: "Document", sticker: "Sticker", voice: "Voice message" }[kind] || kind;
+  const known = Object.hasOwn(kinds, kind) ? kinds[kind] : null;
+  if (known) {
+    return known[1];
+  }
+  const name = String(kind || "").replaceAll("_", " ").trim();
+  return name ? name.charAt(0).toUpperCase() + name.slice(1) : "Message";
+}
+
+// describe says what a message without text is: "📍 Location · 52.52000, 13.40500".
+function describe(m) {
+  const sign = Object.hasOwn(kinds, m.kind) ? kinds[m.kind][0] : "";
+  const parts = [(sign ? sign + " " : "") + kindLabel(m.kind)];
+  if (m.location && Number.isFinite(m.location.latitude) && Number.isFinite(m.location.longitude)) {
+    parts.push(m.location.latitude.toFixed(5) + ", " + m.location.longitude.toFixed(5));
+  }
+  if (m.contact) {
+    parts.push(...[m.contact.name, m.contact.phone].filter(Boolean));
+  }
+  return parts.join(" · ");
+}
+
+// Scripts written from right to left.
+const rtlLetter = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}\p{Script=Mandaic}\p{Script=Samaritan}]/u;
+const letter = /\p{L}/u;
+
+// textDirection is the direction of a text by its first letter, as dir="auto" finds it:
+// marks count, and what stands in an isolate (a date or a name the bot set apart) does not.
+// It is "auto" for a text without letters, such as "👍" or "14:05".
+function textDirection(text) {
+  let isolated = 0;
+  for (const ch of text) {
+    if (ch === "\u2066" || ch === "\u2067" || ch === "\u2068") {
+      isolated++;
+    } else if (ch === "\u2069") {
+      isolated = Math.max(0, isolated - 1);
+    } else if (isolated > 0) {
+      continue;
+    } else if (ch === "\u200f" || ch === "\u061c") {
+      return "rtl";
+    } else if (ch === "\u200e") {
+      return "ltr";
+    } else if (letter.test(ch)) {
+      return rtlLetter.test(ch) ? "rtl" : "ltr";
+    }
+  }
+  return "auto";
 }
 
 function setReply(col, m) {
