@@ -6,6 +6,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -14,15 +15,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones work even on a machine without them
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lotse-bot/lotse/bot"
 	"github.com/lotse-bot/lotse/bot/fakeapi"
@@ -42,7 +47,18 @@ const (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m := &Main{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	reload := make(chan struct{}, 1)
+	go func() {
+		for range hup {
+			select {
+			case reload <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	m := &Main{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now, Reload: reload}
 	os.Exit(m.Run(ctx, os.Args[1:]))
 }
 
@@ -57,13 +73,30 @@ type Main struct {
 	FAQPoll time.Duration
 	// Tick is how often due reminders are looked for; default 1 s.
 	Tick time.Duration
+	// Reload asks a running bot to read its configuration and content again (SIGHUP).
+	Reload <-chan struct{}
 
-	log *slog.Logger
+	log         *slog.Logger
+	adminAddr   atomic.Pointer[string]
+	webhookAddr atomic.Pointer[string]
+}
+
+// AdminAddr is the address the admin listener listens on, "" before it started.
+func (m *Main) AdminAddr() string {
+	if a := m.adminAddr.Load(); a != nil {
+		return *a
+	}
+	return ""
 }
 
 // Run runs the subcommand in args and returns the exit code.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	m.log = slog.New(slog.NewTextHandler(m.Stderr, nil))
+	log, err := m.logger()
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+		return exitUsage
+	}
+	m.log = log
 	cmd := "run"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -75,6 +108,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.playground(ctx, args)
 	case "check":
 		return m.check(args)
+	case "backup":
+		return m.backupCommand(args)
+	case "report":
+		return m.reportCommand(args)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return exitOK
@@ -90,6 +127,9 @@ const usage = `Usage:
                    try the bot in a web page as several people at once, with no token and no
                    network: the real bot against a built-in stand-in for Telegram
   lotse check [F]  validate the configuration F (default: $LOTSE_CONFIG) and the catalogs
+  lotse backup F   write a consistent copy of the database to F, also while Lotse runs
+  lotse report --from 2026-01-01 --to 2026-12-31
+                   the figures for reporting, as CSV
 
 Environment:
   TELEGRAM_BOT_TOKEN       the bot's token from @BotFather (or TELEGRAM_BOT_TOKEN_FILE: a file holding it)
@@ -98,6 +138,15 @@ Environment:
   LOTSE_DB                 database file (default lotse.db)
   LOTSE_RATE_GLOBAL        messages per second over all chats (default 30)
   LOTSE_RATE_CHAT          messages per second in one chat (default 1)
+  LOTSE_ADMIN_ADDR         health, readiness, metrics, backup and report (default 127.0.0.1:9090; "off")
+  LOTSE_ADMIN_TOKEN        bearer token the admin listener requires for /backup and /report
+  LOTSE_WEBHOOK_URL        receive updates by webhook at this https address instead of polling
+  LOTSE_WEBHOOK_LISTEN     where the webhook is served, behind the reverse proxy (default :8443)
+  LOTSE_WEBHOOK_SECRET     the webhook's secret token (default: a random one at each start)
+  LOTSE_BACKUP_DIR         write backups into this directory (LOTSE_BACKUP_INTERVAL 24h, LOTSE_BACKUP_KEEP 7)
+  LOTSE_SHUTDOWN_TIMEOUT   how long a stop keeps sending what is queued (default 10s)
+  LOTSE_OUTBOX_STUCK       a message waiting longer makes /readyz fail (default 5m)
+  LOTSE_LOG_FORMAT         text or json (default text); LOTSE_LOG_LEVEL debug, info, warn, error
 `
 
 // runBot runs the bot configured by the environment until ctx ends.
@@ -117,15 +166,20 @@ func (m *Main) runBot(ctx context.Context) int {
 		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
 		return exitUsage
 	}
+	o, err := m.readOps()
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+		return exitUsage
+	}
 	path := m.Getenv("LOTSE_DB")
 	if path == "" {
 		path = "lotse.db"
 	}
-	return m.serve(ctx, serveOptions{Token: token, APIURL: m.Getenv("TELEGRAM_API_URL"), DBPath: path, Config: cfg, Limits: limits, Now: m.Now})
+	return m.serve(ctx, serveOptions{Token: token, APIURL: m.Getenv("TELEGRAM_API_URL"), DBPath: path, Config: cfg, Limits: limits, Now: m.Now, Ops: o})
 }
 
 // serveOptions are what a running bot needs: where Telegram is, where the data lives, the
-// town, the sending limits and the clock.
+// town, the sending limits, the clock and the operational settings.
 type serveOptions struct {
 	Token  string
 	APIURL string
@@ -133,9 +187,13 @@ type serveOptions struct {
 	Config *flows.Config
 	Limits bot.Limits
 	Now    func() time.Time
+	Ops    ops
 }
 
-// serve opens the database and runs the bot until ctx ends; the playground uses it too.
+// serve opens the database and runs the bot until ctx ends; the playground uses it too. On
+// Reload it reads the configuration and content again: good ones replace the running bot
+// (journal and outbox carry over, nothing is lost), bad ones are logged and the bot goes on
+// with the old.
 func (m *Main) serve(ctx context.Context, o serveOptions) int {
 	content, err := bot.LoadContent(o.Config)
 	if err != nil {
@@ -148,35 +206,133 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 		return exitFailure
 	}
 	defer db.Close()
-	go m.watchFAQ(ctx, content.FAQ, o.Config)
 
-	b, err := bot.New(bot.Options{
-		Token:    o.Token,
-		APIURL:   o.APIURL,
-		DB:       db,
-		Flows:    flows.New(o.Config, content.FAQ, o.Now),
-		Config:   o.Config,
-		FAQ:      content.FAQ,
-		Catalogs: content.Catalogs,
-		Log:      m.log,
-		Limits:   o.Limits,
-
-		TickInterval: m.Tick,
-	})
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-		return exitFailure
-	}
-	m.log.Info("Lotse starting", "town", o.Config.Town, "db", o.DBPath)
-	if err := b.Run(ctx); err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-		if errors.Is(err, bot.ErrUnauthorized) {
-			return exitUsage
+	reg := prometheus.NewRegistry()
+	metrics := bot.NewMetrics(reg)
+	var current atomic.Pointer[flows.Flows]
+	var running atomic.Pointer[bot.Bot]
+	var servers []*http.Server
+	defer func() {
+		for _, srv := range servers {
+			srv.Close()
 		}
-		return exitFailure
+	}()
+	if o.Ops.AdminAddr != "" {
+		a := newAdmin(db, metrics, reg, o.Ops, current.Load)
+		srv, addr, err := listen(o.Ops.AdminAddr, a.handler())
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "lotse: admin listener (LOTSE_ADMIN_ADDR): %v\n", err)
+			return exitFailure
+		}
+		servers = append(servers, srv)
+		m.adminAddr.Store(&addr)
+		m.log.Info("admin listener: /healthz /readyz /metrics /backup /report", "addr", addr)
 	}
-	m.log.Info("Lotse stopped")
-	return exitOK
+	if w := o.Ops.Webhook; w != nil {
+		u, _ := url.Parse(w.URL)
+		mux := http.NewServeMux()
+		mux.Handle(cmp.Or(u.Path, "/"), http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if b := running.Load(); b != nil {
+				b.WebhookHandler().ServeHTTP(rw, r)
+				return
+			}
+			http.Error(rw, "starting", http.StatusServiceUnavailable)
+		}))
+		srv, addr, err := listen(o.Ops.WebhookListen, mux)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "lotse: webhook listener (LOTSE_WEBHOOK_LISTEN): %v\n", err)
+			return exitFailure
+		}
+		servers = append(servers, srv)
+		m.webhookAddr.Store(&addr)
+		m.log.Info("receiving updates by webhook", "listen", addr)
+	}
+	if o.Ops.BackupDir != "" {
+		go m.backups(ctx, db, o.Ops.BackupDir, o.Ops.BackupEvery, o.Ops.BackupKeep)
+	}
+
+	cfg := o.Config
+	for {
+		f := flows.New(cfg, content.FAQ, o.Now)
+		f.Observe = func(event string) {
+			if result, ok := strings.CutPrefix(event, "reminder_"); ok {
+				metrics.Reminders.WithLabelValues(result).Inc()
+			}
+		}
+		current.Store(f)
+		b, err := bot.New(bot.Options{
+			Token:    o.Token,
+			APIURL:   o.APIURL,
+			DB:       db,
+			Flows:    f,
+			Config:   cfg,
+			FAQ:      content.FAQ,
+			Catalogs: content.Catalogs,
+			Log:      m.log,
+			Limits:   o.Limits,
+			Metrics:  metrics,
+			Webhook:  o.Ops.Webhook,
+
+			TickInterval:    m.Tick,
+			ShutdownTimeout: o.Ops.ShutdownTimeout,
+		})
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+			return exitFailure
+		}
+		running.Store(b)
+		m.log.Info("Lotse starting", "town", cfg.Town, "db", o.DBPath)
+		runCtx, stop := context.WithCancel(ctx)
+		go m.watchFAQ(runCtx, content.FAQ, cfg)
+		done := make(chan error, 1)
+		go func() { done <- b.Run(runCtx) }()
+		var next *flows.Config
+		var nextContent bot.Content
+		for next == nil {
+			select {
+			case err := <-done:
+				stop()
+				if err != nil {
+					fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+					if errors.Is(err, bot.ErrUnauthorized) {
+						return exitUsage
+					}
+					return exitFailure
+				}
+				m.log.Info("Lotse stopped")
+				return exitOK
+			case <-m.Reload:
+				c, err := m.config()
+				if err == nil {
+					nextContent, err = bot.LoadContent(c)
+				}
+				if err != nil {
+					m.log.Error("reload rejected; keeping the running configuration", "problems", err.Error())
+					continue
+				}
+				next = c
+			}
+		}
+		running.Store(nil)
+		stop()
+		if err := <-done; err != nil {
+			fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+			return exitFailure
+		}
+		cfg, content = next, nextContent
+		m.log.Info("configuration and content reloaded", "town", cfg.Town)
+	}
+}
+
+// listen serves h on addr and returns the server and the address it got.
+func listen(addr string, h http.Handler) (*http.Server, string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return srv, ln.Addr().String(), nil
 }
 
 // playground runs the real bot against a built-in fake Telegram and serves a web page on
@@ -240,7 +396,8 @@ func (m *Main) playground(ctx context.Context, args []string) int {
 
 	// Snappy answers matter more here than Telegram's real per-chat limit.
 	limits := bot.Limits{PerChat: 20}
-	return m.serve(ctx, serveOptions{Token: fakeapi.Token, APIURL: api.URL(), DBPath: *dbPath, Config: cfg, Limits: limits, Now: clock.Now})
+	return m.serve(ctx, serveOptions{Token: fakeapi.Token, APIURL: api.URL(), DBPath: *dbPath, Config: cfg, Limits: limits, Now: clock.Now,
+		Ops: ops{ShutdownTimeout: time.Second}})
 }
 
 // isLoopback reports whether addr (host:port) listens on this machine only.

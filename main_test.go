@@ -29,6 +29,8 @@ type testBot struct {
 
 	cancel context.CancelFunc
 	done   chan int
+	main   *Main
+	reload chan struct{}
 	clock  atomic.Pointer[time.Time] // the bot's time when set, else the real one
 }
 
@@ -54,6 +56,9 @@ func newTestBot(t *testing.T, env ...string) *testBot {
 		"TELEGRAM_API_URL":   tb.api.URL(),
 		"LOTSE_DB":           filepath.Join(tb.dir, "lotse.db"),
 		"LOTSE_RATE_CHAT":    "100",
+		// Any free port; tests that stop the bot mid-work want the work left in the outbox.
+		"LOTSE_ADMIN_ADDR":       "127.0.0.1:0",
+		"LOTSE_SHUTDOWN_TIMEOUT": "0s",
 	}
 	for i := 0; i+1 < len(env); i += 2 {
 		tb.env[env[i]] = env[i+1]
@@ -75,13 +80,16 @@ func (tb *testBot) start() {
 	tb.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	tb.cancel, tb.done = cancel, make(chan int, 1)
+	tb.reload = make(chan struct{}, 1)
 	m := &Main{
 		Getenv: func(k string) string { return tb.env[k] },
 		Stdout: tb.logs, Stderr: tb.logs,
 		Now:     tb.now,
 		FAQPoll: 50 * time.Millisecond,
 		Tick:    20 * time.Millisecond,
+		Reload:  tb.reload,
 	}
+	tb.main = m
 	go func() { tb.done <- m.Run(ctx, nil) }()
 }
 

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -41,6 +42,20 @@ type Options struct {
 	PollTimeout time.Duration
 	// TickInterval is how often due reminders are looked for; default 1 s.
 	TickInterval time.Duration
+	// Metrics counts for Prometheus; nil counts into metrics nobody reads.
+	Metrics *Metrics
+	// ShutdownTimeout is how long a stopping bot keeps sending what the outbox holds; 0
+	// stops sending at once (what is left waits on disk for the next start).
+	ShutdownTimeout time.Duration
+	// Webhook, when set, receives updates instead of getUpdates: Run registers it with
+	// Telegram and Lotse's HTTP handler (WebhookHandler) must be served at its URL.
+	Webhook *Webhook
+}
+
+// Webhook is where Telegram sends updates in webhook mode.
+type Webhook struct {
+	URL    string // the public https address Telegram posts to
+	Secret string // compared with X-Telegram-Bot-Api-Secret-Token
 }
 
 // Handler is the conversation logic: flows.Flows, or a wrapper around it in tests.
@@ -67,7 +82,10 @@ type Bot struct {
 	sender   *Sender
 	dispatch *dispatcher
 	log      *slog.Logger
+	metrics  *Metrics
 	username string
+	// webhookReady is set while Run takes updates from the webhook.
+	webhookReady atomic.Bool
 }
 
 // ErrUnauthorized means Telegram does not accept the token.
@@ -89,6 +107,9 @@ func New(opts Options) (*Bot, error) {
 		opts.Log = slog.Default()
 	}
 	opts.Limits = opts.Limits.withDefaults()
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics(nil)
+	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = maxInFlight + 2
 	api, err := tg.New(opts.Token,
@@ -101,21 +122,23 @@ func New(opts Options) (*Bot, error) {
 		return nil, fmt.Errorf("telegram client: %w", err)
 	}
 	b := &Bot{
-		opts:   opts,
-		api:    api,
-		poller: &poller{url: opts.APIURL + "/bot" + opts.Token + "/getUpdates", client: &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: transport}},
-		render: NewRenderer(opts.Catalogs, opts.FAQ, opts.Config),
-		log:    opts.Log,
+		opts:    opts,
+		api:     api,
+		poller:  &poller{url: opts.APIURL + "/bot" + opts.Token + "/getUpdates", client: &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: transport}},
+		render:  NewRenderer(opts.Catalogs, opts.FAQ, opts.Config),
+		log:     opts.Log,
+		metrics: opts.Metrics,
 	}
-	b.sender = newSender(api, opts.DB, b.render, opts.Flows, opts.Limits, opts.Log)
+	b.sender = newSender(api, opts.DB, b.render, opts.Flows, opts.Limits, opts.Log, opts.Metrics)
 	b.dispatch = newDispatcher(b.handle)
 	return b, nil
 }
 
 // Run starts the bot and blocks until ctx is cancelled or the token is rejected. Updates
 // that were journaled but not handled, and messages not yet sent, are picked up first. When
-// ctx is cancelled, Run lets handlers and sends under way finish and returns; whatever is
-// left waits on disk for the next start.
+// ctx is cancelled, Run stops taking updates, handles those it took, keeps sending for up
+// to ShutdownTimeout, lets sends under way finish and returns; whatever is left waits on
+// disk for the next start.
 func (b *Bot) Run(ctx context.Context) error {
 	me, err := b.api.GetMe(ctx)
 	if err != nil {
@@ -131,18 +154,27 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.render.bot = me.Username
 	b.log.Info("connected to Telegram", "bot", me.Username)
 
-	if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
-		b.log.Warn("could not remove a webhook; polling may fail", "err", classify("deleteWebhook", err))
+	if b.opts.Webhook == nil {
+		if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
+			b.log.Warn("could not remove a webhook; polling may fail", "err", classify("deleteWebhook", err))
+		}
+	} else if _, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: b.opts.Webhook.URL, SecretToken: b.opts.Webhook.Secret, AllowedUpdates: allowedUpdates, MaxConnections: 40}); err != nil {
+		return fmt.Errorf("register the webhook: %w", classify("setWebhook", err))
 	}
 	if _, err := b.opts.DB.Update(b.opts.Flows.Start); err != nil {
 		return fmt.Errorf("schedule the daily retention: %w", err)
 	}
+	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
 	ctx, cancel := context.WithCancel(ctx)
 	var background sync.WaitGroup
 	defer func() {
 		cancel()
 		background.Wait()
 		b.dispatch.wait()
+		if !b.sender.flush(b.opts.ShutdownTimeout) {
+			b.log.Warn("stopping with messages still to send; they go out after the next start")
+		}
+		stopSender()
 		b.sender.wait()
 	}()
 	// Thirteen command menus take a moment; clients need not wait for them.
@@ -151,7 +183,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			b.log.Warn("could not set the command menus", "err", err)
 		}
 	})
-	if err := b.sender.start(ctx); err != nil {
+	if err := b.sender.start(senderCtx); err != nil {
 		return err
 	}
 	pending, err := b.opts.DB.Inbox()
@@ -163,7 +195,14 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.dispatchAll(pending)
 	background.Go(func() { b.schedule(ctx) })
+	background.Go(func() { b.keepInTouch(ctx) })
 
+	if b.opts.Webhook != nil {
+		b.webhookReady.Store(true)
+		defer b.webhookReady.Store(false)
+		<-ctx.Done()
+		return nil
+	}
 	err = b.poll(ctx)
 	if errors.Is(err, context.Canceled) {
 		return nil
@@ -198,11 +237,32 @@ func (b *Bot) setCommands(ctx context.Context) error {
 	return nil
 }
 
+// keepInTouch asks Telegram for the bot's name when nothing else was heard from it for a
+// minute, so that readiness says whether Telegram can be reached even on a quiet day.
+func (b *Bot) keepInTouch(ctx context.Context) {
+	ticker := time.NewTicker(30 * time.Second)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		if time.Since(b.metrics.LastContact()) < time.Minute {
+			continue
+		}
+		if _, err := b.api.GetMe(ctx); err == nil {
+			b.metrics.contact()
+		}
+	}
+}
+
 // schedule looks for due reminders every TickInterval, at once after a start too, so what
 // fell due while the bot was down goes out first.
 func (b *Bot) schedule(ctx context.Context) {
 	ticker := time.NewTicker(b.opts.TickInterval)
 	defer ticker.Stop()
+	lastPrune := time.Time{}
 	for {
 		var due bool
 		err := b.opts.DB.View(func(tx flows.Tx) (err error) { due, err = b.opts.Flows.Pending(tx); return err })
@@ -213,6 +273,12 @@ func (b *Bot) schedule(ctx context.Context) {
 		}
 		if err != nil {
 			b.log.Error("sending due reminders failed", "err", err)
+		}
+		if time.Since(lastPrune) > time.Hour {
+			lastPrune = time.Now()
+			if _, err := b.opts.DB.PruneSeen(time.Now().Add(-48 * time.Hour)); err != nil {
+				b.log.Warn("pruning old update ids failed", "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lotse-bot/lotse/flows"
 	"github.com/lotse-bot/lotse/store"
@@ -22,7 +23,6 @@ func (b *Bot) poll(ctx context.Context) error {
 		return err
 	}
 	backoff := time.Duration(0)
-	lastPrune := time.Time{}
 	for {
 		if backoff > 0 {
 			select {
@@ -45,6 +45,7 @@ func (b *Bot) poll(ctx context.Context) error {
 			continue
 		}
 		backoff = 0
+		b.metrics.contact()
 		if len(raws) == 0 {
 			continue
 		}
@@ -68,12 +69,6 @@ func (b *Bot) poll(ctx context.Context) error {
 		}
 		offset = updates[len(updates)-1].ID + 1
 		b.dispatchAll(fresh)
-		if time.Since(lastPrune) > time.Hour {
-			lastPrune = time.Now()
-			if _, err := b.opts.DB.PruneSeen(time.Now().Add(-48 * time.Hour)); err != nil {
-				b.log.Warn("pruning old update ids failed", "err", err)
-			}
-		}
 	}
 }
 
@@ -134,11 +129,16 @@ func chatOf(raw json.RawMessage) int64 {
 func (b *Bot) handle(e store.InboxEntry) {
 	var u models.Update
 	ev, _, ok := flows.Event{}, int64(0), false
+	kind := "invalid"
 	if err := json.Unmarshal(e.Raw, &u); err != nil {
 		b.log.Warn("update is not valid JSON; dropped", "update", e.ID)
+	} else if ev, _, ok = toEvent(&u, b.username); ok {
+		kind = eventKind(ev.Kind)
 	} else {
-		ev, _, ok = toEvent(&u, b.username)
+		kind = "ignored"
 	}
+	b.metrics.Updates.WithLabelValues(kind).Inc()
+	defer prometheus.NewTimer(b.metrics.Handling).ObserveDuration()
 	if !ok {
 		// Groups, channels and update types Lotse does not use: done without an answer.
 		if _, err := b.opts.DB.Process(e.Seq, func(flows.Tx) error { return nil }); err != nil {

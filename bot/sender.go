@@ -41,6 +41,10 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
+// outMethods are the Bot API methods of the kinds of outgoing messages.
+var outMethods = map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery",
+	flows.OutCalendar: "sendDocument", flows.OutInviteQR: "sendPhoto", flows.OutCopy: "copyMessage", flows.OutReact: "setMessageReaction", flows.OutDocument: "sendDocument"}
+
 // maxInFlight bounds the calls to Telegram under way at once; more would only open more
 // connections, not deliver faster.
 const maxInFlight = 64
@@ -52,14 +56,15 @@ const sendTimeout = 30 * time.Second
 // Sender drains the outbox: per chat in order, chats in parallel, within Limits. A message
 // leaves the outbox only when Telegram took it or refused it for good.
 type Sender struct {
-	api    *tg.Bot
-	db     *store.DB
-	render *Renderer
-	flows  Handler
-	log    *slog.Logger
-	limits Limits
-	global *rate.Limiter
-	slots  chan struct{} // one per call under way
+	api     *tg.Bot
+	db      *store.DB
+	render  *Renderer
+	flows   Handler
+	metrics *Metrics
+	log     *slog.Logger
+	limits  Limits
+	global  *rate.Limiter
+	slots   chan struct{} // one per call under way
 
 	mu    sync.Mutex
 	chats map[int64]*chatQueue
@@ -78,9 +83,9 @@ type chatQueue struct {
 	limiter *rate.Limiter
 }
 
-func newSender(api *tg.Bot, db *store.DB, render *Renderer, flows Handler, limits Limits, log *slog.Logger) *Sender {
+func newSender(api *tg.Bot, db *store.DB, render *Renderer, flows Handler, limits Limits, log *slog.Logger, metrics *Metrics) *Sender {
 	return &Sender{
-		api: api, db: db, render: render, flows: flows, log: log, limits: limits,
+		api: api, db: db, render: render, flows: flows, log: log, limits: limits, metrics: metrics,
 		global:   rate.NewLimiter(rate.Limit(limits.Global), max(1, int(limits.Global))),
 		slots:    make(chan struct{}, maxInFlight),
 		chats:    map[int64]*chatQueue{},
@@ -103,6 +108,24 @@ func (s *Sender) start(ctx context.Context) error {
 	}
 	s.Push(pending...)
 	return nil
+}
+
+// flush waits until every queued message is sent or timeout passed, and reports whether the
+// queues ran empty.
+func (s *Sender) flush(timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		s.mu.Lock()
+		idle := len(s.chats) == 0
+		s.mu.Unlock()
+		if idle {
+			return true
+		}
+		if !time.Now().Before(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // wait blocks until the sender stopped after its context ended.
@@ -238,8 +261,12 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (result flows.Result
 		finished, id, err := s.sendNext(ctx, &e.Out)
 		cancel()
 		<-s.slots
+		s.observe(e.Out, err)
 		if err == nil {
 			if finished {
+				if e.Out.Kind == flows.OutCopy && e.Out.Relay != nil && e.Out.Relay.Source != 0 {
+					s.metrics.Relays.Inc()
+				}
 				return flows.Delivered, id
 			}
 			backoff = 0
@@ -252,6 +279,8 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (result flows.Result
 		switch {
 		case err.Code == http.StatusTooManyRequests:
 			wait = max(err.RetryAfter, time.Second)
+			s.metrics.RateLimited.Inc()
+			s.metrics.RetryAfter.Add(wait.Seconds())
 			s.log.Warn("Telegram asks to slow down", "chat", e.Out.Chat, "method", err.Method, "retry_after", wait)
 		case err.Code == http.StatusForbidden:
 			if e.Out.Kind == flows.OutAnswer {
@@ -285,8 +314,7 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (result flows.Result
 // buttons go with the last part. finished means nothing is left to send; msgID is the
 // message the call created.
 func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool, msgID int, _ *apiError) {
-	method := map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery",
-		flows.OutCalendar: "sendDocument", flows.OutInviteQR: "sendPhoto", flows.OutCopy: "copyMessage", flows.OutReact: "setMessageReaction", flows.OutDocument: "sendDocument"}[o.Kind]
+	method := outMethods[o.Kind]
 	if method == "" {
 		return false, 0, &apiError{Method: "unknown", Code: http.StatusBadRequest, Description: "unknown outgoing kind"}
 	}
@@ -380,6 +408,24 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 		id = m.ID
 	}
 	return o.Sent == len(parts), id, nil
+}
+
+// observe counts a Bot API call of the sender by method and result.
+func (s *Sender) observe(o flows.Outgoing, err *apiError) {
+	method, result := outMethods[o.Kind], "ok"
+	switch {
+	case err == nil:
+	case err.Code == http.StatusForbidden:
+		result = "blocked"
+	case err.Code >= 400 && err.Code < 500 && err.Code != http.StatusTooManyRequests && err.Code != http.StatusUnauthorized:
+		result = "refused"
+	default:
+		result = "retry"
+	}
+	if err == nil || err.Code != 0 {
+		s.metrics.contact()
+	}
+	s.metrics.Sends.WithLabelValues(method, result).Inc()
 }
 
 // sent is the result of a call that created one message.

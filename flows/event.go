@@ -64,6 +64,8 @@ type Outgoing struct {
 	Else []Outgoing `json:"else,omitempty"`
 	// Broadcast counts a delivered group news message towards broadcast ID.
 	Broadcast string `json:"bc,omitempty"`
+	// Queued is when the message entered the outbox; the store sets it.
+	Queued time.Time `json:"queued,omitzero"`
 	// File and FileName, for OutDocument: the document to send.
 	File     []byte `json:"file,omitempty"`
 	FileName string `json:"file_name,omitempty"`

@@ -114,10 +114,19 @@ type RelayRecord struct {
 
 // Flows handles events. It is safe for concurrent use: all state lives in the store.
 type Flows struct {
-	Config  *Config
-	FAQ     *FAQStore
-	Now     func() time.Time
+	Config *Config
+	FAQ    *FAQStore
+	Now    func() time.Time
+	// Observe, if set, is told of events worth counting: reminder_sent, reminder_skipped. It
+	// is called only from Tick, whose transaction runs once.
+	Observe func(event string)
 	matcher *LanguageMatcher
+}
+
+func (f *Flows) observe(event string) {
+	if f.Observe != nil {
+		f.Observe(event)
+	}
 }
 
 // New returns Flows for a validated configuration and FAQ. now is the clock; pass time.Now

@@ -45,9 +45,11 @@ func (f *Flows) Tick(tx Tx) error {
 		switch r.Kind {
 		case RemindClient:
 			if remindedOf[a.ID] || a.Status != StatusBooked || !a.Start.After(now) {
+				f.observe("reminder_skipped")
 				continue
 			}
 			remindedOf[a.ID] = true
+			f.observe("reminder_sent")
 			if err := f.remind(tx, a); err != nil {
 				return err
 			}

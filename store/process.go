@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -131,6 +132,9 @@ func (t *tx) Send(o flows.Outgoing) error {
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err
+	}
+	if o.Queued.IsZero() {
+		o.Queued = time.Now()
 	}
 	v, err := json.Marshal(o)
 	if err != nil {
