@@ -240,6 +240,7 @@ func TestReportAndBackupCommandsOnAStoppedBot(t *testing.T) {
 	tb.bookFirstSlot(u, "ar")
 	tb.api.SendText(u, "سؤال")
 	tb.waitFor(y.ID, func() bool { return len(copies(tb.api.Messages(y.ID), u.ID)) == 1 })
+	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "ar", "RelayDelivered") })
 	tb.stop()
 
 	out, errs := &syncBuffer{}, &syncBuffer{}
@@ -274,6 +275,41 @@ func TestReportAndBackupCommandsOnAStoppedBot(t *testing.T) {
 		t.Fatalf("backup of a stopped bot: %d %s %s", code, out, errs)
 	}
 	tb.start()
+
+	// Moving to a new server: a second Lotse started on the backup knows the client, her
+	// language and her appointment.
+	moved := newTestBot(t, "LOTSE_DB", file)
+	moved.setNow(monday)
+	// Telegram's update ids go on across servers; the fresh fake Telegram must go on too.
+	moved.api.EnqueueRaw(json.RawMessage(`{"update_id": 900000000}`))
+	moved.api.SendText(u, "/menu")
+	moved.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "ar", "MenuWrite")) })
+	moved.press(u, say(t, "ar", "MenuAppointments"))
+	moved.last(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "09:00") })
+}
+
+func TestScheduledBackupsKeepTheNewest(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "backups")
+	for _, name := range []string{"lotse-20260101T000000Z.db", "lotse-20260102T000000Z.db", "lotse-20260103T000000Z.db"} {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, name), []byte("old"), 0o600)
+	}
+	tb := newTestBot(t, "LOTSE_BACKUP_DIR", dir, "LOTSE_BACKUP_KEEP", "2")
+	var files []string
+	tb.api.WaitFor(10*time.Second, func() bool {
+		files, _ = filepath.Glob(filepath.Join(dir, "lotse-*.db"))
+		return len(files) == 2 && !strings.Contains(files[1], "20260103")
+	})
+	if len(files) != 2 || !strings.HasSuffix(files[0], "lotse-20260103T000000Z.db") {
+		t.Fatalf("backups kept: %v", files)
+	}
+	db, err := store.Open(files[1])
+	if err != nil {
+		t.Fatalf("the scheduled backup does not open: %v", err)
+	}
+	db.Close()
 }
 
 func TestStopUnderLoadSendsWhatItCanAndLosesNothing(t *testing.T) {
