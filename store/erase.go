@@ -127,27 +127,14 @@ func (t *tx) EraseClient(client int64) error {
 // forgetCase keeps the audit log's record of who accessed a case, but no longer names the
 // case: once the client is erased, nothing may lead back to them.
 func (t *tx) forgetCase(label string) error {
-	b := t.bolt.Bucket(bucketAudit)
-	var keys, values [][]byte
-	err := b.ForEach(func(k, v []byte) error {
+	return rewrite(t.bolt.Bucket(bucketAudit), func(v []byte) ([]byte, error) {
 		var e flows.AuditEntry
 		if json.Unmarshal(v, &e) != nil || e.Case != label {
-			return nil
+			return nil, nil
 		}
 		e.Case = flows.ErasedCase
-		raw, err := json.Marshal(e)
-		keys, values = append(keys, append([]byte(nil), k...)), append(values, raw)
-		return err
+		return json.Marshal(e)
 	})
-	if err != nil {
-		return err
-	}
-	for i := range keys {
-		if err := b.Put(keys[i], values[i]); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // deleteAppointment deletes an appointment with its index entries; a booked one frees its

@@ -108,31 +108,41 @@ func (db *DB) Path() string { return db.bolt.Path() }
 // when they were made, the time of the migration: the retention then counts from now.
 func stampRecords(tx *bolt.Tx, now time.Time) error {
 	for _, name := range [][]byte{bucketRelays, bucketBroadcasts} {
-		b := tx.Bucket(name)
-		var keys, values [][]byte
-		err := b.ForEach(func(k, v []byte) error {
+		err := rewrite(tx.Bucket(name), func(v []byte) ([]byte, error) {
 			var rec map[string]any
 			if err := json.Unmarshal(v, &rec); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+				return nil, fmt.Errorf("%s: %w", name, err)
 			}
 			if _, ok := rec["at"]; ok {
-				return nil
+				return nil, nil
 			}
 			rec["at"] = now.UTC().Format(time.RFC3339Nano)
-			raw, err := json.Marshal(rec)
-			if err != nil {
-				return err
-			}
-			keys, values = append(keys, append([]byte(nil), k...)), append(values, raw)
-			return nil
+			return json.Marshal(rec)
 		})
 		if err != nil {
 			return err
 		}
-		for i := range keys {
-			if err := b.Put(keys[i], values[i]); err != nil {
-				return err
-			}
+	}
+	return nil
+}
+
+// rewrite replaces every value of b for which change returns a new value (nil: keep it).
+func rewrite(b *bolt.Bucket, change func(v []byte) ([]byte, error)) error {
+	var keys, values [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		nv, err := change(v)
+		if err != nil || nv == nil {
+			return err
+		}
+		keys, values = append(keys, append([]byte(nil), k...)), append(values, nv)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range keys {
+		if err := b.Put(keys[i], values[i]); err != nil {
+			return err
 		}
 	}
 	return nil

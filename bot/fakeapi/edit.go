@@ -13,16 +13,9 @@ func (s *Server) editTargetLocked(q *request) (*message, *apiError) {
 		// The fake bot has no inline mode, so no inline message exists.
 		return nil, badRequest("MESSAGE_ID_INVALID")
 	}
-	c, msgID, err := s.chatMessageLocked(q)
+	_, m, err := s.liveMessageLocked(q, "edit", true)
 	if err != nil {
 		return nil, err
-	}
-	if err := s.checkBlockedLocked(c); err != nil {
-		return nil, err
-	}
-	m := c.live(int(msgID))
-	if m == nil {
-		return nil, badRequest("message to edit not found")
 	}
 	if !m.fromBot {
 		return nil, badRequest("message can't be edited")
@@ -113,14 +106,30 @@ func sameEntities(a, b []Entity) bool {
 }
 
 func (s *Server) deleteMessage(q *request) (any, *apiError) {
-	c, msgID, err := s.chatMessageLocked(q)
+	c, m, err := s.liveMessageLocked(q, "delete", false)
 	if err != nil {
 		return nil, err
 	}
-	m := c.live(int(msgID))
-	if m == nil {
-		return nil, badRequest("message to delete not found")
-	}
 	c.deleteLocked(m)
 	return true, nil
+}
+
+// liveMessageLocked finds the message chat_id and message_id name, for an action like
+// "edit": Telegram answers "message to edit not found" for one that is gone. With
+// blocked, a chat whose user blocked the bot is refused first.
+func (s *Server) liveMessageLocked(q *request, action string, blocked bool) (*chat, *message, *apiError) {
+	c, msgID, err := s.chatMessageLocked(q)
+	if err != nil {
+		return nil, nil, err
+	}
+	if blocked {
+		if err := s.checkBlockedLocked(c); err != nil {
+			return nil, nil, err
+		}
+	}
+	m := c.live(int(msgID))
+	if m == nil {
+		return nil, nil, badRequest("message to %s not found", action)
+	}
+	return c, m, nil
 }

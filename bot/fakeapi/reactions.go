@@ -91,16 +91,9 @@ func (s *Server) setMessageReaction(q *request) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	c, msgID, err := s.chatMessageLocked(q)
+	c, m, err := s.liveMessageLocked(q, "react", true)
 	if err != nil {
 		return nil, err
-	}
-	if err := s.checkBlockedLocked(c); err != nil {
-		return nil, err
-	}
-	m := c.live(int(msgID))
-	if m == nil {
-		return nil, badRequest("message to react not found")
 	}
 	if m.mediaGroup != "" {
 		for _, other := range c.messages {
