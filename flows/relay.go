@@ -175,6 +175,10 @@ func (f *Flows) route(tx Tx, c *Client) (route, error) {
 		if err != nil {
 			return r, err
 		}
+		if len(team) == 0 {
+			// Everyone blocked the bot: the messages wait for whoever comes back.
+			team = f.team(c)
+		}
 		if len(team) == 1 {
 			c.Manager = team[0]
 			return f.route(tx, c)
