@@ -429,7 +429,7 @@ func (m *Main) withDB(direct func(*store.DB) (int64, error), remote func(base st
 	if _, err := os.Stat(path); err != nil {
 		return 0, "", fmt.Errorf("LOTSE_DB: %w", err)
 	}
-	db, err := store.Open(path)
+	db, err := store.OpenWait(path, 100*time.Millisecond)
 	if err == nil {
 		defer db.Close()
 		n, err := direct(db)

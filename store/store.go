@@ -47,9 +47,13 @@ type DB struct {
 	bolt *bolt.DB
 }
 
-// Open opens or creates the database file at path with mode 0600.
-func Open(path string) (*DB, error) {
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+// Open opens or creates the database file at path with mode 0600. It waits up to two
+// seconds for another process to let go of the file.
+func Open(path string) (*DB, error) { return OpenWait(path, 2*time.Second) }
+
+// OpenWait is Open with the time to wait for the file's lock.
+func OpenWait(path string, wait time.Duration) (*DB, error) {
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: wait})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("open %s: the database is in use by another Lotse process", path)
