@@ -208,7 +208,7 @@ func (a *adminServer) ready(w http.ResponseWriter, r *http.Request) {
 func (a *adminServer) backup(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="lotse.db"`)
-	if _, err := a.db.Backup(w); err != nil {
+	if _, err := a.db.Backup(filepath.Dir(a.db.Path()), w); err != nil {
 		slog.Error("backup over the admin listener failed", "err", err)
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,6 +144,26 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 	b.Close()
 	if err != nil || records < 20 {
 		t.Fatalf("scan: %v, %d records — the other client's data should be there", err, records)
+	}
+	// A backup is compacted: not even its raw bytes hold what was erased (freed pages of
+	// the database file itself may, until bbolt reuses them).
+	file := filepath.Join(t.TempDir(), "backup.db")
+	m := &Main{Getenv: func(k string) string { return tb.env[k] }, Stdout: io.Discard, Stderr: io.Discard, Now: tb.now}
+	if code := m.Run(t.Context(), []string{"backup", file}); code != 0 {
+		t.Fatalf("backup exited %d", code)
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, trace := range traces {
+		if bytes.Contains(raw, trace) {
+			t.Errorf("the backup's bytes still hold %q", trace)
+		}
+	}
+	if !bytes.Contains(raw, []byte("Olena")) && !bytes.Contains(raw, binary.BigEndian.AppendUint64(nil, uint64(other.ID))) {
+		t.Error("the backup lacks the other client")
 	}
 	tb.start()
 	// Writing again starts anew, under a new case number.

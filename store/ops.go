@@ -13,22 +13,57 @@ import (
 	"github.com/lotse-bot/lotse/flows"
 )
 
-// Backup writes a consistent copy of the whole database to w while Lotse keeps running:
-// one read transaction sees every committed record and none half-written.
-func (db *DB) Backup(w io.Writer) (int64, error) {
-	var n int64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		var err error
-		n, err = tx.WriteTo(w)
-		return err
-	})
-	return n, err
+// BackupFile writes a consistent copy of the database to path while Lotse keeps running.
+// The copy is compacted: it is built from the live records of one read transaction, so it
+// carries nothing of erased clients that may linger in freed pages of the file. It is
+// written beside path with mode 0600, synced and renamed, so path is never half written.
+func (db *DB) BackupFile(path string) (int64, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".lotse-backup-*")
+	if err != nil {
+		return 0, err
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	dst, err := bolt.Open(tmp.Name(), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return 0, err
+	}
+	if err := bolt.Compact(dst, db.bolt, 16<<20); err != nil {
+		dst.Close()
+		return 0, fmt.Errorf("copy the records: %w", err)
+	}
+	if err := dst.Sync(); err != nil {
+		dst.Close()
+		return 0, err
+	}
+	if err := dst.Close(); err != nil {
+		return 0, err
+	}
+	info, err := os.Stat(tmp.Name())
+	if err != nil {
+		return 0, err
+	}
+	return info.Size(), os.Rename(tmp.Name(), path)
 }
 
-// BackupFile writes a consistent copy to path: first to a temporary file beside it, made
-// private, synced and then renamed, so that path is never a half-written backup.
-func (db *DB) BackupFile(path string) (int64, error) {
-	return WriteFileAtomic(path, db.Backup)
+// Backup writes a compacted, consistent copy of the database to w (see BackupFile),
+// through a private temporary file in dir.
+func (db *DB) Backup(dir string, w io.Writer) (int64, error) {
+	tmp, err := os.MkdirTemp(dir, ".lotse-backup-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(tmp)
+	path := filepath.Join(tmp, "lotse.db")
+	if _, err := db.BackupFile(path); err != nil {
+		return 0, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return io.Copy(w, f)
 }
 
 // WriteFileAtomic writes a file with mode 0600 through write, replacing path only once the
