@@ -70,7 +70,11 @@ func (r *Renderer) Phrase(lang string, p flows.Phrase) (string, error) {
 	case flows.PhraseLiteral:
 		return p.Literal, nil
 	case flows.PhraseJoin:
-		return r.join(lang, p.Parts, p.Literal)
+		sep := p.Literal
+		if l, _ := flows.LookupLanguage(lang); l.RTL && sep == ", " {
+			sep = "، " // the Arabic comma, in Arabic, Persian, Pashto and Sorani
+		}
+		return r.join(lang, p.Parts, sep)
 	case flows.PhraseInviteLink:
 		return r.InviteLink(p.Literal), nil
 	case flows.PhraseNumber:

@@ -104,3 +104,14 @@ func TestDatesAndTimesInTheLanguagesDigits(t *testing.T) {
 		}
 	}
 }
+
+func TestListsUseTheLanguagesComma(t *testing.T) {
+	r := newTestRenderer(t)
+	day := flows.Join(", ", flows.Msg("WeekdayTue"), flows.Number("23.03.2027"))
+	for lang, comma := range map[string]string{"ar": "، ", "fa": "، ", "ckb": "، ", "de": ", ", "uk": ", "} {
+		got, err := r.Phrase(lang, day)
+		if err != nil || !strings.Contains(got, comma) || (comma != ", " && strings.Contains(got, ", ")) {
+			t.Errorf("%s: %q (%v), want the comma %q", lang, got, err, comma)
+		}
+	}
+}
