@@ -12,7 +12,10 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo
 COPY --from=build /out/lotse /usr/local/bin/lotse
 COPY --from=build --chown=nonroot:nonroot /out/data /data
-ENV LOTSE_DB=/data/lotse.db TZ=Europe/Berlin
+# The admin listener (health, readiness, metrics, backup) listens on the container's
+# network; publish port 9090 only to the host or the monitoring network.
+ENV LOTSE_DB=/data/lotse.db TZ=Europe/Berlin LOTSE_ADMIN_ADDR=0.0.0.0:9090
+EXPOSE 9090
 VOLUME ["/data"]
 USER nonroot:nonroot
 ENTRYPOINT ["/usr/local/bin/lotse"]
