@@ -123,14 +123,7 @@ func TestBlockedClientIsMarkedUnreachableAndComesBack(t *testing.T) {
 	u := fakeapi.User{ID: 220, FirstName: "Roza", LanguageCode: "ku"}
 	tb.api.Block(u.ID)
 	tb.api.SendText(u, "/start")
-	tb.api.WaitFor(10*time.Second, func() bool {
-		for _, c := range tb.api.Calls("sendMessage") {
-			if c.Status == 403 {
-				return true
-			}
-		}
-		return false
-	})
+	tb.refused("sendMessage", 403)
 	tb.restart() // the mark is on disk, not only in memory
 	tb.stop()
 	db := tb.db()

@@ -181,6 +181,22 @@ func (tb *testBot) quiet(chat int64, have int) {
 	}
 }
 
+// refused waits until the fake Telegram answered a call of method with status.
+func (tb *testBot) refused(method string, status int) {
+	tb.t.Helper()
+	ok := tb.api.WaitFor(10*time.Second, func() bool {
+		for _, c := range tb.api.Calls(method) {
+			if c.Status == status {
+				return true
+			}
+		}
+		return false
+	})
+	if !ok {
+		tb.t.Fatalf("%s was never answered %d", method, status)
+	}
+}
+
 func (tb *testBot) db() *store.DB {
 	tb.t.Helper()
 	db, err := store.Open(tb.env["LOTSE_DB"])

@@ -129,14 +129,7 @@ func TestBlockedClientIsSkippedAndTheManagerTold(t *testing.T) {
 	tb.api.Block(u.ID)
 	// Something the bot sends marks the client unreachable: here the FAQ answer to /faq.
 	tb.api.SendText(u, "/menu")
-	tb.api.WaitFor(5*time.Second, func() bool {
-		for _, c := range tb.api.Calls("sendMessage") {
-			if c.Status == 403 {
-				return true
-			}
-		}
-		return false
-	})
+	tb.refused("sendMessage", 403)
 	time.Sleep(100 * time.Millisecond)
 	tb.at(time.Date(2027, 3, 29, 7, 0, 0, 0, time.UTC))
 	m := tb.find(manager.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "A-1") })
