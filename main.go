@@ -282,6 +282,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 		}
 		running.Store(b)
 		m.log.Info("Lotse starting", "town", cfg.Town, "db", o.DBPath)
+		m.warnNotOpened(db, f)
 		runCtx, stop := context.WithCancel(ctx)
 		go m.watchFAQ(runCtx, content.FAQ, cfg)
 		done := make(chan error, 1)
@@ -586,4 +587,23 @@ func cfgName(path string) string {
 		return flows.ExampleConfigName
 	}
 	return path
+}
+
+// warnNotOpened logs the managers and admins who never opened Lotse, by their place in the
+// configuration: Telegram lets a bot write only to people who started it, so their cases'
+// messages go to colleagues until they do.
+func (m *Main) warnNotOpened(db *store.DB, f *flows.Flows) {
+	var missing []string
+	err := db.View(func(tx flows.Tx) error {
+		var err error
+		missing, err = f.NotOpened(tx)
+		return err
+	})
+	switch {
+	case err != nil:
+		m.log.Error("reading the team failed", "err", err)
+	case len(missing) > 0:
+		m.log.Warn("staff who never opened Lotse cannot receive messages yet; each must open the bot once",
+			"count", len(missing), "who", strings.Join(missing, " "))
+	}
 }

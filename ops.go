@@ -196,13 +196,25 @@ func (a *adminServer) ready(w http.ResponseWriter, r *http.Request) {
 			problems = append(problems, "Telegram has not answered since "+last.UTC().Format(time.RFC3339))
 		}
 	}
+	// Staff who never opened Lotse cannot receive their cases' messages; named by their place
+	// in the configuration only. It is worth a look, not a reason to stop traffic.
+	var notOpened []string
+	var kept int
+	if f := a.flows(); f != nil {
+		a.db.View(func(tx flows.Tx) error {
+			notOpened, _ = f.NotOpened(tx)
+			kept, _ = f.KeptMessages(tx)
+			return nil
+		})
+	}
 	w.Header().Set("Content-Type", "application/json")
 	status := http.StatusOK
 	if len(problems) > 0 {
 		status = http.StatusServiceUnavailable
 	}
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"ready": len(problems) == 0, "problems": problems, "outbox": depth})
+	json.NewEncoder(w).Encode(map[string]any{"ready": len(problems) == 0, "problems": problems, "outbox": depth,
+		"staff_not_opened": notOpened, "kept_messages": kept})
 }
 
 func (a *adminServer) backup(w http.ResponseWriter, r *http.Request) {

@@ -246,14 +246,24 @@ func TestInviteDistrictIntakeAndReassignment(t *testing.T) {
 	if len(copies(tb.api.Messages(k.ID), shared.ID)) != 0 {
 		t.Error("a manager outside the district saw the intake")
 	}
+	yHdr := tb.find(y.ID, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, "✉️ K-0003") })
 	tb.press(h, say(t, "de", "RelayTake"))
 	tb.find(h.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffTaken", "Case", "K-0003") })
 	tb.find(y.ID, func(m fakeapi.Message) bool {
 		return m.Text == say(t, "de", "StaffTakenByOther", "Case", "K-0003", "Name", "Herr Haddad")
 	})
-	// Yılmaz's old "take case" is refused politely; her reply to the old copy too.
+	// The intake header in both chats now names the owner and offers no "take case".
+	owner := say(t, "de", "RelayHeaderOwner", "Name", "Herr Haddad")
+	for _, mgr := range []fakeapi.User{y, h} {
+		tb.waitFor(mgr.ID, func() bool {
+			hdr := tb.find(mgr.ID, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, "✉️ K-0003") })
+			return strings.Contains(hdr.Text, owner) && !strings.Contains(hdr.Text, say(t, "de", "RelayHeaderIntake")) && !hasButton(hdr, say(t, "de", "RelayTake"))
+		})
+	}
+	// A press of Yılmaz's "take case" that crossed the edit is refused politely; her reply
+	// to the old copy too.
 	before := len(tb.api.CallbackAnswers())
-	tb.press(y, say(t, "de", "RelayTake"))
+	tb.api.PressData(y, yHdr.ID, yHdr.Buttons[0][0].Data)
 	tb.api.WaitFor(5*time.Second, func() bool { return len(tb.api.CallbackAnswers()) > before })
 	if got := tb.api.CallbackAnswers()[before].Params["text"]; got != say(t, "de", "StaffAlreadyTaken", "Case", "K-0003", "Name", "Herr Haddad") {
 		t.Errorf("second take answered %q", got)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -195,15 +194,16 @@ func (s *Sender) drain(chat int64, q *chatQueue) {
 		s.mu.Lock()
 		settle := []store.OutboxEntry{e}
 		switch result {
-		case flows.Blocked:
+		case flows.Unreachable:
+			// Nothing more reaches this chat: every queued message takes its other way now.
 			settle = q.pending
 			q.pending = nil
 		default:
 			q.pending = q.pending[1:]
 		}
 		s.mu.Unlock()
-		if result == flows.Blocked {
-			s.log.Info("recipient blocked the bot", "chat", chat, "dropped", len(settle))
+		if result == flows.Unreachable {
+			s.log.Info("recipient cannot receive messages from the bot", "chat", chat, "messages", len(settle))
 		}
 		s.settle(settle, result, msgID)
 	}
@@ -225,7 +225,7 @@ func (s *Sender) settle(entries []store.OutboxEntry, result flows.Result, msgID 
 			id = msgID
 		}
 		r := result
-		if result == flows.Blocked && e.Out.Kind == flows.OutAnswer {
+		if result == flows.Unreachable && (e.Out.Kind == flows.OutAnswer || e.Out.Kind == flows.OutReact) {
 			r = flows.Refused
 		}
 		return s.flows.Settled(tx, e.Out, r, id)
@@ -276,27 +276,27 @@ func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (result flows.Result
 			continue
 		}
 		var wait time.Duration
-		switch {
-		case err.Code == http.StatusTooManyRequests:
+		switch classifyRefusal(e.Out.Kind, err) {
+		case done:
+			return flows.Delivered, 0
+		case asNew:
+			e.Out.Kind, e.Out.EditID = flows.OutSend, 0
+			continue
+		case unreachable:
+			return flows.Unreachable, 0
+		case dropOwn:
+			s.log.Error("Telegram refused a malformed message; dropped", "chat", e.Out.Chat, "method", err.Method, "code", err.Code, "reason", err.Description)
+			return flows.Refused, 0
+		case unknown:
+			s.log.Error("Telegram refused a message for a reason Lotse does not know; treated as not received", "chat", e.Out.Chat, "method", err.Method, "code", err.Code, "reason", err.Description)
+			return flows.Undelivered, 0
+		}
+		if err.Code == http.StatusTooManyRequests {
 			wait = max(err.RetryAfter, time.Second)
 			s.metrics.RateLimited.Inc()
 			s.metrics.RetryAfter.Add(wait.Seconds())
 			s.log.Warn("Telegram asks to slow down", "chat", e.Out.Chat, "method", err.Method, "retry_after", wait)
-		case err.Code == http.StatusForbidden:
-			if e.Out.Kind == flows.OutAnswer {
-				return flows.Refused, 0
-			}
-			return flows.Blocked, 0
-		case err.Code == http.StatusBadRequest && strings.Contains(err.Description, "message is not modified"):
-			return flows.Delivered, 0
-		case err.Code == http.StatusBadRequest && e.Out.Kind == flows.OutEdit:
-			// Old or deleted messages cannot be edited: show the screen as a new message.
-			e.Out.Kind, e.Out.EditID = flows.OutSend, 0
-			continue
-		case err.Code >= 400 && err.Code < 500 && err.Code != http.StatusUnauthorized:
-			s.log.Error("Telegram refused a message; dropped", "chat", e.Out.Chat, "method", err.Method, "code", err.Code, "reason", err.Description)
-			return flows.Refused, 0
-		default:
+		} else {
 			backoff = min(max(2*backoff, time.Second), time.Minute)
 			wait = backoff
 			s.log.Warn("sending failed; will retry", "chat", e.Out.Chat, "method", err.Method, "err", err, "retry_in", wait)
@@ -413,14 +413,8 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 // observe counts a Bot API call of the sender by method and result.
 func (s *Sender) observe(o flows.Outgoing, err *apiError) {
 	method, result := outMethods[o.Kind], "ok"
-	switch {
-	case err == nil:
-	case err.Code == http.StatusForbidden:
-		result = "blocked"
-	case err.Code >= 400 && err.Code < 500 && err.Code != http.StatusTooManyRequests && err.Code != http.StatusUnauthorized:
-		result = "refused"
-	default:
-		result = "retry"
+	if err != nil {
+		result = [...]string{retry: "retry", done: "ok", asNew: "refused", dropOwn: "refused", unreachable: "unreachable", unknown: "unknown"}[classifyRefusal(o.Kind, err)]
 	}
 	if err == nil || err.Code != 0 {
 		s.metrics.contact()

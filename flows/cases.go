@@ -150,6 +150,9 @@ func (f *Flows) take(t *turn, c *Client) error {
 		}
 	}
 	c.RelayTo = []int64{me}
+	if err := f.refreshIntakeHeaders(t.tx, c); err != nil {
+		return err
+	}
 	if err := f.audit(t.tx, me, "take", c); err != nil {
 		return err
 	}
@@ -405,6 +408,9 @@ func (f *Flows) assign(t *turn) error {
 	}
 	previous := c.Manager
 	c.Manager, c.RelayTo = m.TelegramID, nil
+	if err := f.refreshIntakeHeaders(t.tx, c); err != nil {
+		return err
+	}
 	if err := t.tx.PutClient(c); err != nil {
 		return err
 	}

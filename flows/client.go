@@ -43,6 +43,10 @@ type Client struct {
 	// within the burst window to the same people goes under the same header.
 	RelayAt time.Time `json:"relay_at,omitzero"`
 	RelayTo []int64   `json:"relay_to,omitempty"`
+	// Headed are the staff members who got a header in this burst; Ack is the note the
+	// client gets once the first copy of the burst arrived.
+	Headed []int64  `json:"headed,omitempty"`
+	Ack    []Phrase `json:"ack,omitempty"`
 	// WaitingSince is when the client's oldest unanswered message arrived.
 	WaitingSince time.Time `json:"waiting_since,omitzero"`
 	// FloodFrom and FloodCount count the client's messages in the current minute.
@@ -87,9 +91,11 @@ type Staff struct {
 	Lang string `json:"lang,omitempty"`
 	// Away is the manager's absence, nil when there is none.
 	Away *Away `json:"away,omitempty"`
-	// Unreachable is set when the person blocked the bot; their clients' messages go to
-	// colleagues until they write again.
+	// Unreachable is set when the person cannot receive messages from the bot (blocked it,
+	// never opened it); their clients' messages go to colleagues until they write again.
 	Unreachable bool `json:"unreachable,omitempty"`
+	// Seen is when the person last wrote to the bot: zero for someone who never opened it.
+	Seen time.Time `json:"seen,omitzero"`
 }
 
 // Away is an absence: from the start of From to the end of To, both days 20060102 in the

@@ -76,6 +76,10 @@ type RelayRef struct {
 	Client int64 `json:"client"`
 	// Source is the client's message this is a copy of; 0 for a header or notice.
 	Source int `json:"src,omitempty"`
+	// Header is, for a header, the client's message it introduces; Intake marks a header
+	// that offers "take case".
+	Header int  `json:"hdr,omitempty"`
+	Intake bool `json:"intake,omitempty"`
 	// At is when the message was relayed, for the retention.
 	At time.Time `json:"at,omitzero"`
 }

@@ -121,7 +121,7 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 		return f.myData(t, c)
 	case "delete":
 		return t.show(f.askErase())
-	case "stats", "audit", "today", "week", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign":
+	case "stats", "audit", "today", "week", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign", "team":
 		return t.show(f.clientScreen(c, t.lang).after(Msg("StaffOnly")))
 	default:
 		return t.show(f.clientScreen(c, t.lang).after(Msg("NotUnderstood")))

@@ -64,6 +64,17 @@ type Tx interface {
 	PutRelay(chat int64, msg int, ref RelayRef) error
 	Relay(chat int64, msg int) (RelayRef, error)
 	RelayCopies(client int64, source int) (map[int64]int, error)
+	// PutDelivery, Delivery and DeleteDelivery follow a client's message on its way to the
+	// team (Delivery fails with ENotFound); Deliveries returns those of one client or, for
+	// 0, of everyone, in the order the messages were written per client.
+	PutDelivery(d *Delivery) error
+	Delivery(client int64, source int) (*Delivery, error)
+	DeleteDelivery(client int64, source int) error
+	Deliveries(client int64) ([]*Delivery, error)
+	// PutIntakeHeader records a header that offers "take case"; TakeIntakeHeaders returns
+	// and forgets a client's.
+	PutIntakeHeader(h IntakeHeader) error
+	TakeIntakeHeaders(client int64) ([]IntakeHeader, error)
 	// PutBroadcast stores a round of group news; Broadcast returns one, or fails with
 	// ENotFound.
 	PutBroadcast(b *Broadcast) error
@@ -137,6 +148,9 @@ func New(cfg *Config, faq *FAQStore, now func() time.Time) *Flows {
 
 // Handle processes one event from a private chat.
 func (f *Flows) Handle(tx Tx, ev Event) error {
+	if ev.Kind == EventCommand && ev.Command == "myid" {
+		return f.myID(tx, ev)
+	}
 	if f.Config.IsStaff(ev.UserID) {
 		return f.handleStaff(tx, ev)
 	}

@@ -43,10 +43,9 @@ func (f *Flows) relay(t *turn, c *Client) error {
 		return err
 	}
 	burst := time.Duration(f.Config.Relay.BurstMinutes) * time.Minute
-	fresh := c.Topic != "" || now.Sub(c.RelayAt) > burst || !slices.Equal(c.RelayTo, r.to)
-	var ack []Outgoing
-	if fresh {
-		ack = []Outgoing{{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: r.notice}}
+	if c.Topic != "" || now.Sub(c.RelayAt) > burst || !slices.Equal(c.RelayTo, r.to) {
+		// A new burst: every recipient gets a header again, and the client one note.
+		c.Headed, c.Ack = nil, r.notice
 		if err := f.count(t.tx, now, statRequests); err != nil {
 			return err
 		}
@@ -56,54 +55,49 @@ func (f *Flows) relay(t *turn, c *Client) error {
 			}
 		}
 	}
-	for i, to := range r.to {
-		lang := f.staffLang(t.tx, to)
-		out := f.relayed(c, t.ev, to, lang, fresh, r.note)
-		if i == 0 {
-			out[len(out)-1].Then = ack
-		}
-		if len(r.fallback) > 0 {
-			var alt []Outgoing
-			for j, other := range r.fallback {
-				more := f.relayed(c, t.ev, other, f.staffLang(t.tx, other), true, r.fallbackNote)
-				if i == 0 && j == 0 {
-					more[len(more)-1].Then = ack
-				}
-				alt = append(alt, more...)
-			}
-			out[len(out)-1].Else = alt
-		}
-		for _, o := range out {
-			if err := t.tx.Send(o); err != nil {
-				return err
-			}
-		}
-	}
-	if c.WaitingSince.IsZero() {
-		c.WaitingSince = now
-		if err := t.tx.Schedule(Reminder{At: f.workingHoursLater(now, f.Config.Relay.NudgeAfterHours), Kind: RemindNudge, Appointment: nudgeKey(c, now)}); err != nil {
+	if len(r.to) > 0 {
+		// Messages kept while nobody could be reached go first, in the order written.
+		if err := f.sendKept(t.tx, c, r); err != nil {
 			return err
 		}
 	}
+	d := &Delivery{Client: c.ID, Source: t.ev.MessageID, At: now, FirstName: t.ev.FirstName, Topic: c.Topic}
 	c.RelayAt, c.RelayTo, c.Topic = now, r.to, ""
+	busy, err := f.busy(t.tx, c)
+	switch {
+	case err != nil:
+		return err
+	case busy:
+		// It follows once the earlier messages arrived or took their other way.
+		d.Waiting = true
+		err = t.tx.PutDelivery(d)
+	default:
+		err = f.deliver(t.tx, c, d, r)
+	}
+	if err != nil {
+		return err
+	}
 	return t.finish()
 }
 
-// relayed is what one recipient gets of a client's message: a header when a new burst
-// starts, and the copy (or, for an edit, the new text).
-func (f *Flows) relayed(c *Client, ev Event, to int64, lang string, header bool, note Phrase) []Outgoing {
+// relayed is what one recipient gets of a client's message: a header when they have none
+// for this burst yet, and the copy.
+func (f *Flows) relayed(tx Tx, c *Client, d *Delivery, to int64, note Phrase) []Outgoing {
+	lang := f.staffLang(tx, to)
 	var out []Outgoing
-	if header {
-		out = append(out, Outgoing{Chat: to, Lang: lang, Kind: OutSend, Text: []Phrase{f.header(c, ev.FirstName, note)},
-			Buttons: f.caseButtons(c), Relay: &RelayRef{Client: c.ID}})
+	if !slices.Contains(c.Headed, to) {
+		c.Headed = append(c.Headed, to)
+		ref := &RelayRef{Client: c.ID, Header: d.Source, Intake: c.Manager == 0}
+		out = append(out, Outgoing{Chat: to, Lang: lang, Kind: OutSend, Text: []Phrase{f.header(c, d.FirstName, d.Topic, note)},
+			Buttons: f.caseButtons(c), Relay: ref})
 	}
-	return append(out, Outgoing{Chat: to, Lang: lang, Kind: OutCopy, FromChat: c.ID, MessageID: ev.MessageID,
-		Relay: &RelayRef{Client: c.ID, Source: ev.MessageID}})
+	return append(out, Outgoing{Chat: to, Lang: lang, Kind: OutCopy, FromChat: c.ID, MessageID: d.Source,
+		Relay: &RelayRef{Client: c.ID, Source: d.Source}})
 }
 
 // header names the case for managers: label, first name, language, housing, and why the
 // message comes to them.
-func (f *Flows) header(c *Client, firstName string, note Phrase) Phrase {
+func (f *Flows) header(c *Client, firstName, topic string, note Phrase) Phrase {
 	if firstName == "" {
 		firstName = "–"
 	}
@@ -115,8 +109,8 @@ func (f *Flows) header(c *Client, firstName string, note Phrase) Phrase {
 		first.Sub = map[string]Phrase{"District": Msg("StaffDistrictUnknown")}
 	}
 	lines := []Phrase{first}
-	if c.Topic != "" {
-		lines = append(lines, Phrase{ID: "RelayHeaderTopic", Sub: map[string]Phrase{"Topic": Content(PhraseTopic, c.Topic)}})
+	if topic != "" {
+		lines = append(lines, Phrase{ID: "RelayHeaderTopic", Sub: map[string]Phrase{"Topic": Content(PhraseTopic, topic)}})
 	}
 	if note.ID != "" {
 		lines = append(lines, note)
@@ -135,17 +129,24 @@ func (f *Flows) caseButtons(c *Client) [][]Button {
 	return rows
 }
 
-// relayEdit passes the new text of a message the client edited to whoever got the copy.
+// relayEdit passes the new text of a message the client edited to whoever looks after the
+// case now — the owner, the substitute, the intake team — replying to their copy where they
+// have one. Someone who no longer has the case gets nothing.
 func (f *Flows) relayEdit(t *turn, c *Client) error {
 	if !c.Consented() || t.ev.Text == "" {
 		return nil
 	}
 	copies, err := t.tx.RelayCopies(c.ID, t.ev.MessageID)
 	if err != nil || len(copies) == 0 {
+		// Never relayed, or kept: a kept message is copied later as it is then.
 		return err
 	}
-	for to, msg := range copies {
-		if err := t.tx.Send(Outgoing{Chat: to, Lang: f.staffLang(t.tx, to), Kind: OutSend, ReplyTo: msg,
+	r, err := f.route(t.tx, c)
+	if err != nil {
+		return err
+	}
+	for _, to := range r.to {
+		if err := t.tx.Send(Outgoing{Chat: to, Lang: f.staffLang(t.tx, to), Kind: OutSend, ReplyTo: copies[to],
 			Text:  []Phrase{Msg("RelayEdited", "Case", c.CaseLabel()), Literal(t.ev.Text)},
 			Relay: &RelayRef{Client: c.ID}}); err != nil {
 			return err
@@ -156,17 +157,16 @@ func (f *Flows) relayEdit(t *turn, c *Client) error {
 
 // route is where a client's message goes.
 type route struct {
-	to   []int64
-	note Phrase // added to the header: intake, substitute, rerouted
-	// fallback gets the message instead when the first recipient blocked the bot.
-	fallback     []int64
-	fallbackNote Phrase
-	notice       []Phrase // the client's "delivered" note
+	to     []int64
+	note   Phrase   // added to the header: intake, substitute, rerouted
+	notice []Phrase // the client's "delivered" note
 }
 
-// route finds who gets a client's message: their manager; while the manager is away, the
-// substitute; when the manager blocked the bot, the substitute or the colleagues; for a
-// client nobody looks after yet, the managers of their district (the intake).
+// route finds who gets a client's message, skipping everyone who cannot be reached: their
+// manager; while the manager is away, the substitute; when the manager cannot be reached,
+// the colleagues; for a client nobody looks after yet, the managers of their district (the
+// intake); when no manager can be reached at all, the admins. Nobody (an empty route) means
+// the message is kept until someone can be reached.
 func (f *Flows) route(tx Tx, c *Client) (route, error) {
 	r := route{notice: []Phrase{Msg("RelayDelivered")}}
 	m, ok := f.Config.Manager(c.Manager)
@@ -175,45 +175,61 @@ func (f *Flows) route(tx Tx, c *Client) (route, error) {
 		if err != nil {
 			return r, err
 		}
-		if len(team) == 0 {
-			// Everyone blocked the bot: the messages wait for whoever comes back.
-			team = f.team(c)
-		}
 		if len(team) == 1 {
 			c.Manager = team[0]
 			return f.route(tx, c)
 		}
 		r.to, r.note = team, Msg("RelayHeaderIntake")
+		if len(team) == 0 {
+			return f.lastResort(tx, r)
+		}
 		return r, nil
 	}
 	s, err := f.staff(tx, m.TelegramID)
 	if err != nil {
 		return r, err
 	}
-	colleagues, err := f.reachable(tx, f.colleagues(m), m.TelegramID)
-	if err != nil {
-		return r, err
-	}
-	sub := int64(0)
 	if a := s.Away; a != nil && f.awayAt(a, f.Now()) {
 		until := Number(f.day(a.To).Format("02.01.2006"))
 		r.notice = []Phrase{{ID: "AwayNotice", Sub: map[string]Phrase{"Date": until}}, Msg("AwayNoSubstitute"), f.officeHoursNote()}
 		if alt, ok := f.Config.Manager(a.Substitute); ok {
 			if st, err := f.staff(tx, alt.TelegramID); err == nil && !st.Unreachable {
-				sub = alt.TelegramID
 				r.notice[1] = Msg("AwaySubstitute")
-				r.to = []int64{sub}
+				r.to = []int64{alt.TelegramID}
 				r.note = Phrase{ID: "RelayHeaderSubstitute", Args: map[string]string{"Name": m.Name}, Sub: map[string]Phrase{"Date": until}}
 				return r, nil
 			}
 		}
 	}
-	rerouted := Msg("RelayHeaderRerouted", "Name", m.Name)
-	if s.Unreachable && len(colleagues) > 0 {
-		r.to, r.note = colleagues, rerouted
+	if !s.Unreachable {
+		r.to = []int64{m.TelegramID}
 		return r, nil
 	}
-	r.to, r.fallback, r.fallbackNote = []int64{m.TelegramID}, colleagues, rerouted
+	colleagues, err := f.reachable(tx, f.colleagues(m), m.TelegramID)
+	if err != nil {
+		return r, err
+	}
+	r.to, r.note = colleagues, Msg("RelayHeaderRerouted", "Name", m.Name)
+	if len(colleagues) == 0 {
+		return f.lastResort(tx, r)
+	}
+	return r, nil
+}
+
+// lastResort sends a message no manager can receive to the admins who are no managers,
+// so that someone of the team sees it and can assign the case.
+func (f *Flows) lastResort(tx Tx, r route) (route, error) {
+	var admins []int64
+	for _, id := range f.Config.Admins {
+		if _, manager := f.Config.Manager(id); !manager {
+			admins = append(admins, id)
+		}
+	}
+	to, err := f.reachable(tx, admins, 0)
+	if err != nil {
+		return r, err
+	}
+	r.to, r.note = to, Msg("RelayHeaderNoManager")
 	return r, nil
 }
 
@@ -239,7 +255,7 @@ func (f *Flows) colleagues(m Manager) []int64 {
 	return all
 }
 
-// reachable keeps the managers who did not block the bot, except skip.
+// reachable keeps the staff members not known to be unreachable, except skip.
 func (f *Flows) reachable(tx Tx, ids []int64, skip int64) ([]int64, error) {
 	var out []int64
 	for _, id := range ids {
@@ -294,29 +310,30 @@ type Result int
 // The results of sending.
 const (
 	Delivered Result = iota + 1 // Telegram took it
-	Refused                     // Telegram refused it for good
-	Blocked                     // the recipient blocked the bot
+	// Refused: Telegram refused a malformed request of Lotse's own, e.g. a copy of a message
+	// the client deleted meanwhile. Sending it again would fail again.
+	Refused
+	// Unreachable: the recipient cannot receive messages from the bot — they blocked it,
+	// never opened it, or deleted their account.
+	Unreachable
+	// Undelivered: Telegram refused it for a reason Lotse does not know. The recipient is not
+	// marked, but the message is treated as not received: rerouted or kept.
+	Undelivered
 )
 
 // Settled records what follows from a message that left the outbox: the case its message
-// id stands for, the messages waiting for its delivery or its failure, a broadcast's count;
-// for a recipient who blocked the bot, that they cannot be reached. The edge calls it in the
-// transaction that removes the message from the outbox.
+// id stands for, where a client's message goes next, the messages waiting for its delivery
+// or its failure, a broadcast's count; for a recipient who cannot receive messages, that
+// they cannot be reached. The edge calls it in the transaction that removes the message
+// from the outbox.
 func (f *Flows) Settled(tx Tx, o Outgoing, r Result, msgID int) error {
-	if r == Blocked {
-		if err := f.markBlocked(tx, o.Chat); err != nil {
+	if r == Unreachable {
+		if err := f.markUnreachable(tx, o.Chat); err != nil {
 			return err
 		}
 	}
-	if o.Relay != nil && r == Delivered && msgID != 0 {
-		// A client who erased their data meanwhile leaves no trace.
-		if _, err := tx.Client(o.Relay.Client); err == nil {
-			ref := *o.Relay
-			ref.At = f.Now()
-			if err := tx.PutRelay(o.Chat, msgID, ref); err != nil {
-				return err
-			}
-		} else if !isNotFound(err) {
+	if o.Relay != nil {
+		if err := f.relaySettled(tx, o, r, msgID); err != nil {
 			return err
 		}
 	}
@@ -337,9 +354,9 @@ func (f *Flows) Settled(tx Tx, o Outgoing, r Result, msgID int) error {
 	return nil
 }
 
-// markBlocked records that the person behind chat blocked the bot. A manager's clients then
-// reach colleagues, and the admins are told.
-func (f *Flows) markBlocked(tx Tx, chat int64) error {
+// markUnreachable records that the person behind chat cannot receive messages from the bot.
+// A manager's clients then reach colleagues, and the admins are told.
+func (f *Flows) markUnreachable(tx Tx, chat int64) error {
 	if !f.Config.IsStaff(chat) {
 		c, err := tx.Client(chat)
 		if isNotFound(err) {

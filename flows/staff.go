@@ -19,7 +19,9 @@ func (f *Flows) handleStaff(tx Tx, ev Event) error {
 	if ev.Kind == EventEdited {
 		return nil
 	}
-	s.Unreachable = false // they wrote, so they can be reached
+	// They wrote, so they can be reached: messages kept for their cases go out now.
+	back := s.Unreachable || s.Seen.IsZero()
+	s.Unreachable, s.Seen = false, f.Now()
 	lang := s.Lang
 	if lang == "" {
 		lang = f.Config.ManagerLanguage
@@ -30,6 +32,11 @@ func (f *Flows) handleStaff(tx Tx, ev Event) error {
 	}
 	if err := tx.PutStaff(s); err != nil {
 		return err
+	}
+	if back {
+		if err := f.flushKept(tx); err != nil {
+			return err
+		}
 	}
 	return t.finish()
 }
@@ -72,6 +79,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 				return f.faqStats(t)
 			}
 			return f.stats(t, t.ev.Text)
+		case "team":
+			return f.teamList(t)
 		case "audit":
 			if !f.Config.IsAdmin(t.ev.UserID) {
 				return t.show(f.staffMenu().after(Msg("StaffOnly")))
@@ -142,7 +151,7 @@ func (f *Flows) staffHelp(id int64) []Phrase {
 		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"))
 	}
 	if f.Config.IsAdmin(id) {
-		help = append(help, Msg("AdminHelpAssign"))
+		help = append(help, Msg("AdminHelpAssign"), Msg("AdminHelpTeam"))
 	}
 	return help
 }

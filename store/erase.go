@@ -83,8 +83,10 @@ func (t *tx) EraseClient(client int64) error {
 			return err
 		}
 	}
-	if err := deletePrefix(t.bolt.Bucket(bucketRelayCopy), i64(client)); err != nil {
-		return err
+	for _, b := range [][]byte{bucketRelayCopy, bucketDeliveries, bucketIntake} {
+		if err := deletePrefix(t.bolt.Bucket(b), i64(client)); err != nil {
+			return err
+		}
 	}
 	for _, inv := range tr.Invites {
 		if err := del(bucketInvites, []byte(inv.Token)); err != nil {

@@ -132,6 +132,10 @@ func (t *tx) Purge(before time.Time) (int, error) {
 			var b flows.Broadcast
 			return json.Unmarshal(v, &b) == nil && b.At.Before(before)
 		}},
+		{bucketIntake, func(v []byte) bool {
+			var h flows.IntakeHeader
+			return json.Unmarshal(v, &h) == nil && h.At.Before(before)
+		}},
 	} {
 		var keys [][]byte
 		err := t.bolt.Bucket(sweep.bucket).ForEach(func(k, v []byte) error {

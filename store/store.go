@@ -79,7 +79,7 @@ func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff, bucketViews,
 			bucketAppointments, bucketSeats, bucketByManager, bucketByClient, bucketReminders, bucketBlocked, bucketCases, bucketInvites,
-			bucketRelays, bucketRelayCopy, bucketBroadcasts, bucketStats, bucketAudit} {
+			bucketRelays, bucketRelayCopy, bucketBroadcasts, bucketStats, bucketAudit, bucketDeliveries, bucketIntake} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

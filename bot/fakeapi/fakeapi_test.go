@@ -360,8 +360,10 @@ func TestSendMessageValidation(t *testing.T) {
 			mustFail(t, call(t, s, "sendMessage", tc.params), tc.status, tc.contains)
 		})
 	}
-	if got := len(s.Rejected()); got != len(bad) {
-		t.Fatalf("Rejected() has %d calls, want %d", got, len(bad))
+	// "chat not found" is how Telegram answers a chat the bot has never seen: a correct bot
+	// meets it too, so it is no rejection of a malformed request.
+	if got := len(s.Rejected()); got != len(bad)-1 {
+		t.Fatalf("Rejected() has %d calls, want %d", got, len(bad)-1)
 	}
 	if got := len(s.Messages(alice.ID)); got != len(ok) {
 		t.Fatalf("chat has %d bot messages, want %d", got, len(ok))

@@ -88,10 +88,18 @@ func (s *Server) writeFault(w http.ResponseWriter, call Call, f Fault) {
 func (s *Server) Block(userID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.blocked[userID] = true
+	s.blocked[userID] = "Forbidden: bot was blocked by the user"
 }
 
-// Unblock undoes Block.
+// Deactivate makes the user delete their account: what Block refuses is
+// refused with 403 "Forbidden: user is deactivated". Unblock undoes it.
+func (s *Server) Deactivate(userID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.blocked[userID] = "Forbidden: user is deactivated"
+}
+
+// Unblock undoes Block and Deactivate.
 func (s *Server) Unblock(userID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -113,8 +121,8 @@ func (s *Server) slowDelay() time.Duration {
 
 // checkBlockedLocked refuses sends to a chat whose user blocked the bot.
 func (s *Server) checkBlockedLocked(c *chat) *apiError {
-	if s.blocked[c.id] {
-		return &apiError{code: http.StatusForbidden, description: "Forbidden: bot was blocked by the user"}
+	if desc, ok := s.blocked[c.id]; ok {
+		return &apiError{code: http.StatusForbidden, description: desc}
 	}
 	return nil
 }
