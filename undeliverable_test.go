@@ -181,7 +181,9 @@ func TestABurstKeepsItsHeaderWhenTheFirstWasRefused(t *testing.T) {
 	tb.api.SendText(u, "سؤال")
 	tb.waitFor(y.ID, func() bool { return len(copies(tb.api.Messages(y.ID), u.ID)) == 2 })
 	msgs := tb.api.Messages(y.ID)
-	second := slices.IndexFunc(msgs, func(m fakeapi.Message) bool { return m.Kind == "copy" && m.CopiedFrom == u.ID && m.ID > copies(msgs, u.ID)[0].ID })
+	second := slices.IndexFunc(msgs, func(m fakeapi.Message) bool {
+		return m.Kind == "copy" && m.CopiedFrom == u.ID && m.ID > copies(msgs, u.ID)[0].ID
+	})
 	if second < 1 || !strings.HasPrefix(msgs[second-1].Text, "✉️ K-0001") || !hasButton(msgs[second-1], say(t, "de", "RelayTemplates")) {
 		t.Errorf("the next copy of the burst came without a header and its buttons:%s", texts(msgs))
 	}
@@ -213,7 +215,9 @@ func TestEditsFollowTheCase(t *testing.T) {
 	tb.api.SendText(a, "/assign K-0001 Kovalenko")
 	tb.find(k.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffAssignedToYou", "Case", "K-0001") })
 	tb.api.EditText(u, tb.api.MessageIDOf(first), "ሰላም ኩን ክትርኢ")
-	tb.find(k.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, edited) && strings.Contains(m.Text, "ክትርኢ") })
+	tb.find(k.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, edited) && strings.Contains(m.Text, "ክትርኢ")
+	})
 	tb.idle()
 	if n := tb.count(y.ID, edited); n != 0 {
 		t.Errorf("Frau Yılmaz, who never had the case, got %d edits", n)
@@ -233,7 +237,9 @@ func TestTeamAndMyID(t *testing.T) {
 	tb.waitFor(y.ID, func() bool { return len(copies(tb.api.Messages(y.ID), u.ID)) == 1 })
 	tb.api.Block(k.ID)
 	tb.api.SendText(a, "/assign K-0001 Kovalenko")
-	tb.find(admin, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffManagerBlocked", "Name", "Frau Kovalenko") })
+	tb.find(admin, func(m fakeapi.Message) bool {
+		return m.Text == say(t, "de", "StaffManagerBlocked", "Name", "Frau Kovalenko")
+	})
 
 	tb.api.SendText(a, "/team")
 	team := tb.find(a.ID, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, "👥") })
