@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -60,6 +61,16 @@ func (tb *testBot) book(u fakeapi.User, lang, weekday, date string, interpreter 
 func (tb *testBot) bookFirstSlot(u fakeapi.User, lang string) fakeapi.Message {
 	tb.t.Helper()
 	return tb.book(u, lang, "WeekdayTue", "23.03.", true)
+}
+
+// slotRef is the button data that names the example town's slot of manager at start.
+func slotRef(t *testing.T, manager int64, start time.Time) string {
+	t.Helper()
+	cfg, err := flows.ParseConfig(flows.ExampleConfigName, flows.ExampleConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg.SlotRef(flows.Slot{Manager: manager, Start: start})
 }
 
 // startStaff lets a manager or admin start the bot: Telegram lets a bot write only to
@@ -196,7 +207,7 @@ func TestLateCancellationReachesTheManager(t *testing.T) {
 
 func TestFiftyClientsRaceForOneSeat(t *testing.T) {
 	tb := newBookingBot(t)
-	slot := flows.SlotKey(900101, time.Date(2027, 3, 23, 9, 0, 0, 0, berlin))
+	slot := slotRef(t, 900101, time.Date(2027, 3, 23, 9, 0, 0, 0, berlin))
 	var users []fakeapi.User
 	for i := 0; i < 50; i++ {
 		u := fakeapi.User{ID: int64(8400 + i), FirstName: "Racer", LanguageCode: "de"}
@@ -258,16 +269,21 @@ func TestForgedBookingButtonsAreRefused(t *testing.T) {
 	tb.toMenu(thief, "de", true)
 	tb.bookFirstSlot(owner, "de")
 	m, _ := tb.api.LastMessage(thief.ID)
-	past := flows.SlotKey(900101, time.Date(2027, 3, 16, 9, 0, 0, 0, berlin))
-	farAhead := flows.SlotKey(900101, time.Date(2027, 6, 1, 9, 0, 0, 0, berlin))
-	notASlot := flows.SlotKey(900101, time.Date(2027, 3, 23, 9, 7, 0, 0, berlin))
+	past := slotRef(t, 900101, time.Date(2027, 3, 16, 9, 0, 0, 0, berlin))
+	farAhead := slotRef(t, 900101, time.Date(2027, 6, 1, 9, 0, 0, 0, berlin))
+	notASlot := slotRef(t, 900101, time.Date(2027, 3, 23, 9, 7, 0, 0, berlin))
+	thursday := time.Date(2027, 3, 25, 9, 0, 0, 0, berlin).Unix()
 	for _, data := range []string{
 		flows.Data(flows.ActCancel, "A-1"), // the owner's appointment
 		flows.Data(flows.ActResched, "A-1"),
 		flows.Data(flows.ActConfirm, past+".other.n"),
 		flows.Data(flows.ActConfirm, farAhead+".other.n"),
 		flows.Data(flows.ActConfirm, notASlot+".other.n"),
-		flows.Data(flows.ActConfirm, flows.SlotKey(900101, time.Date(2027, 3, 24, 9, 0, 0, 0, berlin))+".nosuchtopic.n"),
+		flows.Data(flows.ActConfirm, slotRef(t, 900101, time.Date(2027, 3, 24, 9, 0, 0, 0, berlin))+".nosuchtopic.n"),
+		// A button from before slots were named without the manager's Telegram id, and a
+		// place in the list of managers that nobody holds.
+		flows.Data(flows.ActConfirm, flows.SlotKey(900103, time.Unix(thursday, 0))+".other.n"),
+		flows.Data(flows.ActConfirm, fmt.Sprintf("m9-%d.other.n", thursday)),
 	} {
 		before := len(tb.api.CallbackAnswers())
 		tb.api.PressData(thief, m.ID, data)
@@ -347,7 +363,7 @@ func TestDistrictDecidesWhoseSlotsAndTheHousingOfAHomeVisit(t *testing.T) {
 	}
 	// A forged button for another district's slot is refused.
 	before := len(tb.api.CallbackAnswers())
-	tb.api.PressData(u, days.ID, flows.Data(flows.ActTime, flows.SlotKey(900103, time.Date(2027, 3, 25, 9, 0, 0, 0, berlin))))
+	tb.api.PressData(u, days.ID, flows.Data(flows.ActTime, slotRef(t, 900103, time.Date(2027, 3, 25, 9, 0, 0, 0, berlin))))
 	tb.api.WaitFor(5*time.Second, func() bool { return len(tb.api.CallbackAnswers()) > before })
 	if a := tb.api.CallbackAnswers(); a[len(a)-1].Params["text"] != say(t, "de", "ButtonExpired") {
 		t.Errorf("another district's slot was accepted")
@@ -405,7 +421,7 @@ func TestManagerBooksForAClient(t *testing.T) {
 	// A client cannot use the manager's button.
 	m, _ := tb.api.LastMessage(shy.ID)
 	before := len(tb.api.CallbackAnswers())
-	tb.api.PressData(shy, m.ID, flows.Data(flows.ActBookFor, "2."+flows.SlotKey(900101, time.Date(2027, 3, 30, 9, 0, 0, 0, berlin))))
+	tb.api.PressData(shy, m.ID, flows.Data(flows.ActBookFor, "2."+slotRef(t, 900101, time.Date(2027, 3, 30, 9, 0, 0, 0, berlin))))
 	tb.api.WaitFor(5*time.Second, func() bool { return len(tb.api.CallbackAnswers()) > before })
 	if a := tb.api.CallbackAnswers(); a[len(a)-1].Params["text"] != say(t, "ti", "ButtonExpired") {
 		t.Errorf("a client booked through the manager's button")

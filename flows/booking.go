@@ -259,7 +259,7 @@ func (f *Flows) showTimes(t *turn, c *Client, day time.Time) error {
 		if len(f.Config.Offices) > 1 {
 			label = Join(" · ", label, Literal(f.officeName(slot.Office)))
 		}
-		row = append(row, Button{Label: label, Data: Data(ActTime, slot.Key())})
+		row = append(row, Button{Label: label, Data: Data(ActTime, f.Config.SlotRef(slot))})
 		if len(row) == 3 || len(f.Config.Offices) > 1 {
 			s.buttons, row = append(s.buttons, row), nil
 		}
@@ -271,10 +271,10 @@ func (f *Flows) showTimes(t *turn, c *Client, day time.Time) error {
 	return t.show(s)
 }
 
-// bookable returns the slot a key names if it exists in the configuration, lies ahead and
-// within the booking horizon. Seats are checked when booking.
-func (f *Flows) bookable(key string, now time.Time) (Slot, bool) {
-	manager, start, ok := ParseSlotKey(key)
+// bookable returns the slot a button's slot reference names if it exists in the
+// configuration, lies ahead and within the booking horizon. Seats are checked when booking.
+func (f *Flows) bookable(ref string, now time.Time) (Slot, bool) {
+	manager, start, ok := f.Config.ParseSlotRef(ref)
 	if !ok || !start.After(now) {
 		return Slot{}, false
 	}
@@ -288,16 +288,16 @@ func (f *Flows) bookable(key string, now time.Time) (Slot, bool) {
 func (f *Flows) chooseTopic(slot Slot) screen {
 	s := screen{text: []Phrase{f.summary(slot.Start, slot.Office, ""), Msg("ApptChooseTopic")}}
 	for _, topic := range f.FAQ.Get().Topics {
-		s.buttons = append(s.buttons, []Button{{Label: Content(PhraseTopic, topic.ID), Data: Data(ActTopicFor, slot.Key()+"."+topic.ID)}})
+		s.buttons = append(s.buttons, []Button{{Label: Content(PhraseTopic, topic.ID), Data: Data(ActTopicFor, f.Config.SlotRef(slot)+"."+topic.ID)}})
 	}
-	s.buttons = append(s.buttons, []Button{{Label: Msg("ApptTopicOther"), Data: Data(ActTopicFor, slot.Key()+"."+topicOther)}})
+	s.buttons = append(s.buttons, []Button{{Label: Msg("ApptTopicOther"), Data: Data(ActTopicFor, f.Config.SlotRef(slot)+"."+topicOther)}})
 	return s
 }
 
 // chooseInterpreter asks whether the client needs an interpreter for their language.
 func (f *Flows) chooseInterpreter(c *Client, slot Slot, topic string) screen {
 	l, _ := LookupLanguage(c.Lang)
-	arg := slot.Key() + "." + topic
+	arg := f.Config.SlotRef(slot) + "." + topic
 	return screen{
 		text: []Phrase{f.summary(slot.Start, slot.Office, ""), Msg("ApptInterpreter")},
 		buttons: [][]Button{
@@ -316,7 +316,7 @@ func (f *Flows) check(c *Client, slot Slot, topic, interp string) screen {
 	return screen{
 		text: []Phrase{Msg("ApptCheck"), f.summary(slot.Start, slot.Office, lang)},
 		buttons: [][]Button{
-			{{Label: Msg("ApptConfirm"), Data: Data(ActConfirm, slot.Key()+"."+topic+"."+interp)}},
+			{{Label: Msg("ApptConfirm"), Data: Data(ActConfirm, f.Config.SlotRef(slot)+"."+topic+"."+interp)}},
 			{{Label: Msg("ApptChange"), Data: Data(ActBook)}, backButton()},
 		},
 	}

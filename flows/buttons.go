@@ -25,10 +25,10 @@ const (
 	ActAppts     = "appt"    // the client's appointments
 	ActBook      = "book"    // start booking: the days with free slots
 	ActDay       = "bkd"     // argument: a day, 20060102
-	ActTime      = "bkt"     // argument: a slot key
-	ActTopicFor  = "bkp"     // argument: slot key "." topic
-	ActInterp    = "bki"     // argument: slot key "." topic "." y|n
-	ActConfirm   = "bky"     // argument: slot key "." topic "." y|n
+	ActTime      = "bkt"     // argument: a slot reference (Config.SlotRef)
+	ActTopicFor  = "bkp"     // argument: slot reference "." topic
+	ActInterp    = "bki"     // argument: slot reference "." topic "." y|n
+	ActConfirm   = "bky"     // argument: slot reference "." topic "." y|n
 	ActCancel    = "apx"     // argument: an appointment id
 	ActResched   = "apr"     // argument: an appointment id
 	ActWillCome  = "apc"     // argument: an appointment id; the client will come
@@ -36,7 +36,7 @@ const (
 	ActMissed    = "stm"     // argument: an appointment id; a manager marks it missed
 	ActBlock     = "blk"     // argument: a day, 20060102; a manager blocks it
 	ActDistrict  = "dst"     // argument: a district id, or "-" for none
-	ActBookFor   = "mbk"     // argument: case number "." slot key; a manager books for a client
+	ActBookFor   = "mbk"     // argument: case number "." slot reference; a manager books for a client
 	ActWrite     = "write"   // the client wants to write to their manager
 	ActNewsOff   = "news"    // argument: off, on; the client turns group news off or on
 	ActTake      = "take"    // argument: case number; a manager takes a case from the intake
@@ -52,11 +52,11 @@ const (
 
 var (
 	dayArg     = regexp.MustCompile(`^[0-9]{8}$`)
-	slotArg    = regexp.MustCompile(`^[0-9]{1,15}-[0-9]{1,12}$`)
-	topicArg   = regexp.MustCompile(`^[0-9]{1,15}-[0-9]{1,12}\.[a-z0-9][a-z0-9-]{0,23}$`)
-	choiceArg  = regexp.MustCompile(`^[0-9]{1,15}-[0-9]{1,12}\.[a-z0-9][a-z0-9-]{0,23}\.[yn]$`)
+	slotArg    = regexp.MustCompile(`^` + slotRefPattern + `$`)
+	topicArg   = regexp.MustCompile(`^` + slotRefPattern + `\.[a-z0-9][a-z0-9-]{0,23}$`)
+	choiceArg  = regexp.MustCompile(`^` + slotRefPattern + `\.[a-z0-9][a-z0-9-]{0,23}\.[yn]$`)
 	apptArg    = regexp.MustCompile(`^A-[0-9]{1,12}$`)
-	bookForArg = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{1,15}-[0-9]{1,12}$`)
+	bookForArg = regexp.MustCompile(`^[0-9]{1,9}\.` + slotRefPattern + `$`)
 )
 
 // Menu items.

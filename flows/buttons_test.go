@@ -24,6 +24,8 @@ func TestForgedButtonDataIsRejected(t *testing.T) {
 		"", "1", "1:", "lang:ar", "2:lang:ar", "1:lang:xx", "1:lang", "1:lang:ar:extra",
 		"1:consent:maybe", "1:menu:admin", "1:langs:x", "1:delete:all",
 		"1:lang:" + string(make([]byte, 80)),
+		// Booking buttons of old, which carried the manager's Telegram id.
+		"1:bkt:900101-1806562800", "1:bky:900101-1806562800.other.n", "1:mbk:2.900101-1806562800",
 	} {
 		if a, ok := flows.ParseData(data); ok {
 			t.Errorf("ParseData(%q) accepted as %+v", data, a)
@@ -35,6 +37,7 @@ func FuzzParseData(f *testing.F) {
 	f.Add("1:lang:ar")
 	f.Add("1:menu:help")
 	f.Add("1:consent:yes")
+	f.Add("1:bky:m2-1806562800.other.y")
 	f.Fuzz(func(t *testing.T, data string) {
 		a, ok := flows.ParseData(data)
 		if !ok {

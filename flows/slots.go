@@ -2,9 +2,9 @@ package flows
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/rickar/cal/v2"
@@ -21,7 +21,8 @@ type Slot struct {
 	Interpreters []string
 }
 
-// Key identifies a slot in storage and in button data: the manager and the start.
+// Key identifies a slot in storage: the manager's Telegram id and the start. It never goes
+// into button data, which a client can read (see SlotRef).
 func (s Slot) Key() string { return SlotKey(s.Manager, s.Start) }
 
 // SlotKey is the key of the slot of manager starting at start.
@@ -29,15 +30,39 @@ func SlotKey(manager int64, start time.Time) string {
 	return strconv.FormatInt(manager, 10) + "-" + strconv.FormatInt(start.Unix(), 10)
 }
 
-// ParseSlotKey splits a slot key; ok is false for anything that is not one.
-func ParseSlotKey(key string) (manager int64, start time.Time, ok bool) {
-	m, s, found := strings.Cut(key, "-")
-	mid, err1 := strconv.ParseInt(m, 10, 64)
-	sec, err2 := strconv.ParseInt(s, 10, 64)
-	if !found || err1 != nil || err2 != nil || mid <= 0 || sec <= 0 {
+// SlotRef names a slot in button data: "m", the manager's place in the configuration
+// (counting from 1), "-" and the start in Unix seconds. A client's Telegram app holds the
+// data of every button it shows, so it must not carry the manager's Telegram id. The place
+// changes when the town reorders its managers; a press is re-checked against the client's
+// team and the office hours anyway, so an old button either names a slot the client may
+// book or is refused. It is "" for a manager not in the configuration.
+func (c *Config) SlotRef(s Slot) string {
+	for i, m := range c.Managers {
+		if m.TelegramID == s.Manager {
+			return "m" + strconv.Itoa(i+1) + "-" + strconv.FormatInt(s.Start.Unix(), 10)
+		}
+	}
+	return ""
+}
+
+// slotRefPattern is the shape of a SlotRef, for button data patterns too.
+const slotRefPattern = `m[1-9][0-9]{0,3}-[1-9][0-9]{0,11}`
+
+var slotRef = regexp.MustCompile(`^m([1-9][0-9]{0,3})-([1-9][0-9]{0,11})$`)
+
+// ParseSlotRef reads a SlotRef; ok is false for anything that is not one, or whose place no
+// manager holds.
+func (c *Config) ParseSlotRef(ref string) (manager int64, start time.Time, ok bool) {
+	parts := slotRef.FindStringSubmatch(ref)
+	if parts == nil {
 		return 0, time.Time{}, false
 	}
-	return mid, time.Unix(sec, 0), true
+	i, _ := strconv.Atoi(parts[1])
+	unix, _ := strconv.ParseInt(parts[2], 10, 64)
+	if i > len(c.Managers) {
+		return 0, time.Time{}, false
+	}
+	return c.Managers[i-1].TelegramID, time.Unix(unix, 0), true
 }
 
 // publicHolidays are the public holidays of Baden-Württemberg, Easter-dependent ones

@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -134,15 +135,32 @@ func TestBookingConfigErrors(t *testing.T) {
 	}
 }
 
-func TestSlotKeyRoundTrip(t *testing.T) {
+func TestSlotRefNamesNoTelegramID(t *testing.T) {
+	cfg := townWith(t, "")
 	start := time.Date(2027, 3, 30, 7, 0, 0, 0, time.UTC)
-	m, s, ok := flows.ParseSlotKey(flows.SlotKey(900101, start))
-	if !ok || m != 900101 || !s.Equal(start) {
-		t.Errorf("round trip gave %d %v %v", m, s, ok)
+	for _, m := range cfg.Managers {
+		ref := cfg.SlotRef(flows.Slot{Manager: m.TelegramID, Start: start})
+		if strings.Contains(ref, strconv.FormatInt(m.TelegramID, 10)) {
+			t.Errorf("%q carries the manager's Telegram id", ref)
+		}
+		got, s, ok := cfg.ParseSlotRef(ref)
+		if !ok || got != m.TelegramID || !s.Equal(start) {
+			t.Errorf("%q read back as %d %v %v", ref, got, s, ok)
+		}
+		if data := flows.Data(flows.ActConfirm, ref+".recognition.y"); len(data) > 64 {
+			t.Errorf("%q is longer than Telegram's 64 bytes", data)
+		}
 	}
-	for _, bad := range []string{"", "x-1", "1-", "-5-5", "900101-abc", "0-100"} {
-		if _, _, ok := flows.ParseSlotKey(bad); ok {
-			t.Errorf("ParseSlotKey(%q) accepted", bad)
+	if ref := cfg.SlotRef(flows.Slot{Manager: 42, Start: start}); ref != "" {
+		t.Errorf("a slot of no configured manager got %q", ref)
+	}
+	// The old keys with the manager's id, places no manager holds, and anything else.
+	for _, bad := range []string{
+		flows.SlotKey(900101, start), "m0-1806562800", "m4-1806562800", "m9999-1806562800",
+		"m+1-1806562800", "m01-1806562800", "m1-", "m1--5", "m1-0", "M1-1806562800", "", "m1-1806562800x",
+	} {
+		if _, _, ok := cfg.ParseSlotRef(bad); ok {
+			t.Errorf("ParseSlotRef(%q) accepted", bad)
 		}
 	}
 }

@@ -46,7 +46,7 @@ func (f *Flows) staffBookFor(t *turn, label string, notes ...Phrase) error {
 		local := slot.Start.In(f.Config.location())
 		s.buttons = append(s.buttons, []Button{{
 			Label: Join(" ", weekday(local), Number(local.Format("02.01. 15:04"))),
-			Data:  Data(ActBookFor, strconv.Itoa(c.Case)+"."+slot.Key()),
+			Data:  Data(ActBookFor, strconv.Itoa(c.Case)+"."+f.Config.SlotRef(slot)),
 		}})
 		if len(s.buttons) == maxStaffSlots {
 			break
@@ -59,8 +59,8 @@ func (f *Flows) staffBookFor(t *turn, label string, notes ...Phrase) error {
 // staffBook books the slot of a manager's button for the client: the client gets the
 // confirmation and the calendar file in their language.
 func (f *Flows) staffBook(t *turn, arg string) (handled bool, err error) {
-	caseNo, key, _ := strings.Cut(arg, ".")
-	slot, ok := f.bookable(key, f.Now())
+	caseNo, ref, _ := strings.Cut(arg, ".")
+	slot, ok := f.bookable(ref, f.Now())
 	if !ok || slot.Manager != t.ev.UserID {
 		return false, nil
 	}

@@ -5,20 +5,22 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // callbackState tracks a callback query the server issued.
 type callbackState struct {
 	answered bool
+	chat     *chat // where the button was pressed; nil for raw updates
 }
 
 const queryTooOld = "query is too old and response timeout expired or query ID is invalid"
 
-// newCallbackIDLocked issues a callback query id.
-func (s *Server) newCallbackIDLocked() string {
+// newCallbackIDLocked issues a callback query id for a press in chat c.
+func (s *Server) newCallbackIDLocked(c *chat) string {
 	id := strconv.FormatInt(s.nextCallback, 10)
 	s.nextCallback++
-	s.callbacks[id] = &callbackState{}
+	s.callbacks[id] = &callbackState{chat: c}
 	return id
 }
 
@@ -44,6 +46,9 @@ func (s *Server) answerCallbackQuery(q *request) (any, *apiError) {
 		return nil, badRequest(queryTooOld)
 	}
 	state.answered = true
+	if text := q.str("text"); text != "" && state.chat != nil {
+		state.chat.received = append(state.chat.received, Message{ChatID: state.chat.id, From: "bot", UserID: s.botID, Kind: "popup", Text: text, PlainText: text, Date: time.Now()})
+	}
 	return true, nil
 }
 

@@ -18,6 +18,9 @@ type chat struct {
 	byID     map[int]*message
 	deleted  []*message
 	instance string // chat_instance of callback queries
+	// received is everything the bot showed in the chat, for Received: each bot message as
+	// sent and after each edit, and the pop-ups answering presses.
+	received []Message
 }
 
 // message is a stored message, sent by the bot or by a user.
@@ -76,7 +79,8 @@ type Message struct {
 	UserID int64  // the sender's user id (the bot's id for bot messages)
 	// Kind is "text", "photo", "document", "sticker", "voice", "audio",
 	// "video", "video_note", "location", "contact" or, for messages created
-	// by copyMessage, "copy" (see CopyOf).
+	// by copyMessage, "copy" (see CopyOf). In Received, "popup" is the text
+	// of an answerCallbackQuery shown to the user who pressed the button.
 	Kind   string
 	CopyOf string // the copied message's kind when Kind is "copy"
 	// CopiedFrom and CopiedID identify the message a copy was made of:
@@ -356,6 +360,27 @@ func (s *Server) ChatLog(chatID int64) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.messagesLocked(chatID, false)
+}
+
+// Received returns everything the bot showed in a chat, in order: every
+// message as it was sent and again after each edit (deleted ones too), and
+// the pop-ups answering the user's button presses (Kind "popup"). It is
+// what the person saw over time, where Messages is only how the chat looks
+// now.
+func (s *Server) Received(chatID int64) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.chats[chatID]
+	if !ok {
+		return nil
+	}
+	return append([]Message(nil), c.received...)
+}
+
+// receivedLocked records how a bot message looks as a send or an edit
+// brings it to its chat.
+func (s *Server) receivedLocked(m *message) {
+	m.chat.received = append(m.chat.received, s.public(m))
 }
 
 // DeletedMessages returns the messages deleted from a chat, in order of

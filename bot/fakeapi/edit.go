@@ -54,6 +54,7 @@ func (s *Server) editMessageText(q *request) (any, *apiError) {
 	m.text, m.plain, m.entities, m.parseMode = text, plain, entities, q.str("parse_mode")
 	m.inline, m.inlineJSON = newInline, newJSON
 	markEdited(m)
+	s.receivedLocked(m)
 	return s.renderLocked(m, true), nil
 }
 
@@ -77,6 +78,7 @@ func (s *Server) editMessageReplyMarkup(q *request) (any, *apiError) {
 	}
 	m.inline, m.inlineJSON = newInline, newJSON
 	markEdited(m)
+	s.receivedLocked(m)
 	return s.renderLocked(m, true), nil
 }
 

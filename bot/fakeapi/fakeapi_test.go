@@ -1079,3 +1079,34 @@ func TestSendPhotoDataCarriesTheImage(t *testing.T) {
 		t.Fatalf("stored photo %+v", m)
 	}
 }
+
+func TestReceivedKeepsEveryVersionAndPopup(t *testing.T) {
+	s := newServer(t)
+	s.SendText(alice, "hi")
+	id := sendWithButtons(t, s, "Wann?", [2]string{"09:00", "slot:1"})
+	mustOK(t, call(t, s, "editMessageText", map[string]any{"chat_id": alice.ID, "message_id": id, "text": "Worum?"}))
+	if _, err := s.Press(alice, "09:00"); !errors.Is(err, fakeapi.ErrNoButton) {
+		t.Fatalf("the edit kept a button: %v", err)
+	}
+	s.PressData(alice, id, "forged")
+	ups := getUpdates(t, s, nil)
+	mustOK(t, call(t, s, "answerCallbackQuery", map[string]any{"callback_query_id": ups[len(ups)-1].CallbackQuery.ID, "text": "Nicht mehr gültig"}))
+	mustOK(t, call(t, s, "deleteMessage", map[string]any{"chat_id": alice.ID, "message_id": id}))
+
+	got := s.Received(alice.ID)
+	if len(got) != 3 {
+		t.Fatalf("Received has %d entries, want the message, its edit and the pop-up: %+v", len(got), got)
+	}
+	if got[0].Text != "Wann?" || len(got[0].Buttons) != 1 || got[0].Buttons[0][0].Data != "slot:1" {
+		t.Errorf("the first version is %q %v", got[0].Text, got[0].Buttons)
+	}
+	if got[1].Text != "Worum?" || len(got[1].Buttons) != 0 || !got[1].Edited {
+		t.Errorf("the edit is %q %v", got[1].Text, got[1].Buttons)
+	}
+	if got[2].Kind != "popup" || got[2].Text != "Nicht mehr gültig" {
+		t.Errorf("the pop-up is %+v", got[2])
+	}
+	if len(s.Messages(alice.ID)) != 0 {
+		t.Errorf("Messages still shows the deleted message")
+	}
+}

@@ -184,6 +184,7 @@ func (s *Server) sendMessage(q *request) (any, *apiError) {
 	m.text, m.plain, m.entities, m.parseMode = text, plain, entities, q.str("parse_mode")
 	m.replyTo = replyTo
 	applyMarkup(m, markup)
+	s.receivedLocked(m)
 	return s.renderLocked(m, true), nil
 }
 
@@ -244,6 +245,7 @@ func (s *Server) sendMedia(q *request, kind string) (any, *apiError) {
 		m.file = f
 	}
 	applyMarkup(m, markup)
+	s.receivedLocked(m)
 	return s.renderLocked(m, true), nil
 }
 
@@ -308,6 +310,7 @@ func (s *Server) copyMessage(q *request) (any, *apiError) {
 	}
 	m.replyTo = replyTo
 	applyMarkup(m, markup)
+	s.receivedLocked(m)
 	return apiMessageID{MessageID: m.id}, nil
 }
 

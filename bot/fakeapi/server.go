@@ -6,8 +6,9 @@
 // text limits in UTF-16 code units, HTML parse mode, reply markup), so a
 // bot that passes tests against it does not get rejected by the real Bot
 // API. Test code acts as users (SendText, Press, …), reads what chats
-// received (Messages, ChatLog), inspects every API call (Calls, Rejected)
-// and injects faults (InjectFaults, Block, SetSlow).
+// hold and received over time (Messages, ChatLog, Received), inspects every
+// API call (Calls, Rejected) and injects faults (InjectFaults, Block,
+// SetSlow).
 //
 // All methods are safe for concurrent use.
 package fakeapi

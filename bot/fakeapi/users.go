@@ -353,7 +353,7 @@ var ErrNoButton = errors.New("fakeapi: no such button")
 
 func (s *Server) enqueueCallbackLocked(u User, c *chat, messageID int, data string) int64 {
 	cq := &apiCallbackQuery{
-		ID:           s.newCallbackIDLocked(),
+		ID:           s.newCallbackIDLocked(c),
 		From:         userAPIUser(u),
 		ChatInstance: c.instance,
 		Data:         data,
