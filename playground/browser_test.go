@@ -81,7 +81,7 @@ func TestBrowserClientAndManagerThroughThePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tp := newTestPlaygroundWith(t, setup{people: withYilmaz, start: mondayMorning(time.Now(), loc)})
+	tp := newTestPlaygroundWith(t, setup{start: mondayMorning(time.Now(), loc)})
 	b := openBrowser(t, exe, tp.url)
 
 	const amira, manager = "Amira", "Frau Yılmaz"
@@ -191,7 +191,7 @@ func TestBrowserClientAndManagerThroughThePage(t *testing.T) {
 
 func TestBrowserShowsEveryKindOfMessage(t *testing.T) {
 	exe := chromium(t)
-	tp := newTestPlaygroundWith(t, setup{people: withYilmaz})
+	tp := newTestPlaygroundWith(t, setup{})
 	tp.post("/api/people/900101/send", map[string]any{"text": "/start"}, nil)
 	tp.waitFor(yilmaz, "her welcome", func(m message) bool { return m.From == "bot" })
 	tp.toMenu(amira)

@@ -36,12 +36,13 @@ func (p Person) user() fakeapi.User {
 // firstClientID is the Telegram id of the first simulated client; later ones count up.
 const firstClientID = 10001
 
-// exampleManager is Herr Haddad of the example town, who speaks Arabic with clients.
-const exampleManager = 900102
+// exampleManager is Frau Yılmaz of the example town: she alone looks after the Altstadt,
+// so a client who lives there writes to her and nobody else.
+const exampleManager = 900101
 
 // StartingPeople returns the people the playground opens with: three clients whose phones are
 // set to Arabic, Tigrinya and Ukrainian, and one of the town's managers with a German phone:
-// Herr Haddad in the example town, otherwise the first manager of cfg.
+// Frau Yılmaz in the example town, otherwise the first manager of cfg.
 func StartingPeople(cfg *flows.Config) []Person {
 	out := []Person{
 		{ID: firstClientID, Name: "Amira", Language: "ar", Role: RoleClient},
