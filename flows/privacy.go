@@ -98,6 +98,14 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		At   time.Time    `json:"at"`
 		Kind ReminderKind `json:"kind"`
 	}
+	// A message still on its way, or kept while nobody of the team can receive it, is
+	// stored with the first name for its header.
+	type onTheWay struct {
+		Message   int       `json:"message"`
+		Written   time.Time `json:"written"`
+		Kept      bool      `json:"kept_until_someone_can_receive_it,omitempty"`
+		FirstName string    `json:"first_name,omitempty"`
+	}
 	type invitation struct {
 		Token   string    `json:"token"`
 		Manager string    `json:"manager"`
@@ -129,6 +137,7 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		Reminders       []reminder    `json:"reminders"`
 		RelayedMessages []int         `json:"your_messages_passed_on"`
 		ManagerMessages int           `json:"messages_in_managers_chats"`
+		OnTheirWay      []onTheWay    `json:"your_messages_on_their_way"`
 		Invitations     []invitation  `json:"invitations"`
 	}{
 		Exported: f.Now(), Town: f.Config.Town, TelegramID: c.ID, Case: c.CaseLabel(), Language: c.Lang, Step: c.Step,
@@ -136,7 +145,14 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		PendingInvite: c.Invite != "", FirstContact: c.CreatedAt, LastContact: c.LastSeenAt, Unreachable: c.Unreachable,
 		GroupNewsOff: c.NoNews, FAQTopic: c.Topic, LastMessage: c.RelayAt, WaitingSince: c.WaitingSince,
 		FloodWindow: c.FloodFrom, FloodCount: c.FloodCount,
-		Notes: []note{}, Appointments: []appointment{}, Reminders: []reminder{}, RelayedMessages: []int{}, Invitations: []invitation{},
+		Notes: []note{}, Appointments: []appointment{}, Reminders: []reminder{}, RelayedMessages: []int{}, Invitations: []invitation{}, OnTheirWay: []onTheWay{},
+	}
+	deliveries, err := t.tx.Deliveries(c.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range deliveries {
+		out.OnTheirWay = append(out.OnTheirWay, onTheWay{Message: d.Source, Written: d.At, Kept: d.Kept, FirstName: d.FirstName})
 	}
 	for _, n := range c.Notes {
 		out.Notes = append(out.Notes, note{At: n.At, By: f.managerName(n.By), Text: n.Text})
