@@ -21,6 +21,22 @@ type Slot struct {
 	Interpreters []string
 }
 
+// Interprets reports whether the slot's office hours have an interpreter for a client of
+// language option lang. Persian and Dari count as one language, as they do for interpreters
+// in Germany ("Dari/Farsi"); they are the two options that share a catalog.
+func (s Slot) Interprets(lang string) bool {
+	l, ok := LookupLanguage(lang)
+	if !ok {
+		return false
+	}
+	for _, code := range s.Interpreters {
+		if i, _ := LookupLanguage(code); i.Catalog == l.Catalog {
+			return true
+		}
+	}
+	return false
+}
+
 // Key identifies a slot in storage and in button data: the manager and the start.
 func (s Slot) Key() string { return SlotKey(s.Manager, s.Start) }
 
