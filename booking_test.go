@@ -36,8 +36,8 @@ func slotLabel(t *testing.T, lang, hhmm string) string {
 }
 
 // book books, as a client in the menu, the 09:00 slot at the Rathaus on a day (a weekday
-// message and a date like "23.03."), with or without an interpreter, and returns the
-// booking confirmation once the calendar file arrived too.
+// message and a date like "23.03."), taking or declining the interpreter where the office
+// hours offer one, and returns the booking confirmation once the calendar file arrived too.
 func (tb *testBot) book(u fakeapi.User, lang, weekday, date string, interpreter bool) fakeapi.Message {
 	tb.t.Helper()
 	t := tb.t
@@ -46,10 +46,12 @@ func (tb *testBot) book(u fakeapi.User, lang, weekday, date string, interpreter 
 	tb.press(u, render(t, lang, flows.Join(" ", flows.Msg(weekday), flows.Number(date))))
 	tb.press(u, slotLabel(t, lang, "09:00"))
 	tb.press(u, say(t, lang, "ApptTopicOther"))
-	if l, _ := flows.LookupLanguage(lang); lang != "de" && interpreter {
+	no := say(t, lang, "ApptInterpreterNo")
+	m := tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, lang, "ApptConfirm")) || hasButton(m, no) })
+	if l, _ := flows.LookupLanguage(lang); hasButton(m, no) && interpreter {
 		tb.press(u, say(t, lang, "ApptInterpreterYes", "Language", l.Name))
-	} else if lang != "de" {
-		tb.press(u, say(t, lang, "ApptInterpreterNo"))
+	} else if hasButton(m, no) {
+		tb.press(u, no)
 	}
 	tb.press(u, say(t, lang, "ApptConfirm"))
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" })
@@ -57,7 +59,7 @@ func (tb *testBot) book(u fakeapi.User, lang, weekday, date string, interpreter 
 }
 
 // bookFirstSlot books Tuesday 23 March, 09:00 — the first slot after monday — with an
-// interpreter where the language offers one.
+// interpreter where the office hours offer one for the language (they offer none).
 func (tb *testBot) bookFirstSlot(u fakeapi.User, lang string) fakeapi.Message {
 	tb.t.Helper()
 	return tb.book(u, lang, "WeekdayTue", "23.03.", true)
@@ -112,11 +114,9 @@ func TestBookingInTheClientsLanguageWithCalendarFile(t *testing.T) {
 			if !hasButton(booked, say(t, lang, "ApptMap")) {
 				t.Errorf("no map button: %v", labels(booked))
 			}
-			if lang != "de" {
-				l, _ := flows.LookupLanguage(lang)
-				if !strings.Contains(booked.Text, l.Name) {
-					t.Errorf("the interpreter for %s is not in %q", l.Name, booked.Text)
-				}
+			// Tuesday's office hours have no interpreter: none is promised.
+			if l, _ := flows.LookupLanguage(lang); strings.Contains(booked.Text, say(t, lang, "ApptWithInterpreter", "Language", l.Name)) {
+				t.Errorf("the confirmation %q promises an interpreter the office hours do not have", booked.Text)
 			}
 			// The calendar file is valid iCalendar, checked with a second, independent parser.
 			if !strings.HasSuffix(file.FileName, ".ics") || file.Text != say(t, lang, "ApptCalendarFile") {

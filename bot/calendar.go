@@ -14,6 +14,10 @@ func (r *Renderer) calendarFile(lang string, e *flows.CalendarEvent) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
+	notes, err := r.join(lang, e.Notes, "\n")
+	if err != nil {
+		return nil, err
+	}
 	cal := ics.NewCalendarFor("Lotse")
 	cal.SetMethod(ics.MethodPublish)
 	ev := cal.AddEvent(e.UID + "@lotse")
@@ -22,6 +26,9 @@ func (r *Renderer) calendarFile(lang string, e *flows.CalendarEvent) ([]byte, er
 	ev.SetEndAt(e.End.UTC())
 	ev.SetSummary(title)
 	ev.SetLocation(e.Place)
+	if notes != "" {
+		ev.SetDescription(notes)
+	}
 	alarm := ev.AddAlarm()
 	alarm.SetAction(ics.ActionDisplay)
 	alarm.SetTrigger("-PT2H") // phones remind two hours before, like Lotse does

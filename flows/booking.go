@@ -55,12 +55,15 @@ func (f *Flows) bookingButton(t *turn, c *Client, a Action) (handled bool, err e
 		case ActTime:
 			return true, t.show(f.chooseTopic(slot))
 		case ActTopicFor:
-			if c.Lang == "de" {
-				return true, t.show(f.check(c, slot, topic, "n"))
+			if lang := interpreterLanguage(c); lang != "" && slot.Interprets(lang) {
+				return true, t.show(f.chooseInterpreter(c, slot, topic))
 			}
-			return true, t.show(f.chooseInterpreter(c, slot, topic))
+			return true, f.check(t, c, slot, topic, c.Interpreter)
 		case ActInterp:
-			return true, t.show(f.check(c, slot, topic, interp))
+			if interpreterLanguage(c) != "" {
+				c.Interpreter = interp == "y"
+			}
+			return true, f.check(t, c, slot, topic, interp == "y")
 		default:
 			return true, f.book(t, c, slot, topic, interp == "y")
 		}
@@ -122,7 +125,7 @@ func (f *Flows) showAppointments(t *turn, c *Client, notes ...Phrase) error {
 		s.text = append(notes, Msg("ApptListTitle"))
 	}
 	for _, a := range open {
-		s.text = append(s.text, f.summary(a.Start, a.Office, a.Interpreter))
+		s.text = append(s.text, f.summary(a.Start, a.Office, f.arrangedInterpreter(a)))
 		short := Join("", Literal(" "), Number(a.Start.In(f.Config.location()).Format("02.01. 15:04")))
 		s.buttons = append(s.buttons, []Button{
 			{Label: Join("", Msg("ApptCancel"), short), Data: Data(ActCancel, a.ID)},
@@ -294,12 +297,22 @@ func (f *Flows) chooseTopic(slot Slot) screen {
 	return s
 }
 
-// chooseInterpreter asks whether the client needs an interpreter for their language.
+// interpreterLanguage is the language a client would need an interpreter for: theirs, unless
+// it is German.
+func interpreterLanguage(c *Client) string {
+	if _, ok := LookupLanguage(c.Lang); !ok || c.Lang == "de" {
+		return ""
+	}
+	return c.Lang
+}
+
+// chooseInterpreter asks a client whether they need the interpreter the slot has for their
+// language.
 func (f *Flows) chooseInterpreter(c *Client, slot Slot, topic string) screen {
 	l, _ := LookupLanguage(c.Lang)
 	arg := f.Config.SlotRef(slot) + "." + topic
 	return screen{
-		text: []Phrase{f.summary(slot.Start, slot.Office, ""), Msg("ApptInterpreter")},
+		text: []Phrase{f.summary(slot.Start, slot.Office, ""), Msg("ApptInterpreter", "Language", l.Name)},
 		buttons: [][]Button{
 			{{Label: Msg("ApptInterpreterYes", "Language", l.Name), Data: Data(ActInterp, arg+".y")}},
 			{{Label: Msg("ApptInterpreterNo"), Data: Data(ActInterp, arg+".n")}},
@@ -307,23 +320,99 @@ func (f *Flows) chooseInterpreter(c *Client, slot Slot, topic string) screen {
 	}
 }
 
-// check shows the appointment to be booked, with the button that books it.
-func (f *Flows) check(c *Client, slot Slot, topic, interp string) screen {
-	lang := ""
-	if interp == "y" {
-		lang = c.Lang
+// maxInterpreterSlots is how many times with an interpreter a client is offered instead of
+// a time without one; perDayInterpreterSlots how many of them may fall on one day, so that
+// the choice spans days.
+const (
+	maxInterpreterSlots    = 6
+	perDayInterpreterSlots = 2
+)
+
+// check shows the appointment to be booked, with the button that books it. wants says the
+// client needs an interpreter. Where the slot has none for their language, the client is
+// told so plainly and offered the free times that have one, or to book anyway with a note
+// to their manager; a client who did not ask can still say they need one.
+func (f *Flows) check(t *turn, c *Client, slot Slot, topic string, wants bool) error {
+	arg := f.Config.SlotRef(slot) + "." + topic + "."
+	lang := interpreterLanguage(c)
+	l, _ := LookupLanguage(lang)
+	change := []Button{{Label: Msg("ApptChange"), Data: Data(ActBook)}, backButton()}
+	confirm := func(label, choice string) []Button {
+		return []Button{{Label: Msg(label), Data: Data(ActConfirm, arg+choice)}}
 	}
-	return screen{
-		text: []Phrase{Msg("ApptCheck"), f.summary(slot.Start, slot.Office, lang)},
-		buttons: [][]Button{
-			{{Label: Msg("ApptConfirm"), Data: Data(ActConfirm, f.Config.SlotRef(slot)+"."+topic+"."+interp)}},
-			{{Label: Msg("ApptChange"), Data: Data(ActBook)}, backButton()},
-		},
+	switch {
+	case lang == "" || (!wants && slot.Interprets(lang)):
+		return t.show(screen{
+			text:    []Phrase{Msg("ApptCheck"), f.summary(slot.Start, slot.Office, "")},
+			buttons: [][]Button{confirm("ApptConfirm", "n"), change},
+		})
+	case wants && slot.Interprets(lang):
+		return t.show(screen{
+			text:    []Phrase{Msg("ApptCheck"), f.summary(slot.Start, slot.Office, lang)},
+			buttons: [][]Button{confirm("ApptConfirm", "y"), change},
+		})
+	case !wants:
+		return t.show(screen{
+			text: []Phrase{Msg("ApptCheck"), f.summary(slot.Start, slot.Office, "")},
+			buttons: [][]Button{
+				confirm("ApptConfirm", "n"),
+				{{Label: Msg("ApptInterpreterNeed"), Data: Data(ActInterp, arg+"y")}},
+				change,
+			},
+		})
 	}
+	others, err := f.interpreterSlots(t, c, lang)
+	if err != nil {
+		return err
+	}
+	s := screen{text: []Phrase{f.summary(slot.Start, slot.Office, ""), Msg("ApptNoInterpreterHere", "Language", l.Name)}}
+	if len(others) == 0 {
+		s.text = append(s.text, Msg("ApptNoInterpreterTimes", "Language", l.Name))
+	} else {
+		s.text = append(s.text, Msg("ApptInterpreterTimes", "Language", l.Name))
+	}
+	for _, o := range others {
+		local := o.Start.In(f.Config.location())
+		label := Join(" ", weekday(local), Number(local.Format("02.01. 15:04")))
+		if len(f.Config.Offices) > 1 {
+			label = Join(" · ", label, Literal(f.officeName(o.Office)))
+		}
+		s.buttons = append(s.buttons, []Button{{Label: label, Data: Data(ActInterp, f.Config.SlotRef(o)+"."+topic+".y")}})
+	}
+	s.text = append(s.text, Msg("ApptBookAnyway"))
+	s.buttons = append(s.buttons,
+		confirm("ApptConfirmTellManager", "y"),
+		[]Button{{Label: Msg("ApptInterpreterNo"), Data: Data(ActInterp, arg+"n")}},
+		change)
+	return t.show(s)
+}
+
+// interpreterSlots are the first free times ahead, in the client's team, with an
+// interpreter for lang.
+func (f *Flows) interpreterSlots(t *turn, c *Client, lang string) ([]Slot, error) {
+	from, to := f.horizon()
+	free, err := f.freeSlots(t, c, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var out []Slot
+	perDay := map[string]int{}
+	for _, s := range free {
+		day := s.Start.In(f.Config.location()).Format("20060102")
+		if !s.Interprets(lang) || perDay[day] == perDayInterpreterSlots {
+			continue
+		}
+		perDay[day]++
+		if out = append(out, s); len(out) == maxInterpreterSlots {
+			break
+		}
+	}
+	return out, nil
 }
 
 // book books the slot for the client, if a seat is still free and the client has room for
-// another appointment, and sends the confirmation with a calendar file.
+// another appointment, and sends the confirmation with a calendar file. A client who needs
+// an interpreter has it stored on the appointment, and their manager is told.
 func (f *Flows) book(t *turn, c *Client, slot Slot, topic string, interpreter bool) error {
 	open, err := f.open(t, c)
 	if err != nil {
@@ -337,7 +426,7 @@ func (f *Flows) book(t *turn, c *Client, slot Slot, topic string, interpreter bo
 		Topic: topic, Status: StatusBooked, CreatedAt: f.Now(),
 	}
 	if interpreter {
-		a.Interpreter = c.Lang
+		a.Interpreter = interpreterLanguage(c)
 	}
 	switch err := f.storeBooking(t.tx, a, slot.Seats); {
 	case ErrorCode(err) == EConflict:
@@ -348,16 +437,37 @@ func (f *Flows) book(t *turn, c *Client, slot Slot, topic string, interpreter bo
 	if err := f.scheduleReminders(t.tx, a); err != nil {
 		return err
 	}
+	if a.Interpreter != "" {
+		if err := f.tellInterpreter(t.tx, a); err != nil {
+			return err
+		}
+	}
 	if err := t.show(f.confirmation(a)); err != nil {
 		return err
 	}
 	return t.tx.Send(f.calendar(c, a))
 }
 
+// tellInterpreter tells the manager of a new appointment that its client needs an
+// interpreter: one the office hours have, or one the manager has to arrange.
+func (f *Flows) tellInterpreter(tx Tx, a *Appointment) error {
+	heading := "StaffBookedInterpreter"
+	if !f.interpreterArranged(a) {
+		heading = "StaffBookedNeedsInterpreter"
+	}
+	return f.toManager(tx, a.Manager, Join("\n", Msg(heading), f.staffLine(tx, a)))
+}
+
 // confirmation tells a client their appointment is booked: when, where, what to bring,
-// with a map.
+// with a map. It names an interpreter only when the office hours have one; a client who
+// needs one there is none for hears that their manager knows.
 func (f *Flows) confirmation(a *Appointment) screen {
-	s := screen{text: []Phrase{Msg("ApptBooked"), f.summary(a.Start, a.Office, a.Interpreter), Msg("ApptBring")}}
+	s := screen{text: []Phrase{Msg("ApptBooked"), f.summary(a.Start, a.Office, f.arrangedInterpreter(a))}}
+	if a.Interpreter != "" && !f.interpreterArranged(a) {
+		l, _ := LookupLanguage(a.Interpreter)
+		s.text = append(s.text, Msg("ApptInterpreterManagerTold", "Language", l.Name))
+	}
+	s.text = append(s.text, Msg("ApptBring"))
 	if o, ok := f.office(a.Office); ok && o.MapURL != "" {
 		s.buttons = append(s.buttons, []Button{{Label: Msg("ApptMap"), URL: o.MapURL}})
 	}
@@ -365,15 +475,38 @@ func (f *Flows) confirmation(a *Appointment) screen {
 	return s
 }
 
-// calendar is the .ics file of an appointment for its client.
+// calendar is the .ics file of an appointment for its client; it names the interpreter
+// when one is arranged.
 func (f *Flows) calendar(c *Client, a *Appointment) Outgoing {
-	return Outgoing{
-		Chat: c.ID, Lang: c.Lang, Kind: OutCalendar, Text: []Phrase{Msg("ApptCalendarFile")},
-		Event: &CalendarEvent{
-			UID: a.ID, Start: a.Start, End: a.End, Title: Msg("ApptCalendarTitle"),
-			Place: f.place(a.Office), Created: a.CreatedAt,
-		},
+	e := &CalendarEvent{
+		UID: a.ID, Start: a.Start, End: a.End, Title: Msg("ApptCalendarTitle"),
+		Place: f.place(a.Office), Created: a.CreatedAt,
 	}
+	if lang := f.arrangedInterpreter(a); lang != "" {
+		l, _ := LookupLanguage(lang)
+		e.Notes = []Phrase{Msg("ApptWithInterpreter", "Language", l.Name)}
+	}
+	return Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutCalendar, Text: []Phrase{Msg("ApptCalendarFile")}, Event: e}
+}
+
+// interpreterArranged reports whether an interpreter for the appointment's client is there:
+// its office hours list the language. The configuration decides, not the booking: older
+// Lotse versions stored an interpreter for any slot.
+func (f *Flows) interpreterArranged(a *Appointment) bool {
+	if a.Interpreter == "" {
+		return false
+	}
+	slot, ok := f.Config.Slot(a.Manager, a.Start)
+	return ok && slot.Interprets(a.Interpreter)
+}
+
+// arrangedInterpreter is the language of the appointment's interpreter if one is there,
+// else "".
+func (f *Flows) arrangedInterpreter(a *Appointment) string {
+	if !f.interpreterArranged(a) {
+		return ""
+	}
+	return a.Interpreter
 }
 
 // scheduleReminders stores the client's reminders that still lie ahead, and the prompt to
@@ -417,7 +550,8 @@ func (f *Flows) cancel(t *turn, a *Appointment) (Phrase, error) {
 	return Msg("ApptCancelledLate"), nil
 }
 
-// summary describes an appointment: when, where, and the interpreter if one was asked for.
+// summary describes an appointment: when, where, and the interpreter for language option
+// interpreter if one is there ("" for none).
 func (f *Flows) summary(start time.Time, office, interpreter string) Phrase {
 	o, _ := f.office(office)
 	p := Phrase{ID: "ApptSummary", Args: map[string]string{"Office": o.Name, "Address": o.Address}, Sub: map[string]Phrase{"When": f.when(start)}}

@@ -27,7 +27,7 @@ const (
 	ActDay       = "bkd"     // argument: a day, 20060102
 	ActTime      = "bkt"     // argument: a slot reference (Config.SlotRef)
 	ActTopicFor  = "bkp"     // argument: slot reference "." topic
-	ActInterp    = "bki"     // argument: slot reference "." topic "." y|n
+	ActInterp    = "bki"     // argument: slot reference "." topic "." y|n; whether the client needs an interpreter
 	ActConfirm   = "bky"     // argument: slot reference "." topic "." y|n
 	ActCancel    = "apx"     // argument: an appointment id
 	ActResched   = "apr"     // argument: an appointment id
@@ -36,7 +36,7 @@ const (
 	ActMissed    = "stm"     // argument: an appointment id; a manager marks it missed
 	ActBlock     = "blk"     // argument: a day, 20060102; a manager blocks it
 	ActDistrict  = "dst"     // argument: a district id, or "-" for none
-	ActBookFor   = "mbk"     // argument: case number "." slot reference; a manager books for a client
+	ActBookFor   = "mbk"     // argument: case number "." slot reference [".y" with an interpreter]; a manager books for a client
 	ActWrite     = "write"   // the client wants to write to their manager
 	ActNewsOff   = "news"    // argument: off, on; the client turns group news off or on
 	ActTake      = "take"    // argument: case number; a manager takes a case from the intake
@@ -56,7 +56,7 @@ var (
 	topicArg   = regexp.MustCompile(`^` + slotRefPattern + `\.[a-z0-9][a-z0-9-]{0,23}$`)
 	choiceArg  = regexp.MustCompile(`^` + slotRefPattern + `\.[a-z0-9][a-z0-9-]{0,23}\.[yn]$`)
 	apptArg    = regexp.MustCompile(`^A-[0-9]{1,12}$`)
-	bookForArg = regexp.MustCompile(`^[0-9]{1,9}\.` + slotRefPattern + `$`)
+	bookForArg = regexp.MustCompile(`^[0-9]{1,9}\.` + slotRefPattern + `(\.y)?$`)
 )
 
 // Menu items.

@@ -23,6 +23,7 @@ func TestForgedButtonDataIsRejected(t *testing.T) {
 	for _, data := range []string{
 		"", "1", "1:", "lang:ar", "2:lang:ar", "1:lang:xx", "1:lang", "1:lang:ar:extra",
 		"1:consent:maybe", "1:menu:admin", "1:langs:x", "1:delete:all",
+		"1:mbk:1.900101-1806000000.n", "1:mbk:1.900101-1806000000.y.y", "1:bki:900101-1806000000.other.x",
 		"1:lang:" + string(make([]byte, 80)),
 		// Booking buttons of old, which carried the manager's Telegram id.
 		"1:bkt:900101-1806562800", "1:bky:900101-1806562800.other.n", "1:mbk:2.900101-1806562800",

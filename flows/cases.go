@@ -296,7 +296,8 @@ func (f *Flows) listCases(t *turn) error {
 	return t.show(screen{text: []Phrase{Join("\n", lines...)}, buttons: [][]Button{{backButton()}}})
 }
 
-// profile shows a case card: language, housing, manager, appointments, notes.
+// profile shows a case card: language, housing, manager, the interpreter the client needs,
+// appointments, notes.
 func (f *Flows) profile(t *turn, label string) error {
 	c, ok, err := f.clientOfCase(t.tx, label)
 	if err != nil {
@@ -327,7 +328,11 @@ func (f *Flows) profile(t *turn, label string) error {
 	if name := f.managerName(c.Manager); name != "" {
 		details.Sub["Manager"] = Literal(name)
 	}
-	text := []Phrase{Join("\n", Msg("StaffProfileTitle", "Case", c.CaseLabel()), details)}
+	head := []Phrase{Msg("StaffProfileTitle", "Case", c.CaseLabel()), details}
+	if c.Interpreter && interpreterLanguage(c) != "" {
+		head = append(head, f.clientNeedsInterpreter(c))
+	}
+	text := []Phrase{Join("\n", head...)}
 	appts, err := t.tx.ClientAppointments(c.ID)
 	if err != nil {
 		return err
@@ -345,6 +350,9 @@ func (f *Flows) profile(t *turn, label string) error {
 	}}}
 	if next != nil {
 		figures = append(figures, Phrase{ID: "StaffProfileNext", Sub: map[string]Phrase{"When": f.when(next.Start)}})
+		if next.Interpreter != "" {
+			figures = append(figures, f.staffInterpreter(next))
+		}
 	}
 	text = append(text, Join("\n", figures...))
 	if len(c.Notes) == 0 {
@@ -361,6 +369,11 @@ func (f *Flows) profile(t *turn, label string) error {
 		buttons = f.caseButtons(c)
 	}
 	return t.showNew(screen{text: text, buttons: buttons})
+}
+
+// clientNeedsInterpreter tells a manager that the client said they need an interpreter.
+func (f *Flows) clientNeedsInterpreter(c *Client) Phrase {
+	return Phrase{ID: "StaffProfileInterpreter", Sub: map[string]Phrase{"Language": LanguageName(c.Lang)}}
 }
 
 // addNote handles "/note K-0042 text".

@@ -52,6 +52,9 @@ type Client struct {
 	// FloodFrom and FloodCount count the client's messages in the current minute.
 	FloodFrom  time.Time `json:"flood_from,omitzero"`
 	FloodCount int       `json:"flood_count,omitempty"`
+	// Interpreter is set when the client said they need an interpreter for their language,
+	// so that the next booking starts from it; they change it with every answer.
+	Interpreter bool `json:"interpreter,omitempty"`
 	// NoNews is set when the client turned group news off.
 	NoNews bool `json:"no_news,omitempty"`
 	// Notes are the managers' short case notes.

@@ -93,6 +93,8 @@ type CalendarEvent struct {
 	Title   Phrase    `json:"title"`
 	Place   string    `json:"place"`
 	Created time.Time `json:"created"`
+	// Notes become the event's description, one line each, in the recipient's language.
+	Notes []Phrase `json:"notes,omitempty"`
 }
 
 // OutKind says how an Outgoing reaches the chat.

@@ -48,6 +48,24 @@ func LookupLanguage(option string) (Language, bool) {
 	return Language{}, false
 }
 
+// LanguageName is the name of a language option in the reader's language, from the
+// catalogs: a German manager reads "Arabisch" where the picker shows "العربية". An option
+// Lotse does not ship is shown as it is, so a stale stored value cannot break a message.
+func LanguageName(option string) Phrase {
+	if _, ok := LookupLanguage(option); !ok {
+		return Literal(option)
+	}
+	return Msg(LanguageNameID(option))
+}
+
+// LanguageNameID is the catalog message that names a language option, e.g. LanguageNameAr.
+func LanguageNameID(option string) string {
+	if option == "" {
+		return "LanguageName"
+	}
+	return "LanguageName" + strings.ToUpper(option[:1]) + option[1:]
+}
+
 // Catalogs returns the distinct catalog codes of all shipped languages.
 func Catalogs() []string {
 	var out []string

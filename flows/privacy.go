@@ -127,6 +127,7 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		LastContact     time.Time     `json:"last_contact"`
 		Unreachable     bool          `json:"unreachable,omitempty"`
 		GroupNewsOff    bool          `json:"group_news_off,omitempty"`
+		NeedsInterp     bool          `json:"needs_interpreter,omitempty"`
 		FAQTopic        string        `json:"faq_topic_for_next_message,omitempty"`
 		LastMessage     time.Time     `json:"last_message_to_manager,omitzero"`
 		WaitingSince    time.Time     `json:"waiting_for_answer_since,omitzero"`
@@ -143,7 +144,7 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		Exported: f.Now(), Town: f.Config.Town, TelegramID: c.ID, Case: c.CaseLabel(), Language: c.Lang, Step: c.Step,
 		Consent: c.ConsentAt, Declined: c.DeclinedAt, Housing: f.districtName(c.District), Manager: f.managerName(c.Manager),
 		PendingInvite: c.Invite != "", FirstContact: c.CreatedAt, LastContact: c.LastSeenAt, Unreachable: c.Unreachable,
-		GroupNewsOff: c.NoNews, FAQTopic: c.Topic, LastMessage: c.RelayAt, WaitingSince: c.WaitingSince,
+		GroupNewsOff: c.NoNews, NeedsInterp: c.Interpreter, FAQTopic: c.Topic, LastMessage: c.RelayAt, WaitingSince: c.WaitingSince,
 		FloodWindow: c.FloodFrom, FloodCount: c.FloodCount,
 		Notes: []note{}, Appointments: []appointment{}, Reminders: []reminder{}, RelayedMessages: []int{}, Invitations: []invitation{}, OnTheirWay: []onTheWay{},
 	}

@@ -72,7 +72,8 @@ func (f *Flows) Pending(tx Tx) (bool, error) {
 }
 
 // remind sends a client the reminder of an appointment, with buttons to confirm, cancel or
-// move it. A client who blocked the bot is skipped, and the manager is told.
+// move it; it names the interpreter only when the office hours have one. A client who
+// blocked the bot is skipped, and the manager is told.
 func (f *Flows) remind(tx Tx, a *Appointment) error {
 	c, err := tx.Client(a.Client)
 	if err != nil {
@@ -82,9 +83,14 @@ func (f *Flows) remind(tx Tx, a *Appointment) error {
 		return f.toManager(tx, a.Manager, Phrase{ID: "StaffReminderUndelivered", Args: map[string]string{"Appointment": a.ID}, Sub: map[string]Phrase{"When": f.when(a.Start)}})
 	}
 	o, _ := f.office(a.Office)
+	text := Phrase{ID: "ReminderText", Args: map[string]string{"Office": o.Name, "Address": o.Address}, Sub: map[string]Phrase{"When": f.when(a.Start)}}
+	if lang := f.arrangedInterpreter(a); lang != "" {
+		l, _ := LookupLanguage(lang)
+		text = Join("\n", text, Msg("ApptWithInterpreter", "Language", l.Name))
+	}
 	return tx.Send(Outgoing{
 		Chat: c.ID, Lang: c.Lang, Kind: OutSend,
-		Text: []Phrase{{ID: "ReminderText", Args: map[string]string{"Office": o.Name, "Address": o.Address}, Sub: map[string]Phrase{"When": f.when(a.Start)}}},
+		Text: []Phrase{text},
 		Buttons: [][]Button{
 			{{Label: Msg("ReminderCome"), Data: Data(ActWillCome, a.ID)}},
 			{{Label: Msg("ApptCancel"), Data: Data(ActCancel, a.ID)}, {Label: Msg("ApptChange"), Data: Data(ActResched, a.ID)}},
@@ -173,10 +179,19 @@ func (f *Flows) staffLine(tx Tx, a *Appointment) Phrase {
 		line = Join(" ", line, Literal("❌"))
 	}
 	if a.Interpreter != "" {
-		l, _ := LookupLanguage(a.Interpreter)
-		line = Join("\n", line, Msg("StaffApptInterpreter", "Language", l.Name))
+		line = Join("\n", line, f.staffInterpreter(a))
 	}
 	return line
+}
+
+// staffInterpreter tells a manager that an appointment's client needs an interpreter,
+// naming the language in the manager's language, and whether the office hours have one.
+func (f *Flows) staffInterpreter(a *Appointment) Phrase {
+	id := "StaffApptInterpreter"
+	if !f.interpreterArranged(a) {
+		id = "StaffApptInterpreterMissing"
+	}
+	return Phrase{ID: id, Sub: map[string]Phrase{"Language": LanguageName(a.Interpreter)}}
 }
 
 // mark records whether the client came. A missed appointment sends the client a kind

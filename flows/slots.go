@@ -21,6 +21,22 @@ type Slot struct {
 	Interpreters []string
 }
 
+// Interprets reports whether the slot's office hours have an interpreter for a client of
+// language option lang. Persian and Dari count as one language, as they do for interpreters
+// in Germany ("Dari/Farsi"); they are the two options that share a catalog.
+func (s Slot) Interprets(lang string) bool {
+	l, ok := LookupLanguage(lang)
+	if !ok {
+		return false
+	}
+	for _, code := range s.Interpreters {
+		if i, _ := LookupLanguage(code); i.Catalog == l.Catalog {
+			return true
+		}
+	}
+	return false
+}
+
 // Key identifies a slot in storage: the manager's Telegram id and the start. It never goes
 // into button data, which a client can read (see SlotRef).
 func (s Slot) Key() string { return SlotKey(s.Manager, s.Start) }

@@ -122,7 +122,7 @@ func TestBookingConfigErrors(t *testing.T) {
 		{`reminders = ["24h", "2h"]`, `reminders = ["yesterday"]`, `booking.reminders[0]: "yesterday"`},
 		{"max_open = 2 ", "max_open = 99 ", "booking.max_open: must be between 1 and 20"},
 		{`from = "2026-12-24"`, `from = "24.12.2026"`, `closures[0].from: "24.12.2026" is not a date`},
-		{`interpreters = ["ar", "fa"]`, `interpreters = ["xx"]`, `office_hours[1].interpreters[0]: unknown language "xx"`},
+		{`interpreters = ["fa", "uk"]`, `interpreters = ["xx"]`, `office_hours[1].interpreters[0]: unknown language "xx"`},
 		{"slot_minutes = 30\nseats = 2", "slot_minutes = 1\nseats = 2", "office_hours[1].slot_minutes: must be between 5 and 480"},
 	} {
 		if !strings.Contains(example, tt.old) {
@@ -162,5 +162,21 @@ func TestSlotRefNamesNoTelegramID(t *testing.T) {
 		if _, _, ok := cfg.ParseSlotRef(bad); ok {
 			t.Errorf("ParseSlotRef(%q) accepted", bad)
 		}
+	}
+}
+
+func TestSlotInterpretsOnlyItsLanguages(t *testing.T) {
+	slot := flows.Slot{Interpreters: []string{"ar", "fa"}}
+	for lang, want := range map[string]bool{
+		"ar": true, "fa": true,
+		"prs": true, // Dari: a Persian interpreter serves it
+		"uk":  false, "ckb": false, "de": false, "": false, "xx": false,
+	} {
+		if got := slot.Interprets(lang); got != want {
+			t.Errorf("a slot with interpreters %v interprets %q: %v, want %v", slot.Interpreters, lang, got, want)
+		}
+	}
+	if (flows.Slot{}).Interprets("ar") {
+		t.Errorf("a slot without interpreters interprets Arabic")
 	}
 }

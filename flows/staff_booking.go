@@ -8,7 +8,9 @@ import (
 // maxStaffSlots is how many free times a manager is offered at once.
 const maxStaffSlots = 24
 
-// staffBookFor shows a manager their free times for a client (/book K-0042).
+// staffBookFor shows a manager their free times for a client (/book K-0042). For a client
+// who does not speak German, each time has a second button that books it with an
+// interpreter, marked by whether the office hours have one.
 func (f *Flows) staffBookFor(t *turn, label string, notes ...Phrase) error {
 	if _, ok := f.Config.Manager(t.ev.UserID); !ok {
 		return t.show(f.staffMenu().after(Msg("NotUnderstood")))
@@ -35,6 +37,14 @@ func (f *Flows) staffBookFor(t *turn, label string, notes ...Phrase) error {
 		return err
 	}
 	s := screen{text: append(notes, Msg("StaffBookFor", "Case", c.CaseLabel()))}
+	lang := interpreterLanguage(c)
+	if lang != "" {
+		hint := Phrase{ID: "StaffBookInterpreterHint", Args: map[string]string{"Case": c.CaseLabel()}, Sub: map[string]Phrase{"Language": LanguageName(lang)}}
+		if c.Interpreter {
+			hint = Join("\n", hint, f.clientNeedsInterpreter(c))
+		}
+		s.text = append(s.text, hint)
+	}
 	for _, slot := range f.Config.Slots(from, to, t.ev.UserID) {
 		blocked, err := f.blocked(t.tx, slot)
 		if err != nil {
@@ -44,10 +54,16 @@ func (f *Flows) staffBookFor(t *turn, label string, notes ...Phrase) error {
 			continue
 		}
 		local := slot.Start.In(f.Config.location())
-		s.buttons = append(s.buttons, []Button{{
-			Label: Join(" ", weekday(local), Number(local.Format("02.01. 15:04"))),
-			Data:  Data(ActBookFor, strconv.Itoa(c.Case)+"."+f.Config.SlotRef(slot)),
-		}})
+		arg := strconv.Itoa(c.Case) + "." + f.Config.SlotRef(slot)
+		row := []Button{{Label: Join(" ", weekday(local), Number(local.Format("02.01. 15:04"))), Data: Data(ActBookFor, arg)}}
+		if lang != "" {
+			label := Msg("StaffBookInterpreterNone")
+			if slot.Interprets(lang) {
+				label = Msg("StaffBookInterpreterHere")
+			}
+			row = append(row, Button{Label: label, Data: Data(ActBookFor, arg+".y")})
+		}
+		s.buttons = append(s.buttons, row)
 		if len(s.buttons) == maxStaffSlots {
 			break
 		}
@@ -56,10 +72,12 @@ func (f *Flows) staffBookFor(t *turn, label string, notes ...Phrase) error {
 	return t.show(s)
 }
 
-// staffBook books the slot of a manager's button for the client: the client gets the
-// confirmation and the calendar file in their language.
+// staffBook books the slot of a manager's button for the client, with an interpreter when
+// the button says so: the client gets the confirmation and the calendar file in their
+// language.
 func (f *Flows) staffBook(t *turn, arg string) (handled bool, err error) {
-	caseNo, ref, _ := strings.Cut(arg, ".")
+	caseNo, rest, _ := strings.Cut(arg, ".")
+	ref, choice, _ := strings.Cut(rest, ".")
 	slot, ok := f.bookable(ref, f.Now())
 	if !ok || slot.Manager != t.ev.UserID {
 		return false, nil
@@ -77,6 +95,9 @@ func (f *Flows) staffBook(t *turn, arg string) (handled bool, err error) {
 	a := &Appointment{
 		Client: c.ID, Manager: slot.Manager, Office: slot.Office, Start: slot.Start, End: slot.End,
 		Topic: topicOther, Status: StatusBooked, CreatedAt: f.Now(),
+	}
+	if choice == "y" {
+		a.Interpreter = interpreterLanguage(c)
 	}
 	switch err := f.storeBooking(t.tx, a, slot.Seats); {
 	case ErrorCode(err) == EConflict:
@@ -97,6 +118,9 @@ func (f *Flows) staffBook(t *turn, arg string) (handled bool, err error) {
 		}
 	}
 	done := Phrase{ID: "StaffBooked", Args: map[string]string{"Case": c.CaseLabel()}, Sub: map[string]Phrase{"When": f.when(a.Start)}}
+	if a.Interpreter != "" {
+		done = Join("\n", done, f.staffInterpreter(a))
+	}
 	return true, t.show(f.staffMenu().after(done))
 }
 

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
 	"github.com/lotse-bot/lotse/flows"
 	"github.com/lotse-bot/lotse/locales"
 )
@@ -85,5 +87,25 @@ func TestLoadNamesBrokenFile(t *testing.T) {
 	_, err := locales.Load(fsys)
 	if err == nil || !strings.Contains(err.Error(), "active.fa.toml") {
 		t.Fatalf("got %v, want an error naming active.fa.toml", err)
+	}
+}
+
+// TestEveryLanguageHasAName proves that staff texts can name every shipped language in every
+// catalog: a language added to flows.Languages without its LanguageName message would break
+// the messages that name it.
+func TestEveryLanguageHasAName(t *testing.T) {
+	bundle, err := locales.Load(locales.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, catalog := range flows.Catalogs() {
+		loc := i18n.NewLocalizer(bundle, catalog)
+		for _, l := range flows.Languages {
+			id := flows.LanguageNameID(l.Option)
+			got, tag, err := loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: id})
+			if err != nil || got == "" || tag.String() != catalog {
+				t.Errorf("%s: %s is %q from %s (%v)", catalog, id, got, tag, err)
+			}
+		}
 	}
 }
