@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/lotse-bot/lotse/flows"
@@ -24,6 +25,9 @@ func TestForgedButtonDataIsRejected(t *testing.T) {
 		"", "1", "1:", "lang:ar", "2:lang:ar", "1:lang:xx", "1:lang", "1:lang:ar:extra",
 		"1:consent:maybe", "1:menu:admin", "1:langs:x", "1:delete:all",
 		"1:lang:" + string(make([]byte, 80)),
+		"1:pg:d", "1:pg:d.0.ab", "1:pg:d.-1.ab", "1:pg:d.1.ABCD", "1:pg:d.1.abcde", "1:pg:dd.1.ab", "1:pg:d.12345.ab",
+		"1:pg:d.1.ab.K-1", "1:pg:d.1.ab." + strings.Repeat("1", 41), "1:pg:d.1.ab:x",
+		"1:asg:1", "1:asg:1.1", "1:asg:1.900101", "1:asg:K-1.1ab", "1:sub:20270322.1ab", "1:sub:20270322.20270326.900101",
 	} {
 		if a, ok := flows.ParseData(data); ok {
 			t.Errorf("ParseData(%q) accepted as %+v", data, a)
@@ -35,6 +39,10 @@ func FuzzParseData(f *testing.F) {
 	f.Add("1:lang:ar")
 	f.Add("1:menu:help")
 	f.Add("1:consent:yes")
+	f.Add("1:pg:d.2.k3f9")
+	f.Add("1:pg:s.31.0.info.20270323")
+	f.Add("1:asg:42.7qx")
+	f.Add("1:sub:20270322.20270326.12ab")
 	f.Fuzz(func(t *testing.T, data string) {
 		a, ok := flows.ParseData(data)
 		if !ok {

@@ -48,6 +48,9 @@ type Client struct {
 	// FloodFrom and FloodCount count the client's messages in the current minute.
 	FloodFrom  time.Time `json:"flood_from,omitzero"`
 	FloodCount int       `json:"flood_count,omitempty"`
+	// Search is what the client typed at the district question while its matches fill more
+	// than one page, so that their paging buttons find them again; cleared after the question.
+	Search string `json:"search,omitempty"`
 	// NoNews is set when the client turned group news off.
 	NoNews bool `json:"no_news,omitempty"`
 	// Notes are the managers' short case notes.
@@ -90,6 +93,9 @@ type Staff struct {
 	// Unreachable is set when the person blocked the bot; their clients' messages go to
 	// colleagues until they write again.
 	Unreachable bool `json:"unreachable,omitempty"`
+	// Search is the name typed with /assign or /away while its matches fill more than one
+	// page, so that their paging buttons find them again.
+	Search string `json:"search,omitempty"`
 }
 
 // Away is an absence: from the start of From to the end of To, both days 20060102 in the
