@@ -53,22 +53,73 @@ func (f *Flows) away(t *turn, s *Staff) error {
 		return t.showNew(screen{text: []Phrase{Msg("StaffAwayBadDate", "Value", words[1]), Msg("StaffAwayUsage")}})
 	}
 	a := &Away{From: from.Format("20060102"), To: to.Format("20060102")}
-	dates := map[string]Phrase{"From": f.dateOf(a.From), "To": f.dateOf(a.To)}
 	if len(words) == 2 {
 		s.Away = a
-		return t.showNew(screen{text: []Phrase{{ID: "StaffAwaySetAlone", Sub: dates}}})
+		return t.showNew(screen{text: []Phrase{{ID: "StaffAwaySetAlone", Sub: f.awayDates(a)}}})
 	}
-	name := strings.Join(words[2:], " ")
-	sub, ok := f.managerNamed(name, me.TelegramID)
-	if !ok {
-		return t.showNew(screen{text: []Phrase{f.unknownManager(name)}})
-	}
-	a.Substitute, s.Away = sub.TelegramID, a
-	if err := t.tx.Send(Outgoing{Chat: sub.TelegramID, Lang: f.staffLang(t.tx, sub.TelegramID), Kind: OutSend,
-		Text: []Phrase{{ID: "StaffSubstituteFor", Args: map[string]string{"Name": me.Name}, Sub: dates}}}); err != nil {
+	found, ok, kept, err := t.pick(f.standInPicker(me, a), strings.Join(words[2:], " "))
+	s.Search = kept
+	if err != nil || !ok {
 		return err
 	}
-	return t.showNew(screen{text: []Phrase{{ID: "StaffAwaySet", Args: map[string]string{"Name": sub.Name}, Sub: dates}}})
+	sub, _ := f.managerOfRef(found.key)
+	return f.setAway(t, s, me, a, sub)
+}
+
+// awayDates are the first and last day of an absence, for messages.
+func (f *Flows) awayDates(a *Away) map[string]Phrase {
+	return map[string]Phrase{"From": f.dateOf(a.From), "To": f.dateOf(a.To)}
+}
+
+// setAway records manager me's absence with sub standing in, and tells sub.
+func (f *Flows) setAway(t *turn, s *Staff, me Manager, a *Away, sub Manager) error {
+	a.Substitute, s.Away = sub.TelegramID, a
+	if err := t.tx.Send(Outgoing{Chat: sub.TelegramID, Lang: f.staffLang(t.tx, sub.TelegramID), Kind: OutSend,
+		Text: []Phrase{{ID: "StaffSubstituteFor", Args: map[string]string{"Name": me.Name}, Sub: f.awayDates(a)}}}); err != nil {
+		return err
+	}
+	return t.show(screen{text: []Phrase{{ID: "StaffAwaySet", Args: map[string]string{"Name": sub.Name}, Sub: f.awayDates(a)}}})
+}
+
+// standInPicker lists the colleagues who can stand in for manager me during absence a.
+func (f *Flows) standInPicker(me Manager, a *Away) picker {
+	return f.managerPicker(listSubstitute, a.From+"."+a.To, ActStandIn, me.TelegramID, Phrase{ID: "StaffAwayChoose", Sub: f.awayDates(a)})
+}
+
+// awayFromData reads the absence of a substitute list's data, "from.to", checked like the
+// dates of /away.
+func (f *Flows) awayFromData(arg string) (*Away, bool) {
+	from, to, _ := strings.Cut(arg, ".")
+	loc := f.Config.location()
+	first, err1 := time.ParseInLocation("20060102", from, loc)
+	last, err2 := time.ParseInLocation("20060102", to, loc)
+	if err1 != nil || err2 != nil || last.Before(first) || last.After(first.AddDate(1, 0, 0)) {
+		return nil, false
+	}
+	return &Away{From: from, To: to}, true
+}
+
+// standInButton records the substitute a manager chose from the list.
+func (f *Flows) standInButton(t *turn, s *Staff, arg string) (handled bool, err error) {
+	me, ok := f.Config.Manager(t.ev.UserID)
+	i := strings.LastIndex(arg, ".")
+	a, okDates := f.awayFromData(arg[:max(i, 0)])
+	sub, okSub := f.managerOfRef(arg[i+1:])
+	if !ok || !okDates || !okSub || sub.TelegramID == me.TelegramID {
+		return false, nil
+	}
+	return true, f.setAway(t, s, me, a, sub)
+}
+
+// standInPage shows another page of the colleagues who can stand in.
+func (f *Flows) standInPage(t *turn, s *Staff, ref pageRef) (handled bool, err error) {
+	me, ok := f.Config.Manager(t.ev.UserID)
+	a, okDates := f.awayFromData(ref.context)
+	if !ok || !okDates {
+		return false, nil
+	}
+	all := f.standInPicker(me, a)
+	return t.showPage(ref, all, all.narrow(s.Search))
 }
 
 // dateOf writes a day 20060102 as 24.12.2026.

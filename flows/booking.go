@@ -240,6 +240,32 @@ func (f *Flows) showDays(t *turn, c *Client, notes ...Phrase) error {
 
 // showTimes offers the free times of a day.
 func (f *Flows) showTimes(t *turn, c *Client, day time.Time) error {
+	p, err := f.timesPicker(t, c, day)
+	if err != nil {
+		return err
+	}
+	if len(p.choices) == 0 {
+		return f.showDays(t, c, Msg("ApptSlotTaken"))
+	}
+	return t.show(p.page(1))
+}
+
+// timesPage shows another page of the free times of a day.
+func (f *Flows) timesPage(t *turn, c *Client, ref pageRef) (handled bool, err error) {
+	day, err := time.ParseInLocation("20060102", ref.context, f.Config.location())
+	if err != nil || !c.Consented() {
+		return false, nil
+	}
+	p, err := f.timesPicker(t, c, day)
+	if err != nil {
+		return true, err
+	}
+	return t.showPage(ref, p)
+}
+
+// timesPicker lists the free times of a day: three in a row, or one in a row with the office
+// where the town has several.
+func (f *Flows) timesPicker(t *turn, c *Client, day time.Time) (picker, error) {
 	from, to := f.horizon()
 	dayEnd := day.AddDate(0, 0, 1)
 	if day.After(from) {
@@ -250,28 +276,24 @@ func (f *Flows) showTimes(t *turn, c *Client, day time.Time) error {
 	}
 	slots, err := f.freeSlots(t, c, from, to)
 	if err != nil {
-		return err
+		return picker{}, err
 	}
-	if len(slots) == 0 {
-		return f.showDays(t, c, Msg("ApptSlotTaken"))
+	p := picker{
+		list: listTimes, context: day.Format("20060102"), columns: 3,
+		text: []Phrase{{ID: "ApptChooseTime", Sub: map[string]Phrase{"When": Join(", ", weekday(day), Number(day.Format("02.01.2006")))}}},
+		foot: [][]Button{{{Label: Msg("ApptChange"), Data: Data(ActBook)}, backButton()}},
 	}
-	s := screen{text: []Phrase{{ID: "ApptChooseTime", Sub: map[string]Phrase{"When": Join(", ", weekday(day), Number(day.Format("02.01.2006")))}}}}
-	var row []Button
+	if len(f.Config.Offices) > 1 {
+		p.columns = 1
+	}
 	for _, slot := range slots {
 		label := Number(slot.Start.In(f.Config.location()).Format("15:04"))
 		if len(f.Config.Offices) > 1 {
 			label = Join(" · ", label, Literal(f.officeName(slot.Office)))
 		}
-		row = append(row, Button{Label: label, Data: Data(ActTime, f.Config.SlotRef(slot))})
-		if len(row) == 3 || len(f.Config.Offices) > 1 {
-			s.buttons, row = append(s.buttons, row), nil
-		}
+		p.choices = append(p.choices, choice{button: Button{Label: label, Data: Data(ActTime, f.Config.SlotRef(slot))}})
 	}
-	if len(row) > 0 {
-		s.buttons = append(s.buttons, row)
-	}
-	s.buttons = append(s.buttons, []Button{{Label: Msg("ApptChange"), Data: Data(ActBook)}, backButton()})
-	return t.show(s)
+	return p, nil
 }
 
 // bookable returns the slot a button's slot reference names if it exists in the

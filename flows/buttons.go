@@ -48,6 +48,9 @@ const (
 	ActNewsSend  = "bcg"     // argument: news "." day "." segment; send the group news
 	ActMyData    = "mydata"  // the client's data as a file
 	ActErase     = "erase"   // argument: ask, yes; the client deletes their data
+	ActPage      = "pg"      // argument: list "." page "." version ["." context]; another page of a picker
+	ActAssign    = "asg"     // argument: case number "." manager reference; an admin gives a case to a manager
+	ActStandIn   = "sub"     // argument: from "." to "." manager reference; an absent manager's substitute
 )
 
 var (
@@ -57,6 +60,8 @@ var (
 	choiceArg  = regexp.MustCompile(`^` + slotRefPattern + `\.[a-z0-9][a-z0-9-]{0,23}\.[yn]$`)
 	apptArg    = regexp.MustCompile(`^A-[0-9]{1,12}$`)
 	bookForArg = regexp.MustCompile(`^[0-9]{1,9}\.` + slotRefPattern + `(\.y)?$`)
+	assignArg  = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{1,4}[a-z]{2}$`)
+	standInArg = regexp.MustCompile(`^[0-9]{8}\.[0-9]{8}\.[0-9]{1,4}[a-z]{2}$`)
 )
 
 // Menu items.
@@ -135,6 +140,12 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = newsArg.MatchString(a.Arg)
 	case ActNewsSend:
 		ok = newsArg.MatchString(a.Arg) && strings.Count(a.Arg, ".") == 2
+	case ActPage:
+		_, ok = parsePage(a.Arg)
+	case ActAssign:
+		ok = assignArg.MatchString(a.Arg)
+	case ActStandIn:
+		ok = standInArg.MatchString(a.Arg)
 	case ActMenu:
 		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp || a.Arg == ItemToday || a.Arg == ItemWeek || a.Arg == ItemBlock || a.Arg == ItemInvite || a.Arg == ItemClients || a.Arg == ItemNews
 	}

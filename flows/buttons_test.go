@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/lotse-bot/lotse/flows"
@@ -27,6 +28,9 @@ func TestForgedButtonDataIsRejected(t *testing.T) {
 		"1:lang:" + string(make([]byte, 80)),
 		// Booking buttons of old, which carried the manager's Telegram id.
 		"1:bkt:900101-1806562800", "1:bky:900101-1806562800.other.n", "1:mbk:2.900101-1806562800",
+		"1:pg:d", "1:pg:d.0.ab", "1:pg:d.-1.ab", "1:pg:d.1.ABCD", "1:pg:d.1.abcde", "1:pg:dd.1.ab", "1:pg:d.12345.ab",
+		"1:pg:d.1.ab.K-1", "1:pg:d.1.ab." + strings.Repeat("1", 41), "1:pg:d.1.ab:x",
+		"1:asg:1", "1:asg:1.1", "1:asg:1.900101", "1:asg:K-1.1ab", "1:sub:20270322.1ab", "1:sub:20270322.20270326.900101",
 	} {
 		if a, ok := flows.ParseData(data); ok {
 			t.Errorf("ParseData(%q) accepted as %+v", data, a)
@@ -39,6 +43,10 @@ func FuzzParseData(f *testing.F) {
 	f.Add("1:menu:help")
 	f.Add("1:consent:yes")
 	f.Add("1:bky:m2-1806562800.other.y")
+	f.Add("1:pg:d.2.k3f9")
+	f.Add("1:pg:s.31.0.info.20270323")
+	f.Add("1:asg:42.7qx")
+	f.Add("1:sub:20270322.20270326.12ab")
 	f.Fuzz(func(t *testing.T, data string) {
 		a, ok := flows.ParseData(data)
 		if !ok {

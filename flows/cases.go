@@ -398,14 +398,15 @@ func (f *Flows) addNote(t *turn) error {
 }
 
 // assign handles an admin's "/assign K-0042 Name": the case moves to that manager, who is
-// told, as are the previous manager and the client.
-func (f *Flows) assign(t *turn) error {
+// told, as are the previous manager and the client. Without a name, or with one that fits
+// several managers or none, the admin chooses from the list.
+func (f *Flows) assign(t *turn, s *Staff) error {
 	if !f.Config.IsAdmin(t.ev.UserID) {
 		return t.showNew(screen{text: []Phrase{Msg("StaffOnly")}})
 	}
 	label, name, _ := strings.Cut(strings.TrimSpace(t.ev.Text), " ")
 	name = strings.TrimSpace(name)
-	if label == "" || name == "" {
+	if label == "" {
 		return t.showNew(screen{text: []Phrase{Msg("StaffAssignUsage")}})
 	}
 	c, ok, err := f.clientOfCase(t.tx, label)
@@ -415,10 +416,53 @@ func (f *Flows) assign(t *turn) error {
 	if !ok {
 		return t.showNew(screen{text: []Phrase{Msg("StaffUnknownCase")}})
 	}
-	m, ok := f.managerNamed(name, 0)
-	if !ok {
-		return t.showNew(screen{text: []Phrase{f.unknownManager(name)}})
+	p := f.assignPicker(c)
+	if name == "" {
+		return t.show(p.page(1))
 	}
+	found, ok, kept, err := t.pick(p, name)
+	s.Search = kept
+	if err != nil || !ok {
+		return err
+	}
+	m, _ := f.managerOfRef(found.key)
+	return f.assignTo(t, c, m)
+}
+
+// assignPicker lists the managers an admin can give case c to.
+func (f *Flows) assignPicker(c *Client) picker {
+	return f.managerPicker(listAssign, itoa(c.Case), ActAssign, 0, Msg("StaffAssignChoose", "Case", c.CaseLabel()))
+}
+
+// assignButton gives a case to the manager an admin chose from the list.
+func (f *Flows) assignButton(t *turn, arg string) (handled bool, err error) {
+	caseNo, ref, _ := strings.Cut(arg, ".")
+	m, ok := f.managerOfRef(ref)
+	if !ok || !f.Config.IsAdmin(t.ev.UserID) {
+		return false, nil
+	}
+	c, ok, err := f.clientOfCase(t.tx, caseNo)
+	if err != nil || !ok {
+		return err != nil, err
+	}
+	return true, f.assignTo(t, c, m)
+}
+
+// assignPage shows another page of the managers a case can go to.
+func (f *Flows) assignPage(t *turn, s *Staff, ref pageRef) (handled bool, err error) {
+	if !f.Config.IsAdmin(t.ev.UserID) {
+		return false, nil
+	}
+	c, ok, err := f.clientOfCase(t.tx, ref.context)
+	if err != nil || !ok {
+		return err != nil, err
+	}
+	all := f.assignPicker(c)
+	return t.showPage(ref, all, all.narrow(s.Search))
+}
+
+// assignTo moves case c to manager m and tells everyone concerned.
+func (f *Flows) assignTo(t *turn, c *Client, m Manager) error {
 	previous := c.Manager
 	c.Manager, c.RelayTo = m.TelegramID, nil
 	if err := f.refreshIntakeHeaders(t.tx, c); err != nil {
@@ -448,38 +492,7 @@ func (f *Flows) assign(t *turn) error {
 			return err
 		}
 	}
-	return t.showNew(screen{text: []Phrase{Msg("StaffAssigned", "Case", c.CaseLabel(), "Name", m.Name)}})
-}
-
-// managerNamed finds the manager a staff member means by name: the full name or a unique
-// beginning of it, ignoring case, other than skip.
-func (f *Flows) managerNamed(name string, skip int64) (Manager, bool) {
-	name = strings.ToLower(strings.TrimSpace(name))
-	var found []Manager
-	for _, m := range f.Config.Managers {
-		if m.TelegramID == skip || m.Name == "" {
-			continue
-		}
-		full := strings.ToLower(m.Name)
-		if full == name {
-			return m, true
-		}
-		if strings.HasPrefix(full, name) || slices.ContainsFunc(strings.Fields(full), func(w string) bool { return strings.HasPrefix(w, name) }) {
-			found = append(found, m)
-		}
-	}
-	if len(found) == 1 {
-		return found[0], true
-	}
-	return Manager{}, false
-}
-
-func (f *Flows) unknownManager(name string) Phrase {
-	var names []string
-	for _, m := range f.Config.Managers {
-		names = append(names, m.Name)
-	}
-	return Msg("StaffUnknownManager", "Name", name, "Names", strings.Join(names, ", "))
+	return t.show(screen{text: []Phrase{Msg("StaffAssigned", "Case", c.CaseLabel(), "Name", m.Name)}})
 }
 
 func (f *Flows) managerName(id int64) string {

@@ -55,6 +55,9 @@ type Client struct {
 	// Interpreter is set when the client said they need an interpreter for their language,
 	// so that the next booking starts from it; they change it with every answer.
 	Interpreter bool `json:"interpreter,omitempty"`
+	// Search is what the client typed at the district question while its matches fill more
+	// than one page, so that their paging buttons find them again; cleared after the question.
+	Search string `json:"search,omitempty"`
 	// NoNews is set when the client turned group news off.
 	NoNews bool `json:"no_news,omitempty"`
 	// Notes are the managers' short case notes.
@@ -99,6 +102,9 @@ type Staff struct {
 	Unreachable bool `json:"unreachable,omitempty"`
 	// Seen is when the person last wrote to the bot: zero for someone who never opened it.
 	Seen time.Time `json:"seen,omitzero"`
+	// Search is the name typed with /assign or /away while its matches fill more than one
+	// page, so that their paging buttons find them again.
+	Search string `json:"search,omitempty"`
 }
 
 // Away is an absence: from the start of From to the end of To, both days 20060102 in the

@@ -66,6 +66,10 @@ type Outgoing struct {
 	Broadcast string `json:"bc,omitempty"`
 	// Queued is when the message entered the outbox; the store sets it.
 	Queued time.Time `json:"queued,omitzero"`
+	// Step, for a screen that asks the question of a client's step, names the step. Should
+	// Telegram refuse the screen, the client must not stay at a question they never see,
+	// answering every message with the same refused screen (see Settled).
+	Step Step `json:"step,omitempty"`
 	// File and FileName, for OutDocument: the document to send.
 	File     []byte `json:"file,omitempty"`
 	FileName string `json:"file_name,omitempty"`

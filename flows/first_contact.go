@@ -40,6 +40,9 @@ func (f *Flows) handleClient(tx Tx, ev Event) error {
 	if t.erased {
 		return nil
 	}
+	if c.Step != StepDistrict {
+		c.Search = "" // what they typed to find their housing is of no use any more
+	}
 	if err := tx.PutClient(c); err != nil {
 		return err
 	}
@@ -65,6 +68,8 @@ func (f *Flows) clientEvent(t *turn, c *Client) error {
 			return t.show(f.clientScreen(c, t.lang))
 		case c.Step == StepFAQ:
 			return f.faqSearch(t, c, t.ev.Text)
+		case c.Step == StepDistrict:
+			return f.districtSearch(t, c, t.ev.Text)
 		case c.Step == StepMenu:
 			return f.relay(t, c)
 		}
@@ -192,7 +197,7 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 			}
 			if c.Manager == 0 && c.District == "" && len(f.Config.Districts) > 0 {
 				c.Step = StepDistrict
-				return t.show(f.districtScreen().after(notes...))
+				return t.show(f.districtPicker().page(1).after(notes...))
 			}
 			c.Step = StepMenu
 			return t.show(f.menu().after(notes...))
@@ -206,18 +211,13 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		if !c.Consented() || (a.Arg != "-" && !f.knownDistrict(a.Arg)) {
 			return t.refuse(f.clientScreen(c, t.lang))
 		}
-		var notes []Phrase
-		if a.Arg != "-" {
-			c.District = a.Arg
-			// Where one manager looks after the district, the client is theirs; where several
-			// share it, the first to take the case from the intake.
-			if team := f.team(c); len(team) == 1 && c.Manager == 0 {
-				c.Manager = team[0]
-				notes = append(notes, Msg("InviteAccepted", "Name", f.managerName(c.Manager)))
-			}
+		return f.chooseDistrict(t, c, a.Arg)
+	case ActPage:
+		handled, err := f.clientPage(t, c, a.Arg)
+		if err != nil || handled {
+			return err
 		}
-		c.Step = StepMenu
-		return t.show(f.menu().after(notes...))
+		return t.refuse(f.clientScreen(c, t.lang))
 	case ActMenu:
 		switch a.Arg {
 		case ItemLanguage:
@@ -233,6 +233,19 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 	default: // staff buttons and others a client cannot use
 		return t.refuse(f.clientScreen(c, t.lang))
 	}
+}
+
+// clientPage shows another page of a client's list.
+func (f *Flows) clientPage(t *turn, c *Client, arg string) (handled bool, err error) {
+	ref, _ := parsePage(arg)
+	switch ref.list {
+	case listDistricts:
+		return f.districtPage(t, c, ref)
+	case listTimes:
+		c.Step = StepMenu
+		return f.timesPage(t, c, ref)
+	}
+	return false, nil
 }
 
 // allowed reports whether a well-formed action fits the client's state: an old message's
@@ -274,7 +287,7 @@ func (f *Flows) clientScreen(c *Client, lang string) screen {
 	case c.Step == StepFAQ:
 		return f.faqTopics()
 	case c.Step == StepDistrict:
-		return f.districtScreen()
+		return f.districtPicker().page(1)
 	default:
 		return f.menu()
 	}
@@ -300,15 +313,58 @@ func (f *Flows) languagePicker() screen {
 	return screen{text: []Phrase{Join(" · ", append([]Phrase{Literal("🌐")}, words...)...)}, buttons: rows}
 }
 
-// districtScreen asks where the client lives, with the town's districts and housing sites
-// by the names the town gave them.
-func (f *Flows) districtScreen() screen {
-	s := screen{text: []Phrase{Msg("DistrictAsk")}}
-	for _, d := range f.Config.Districts {
-		s.buttons = append(s.buttons, []Button{{Label: Literal("🏠 " + d.Name), Data: Data(ActDistrict, d.ID)}})
+// districtPicker asks where the client lives, with the town's districts and housing sites
+// by the names the town gave them; typing part of a name finds it.
+func (f *Flows) districtPicker() picker {
+	p := picker{
+		list: listDistricts, text: []Phrase{Msg("DistrictAsk")}, hint: Msg("DistrictTypeHint"), step: StepDistrict,
+		foot: [][]Button{{{Label: Msg("DistrictSkip"), Data: Data(ActDistrict, "-")}}},
 	}
-	s.buttons = append(s.buttons, []Button{{Label: Msg("DistrictSkip"), Data: Data(ActDistrict, "-")}})
-	return s
+	for _, d := range f.Config.Districts {
+		p.choices = append(p.choices, choice{key: d.ID, name: d.Name, button: Button{Label: Literal("🏠 " + d.Name), Data: Data(ActDistrict, d.ID)}})
+	}
+	return p
+}
+
+// districtSearch finds the district or housing site a client typed at the district
+// question: one match is chosen at once, several are listed, none is said.
+func (f *Flows) districtSearch(t *turn, c *Client, text string) error {
+	found, ok, kept, err := t.pick(f.districtPicker(), text)
+	c.Search = kept
+	if err != nil || !ok {
+		return err
+	}
+	return f.chooseDistrict(t, c, found.key)
+}
+
+// districtPage shows another page of the district question: of all districts, or of those
+// that matched what the client typed.
+func (f *Flows) districtPage(t *turn, c *Client, ref pageRef) (handled bool, err error) {
+	if !c.Consented() {
+		return false, nil
+	}
+	all := f.districtPicker()
+	handled, err = t.showPage(ref, all, all.narrow(c.Search))
+	if handled {
+		c.Step = StepDistrict
+	}
+	return handled, err
+}
+
+// chooseDistrict records where the client lives ("-" for "I don't know") and shows the menu.
+func (f *Flows) chooseDistrict(t *turn, c *Client, id string) error {
+	var notes []Phrase
+	if id != "-" {
+		c.District = id
+		// Where one manager looks after the district, the client is theirs; where several
+		// share it, the first to take the case from the intake.
+		if team := f.team(c); len(team) == 1 && c.Manager == 0 {
+			c.Manager = team[0]
+			notes = append(notes, Msg("InviteAccepted", "Name", f.managerName(c.Manager)))
+		}
+	}
+	c.Step = StepMenu
+	return t.show(f.menu().after(notes...))
 }
 
 func (f *Flows) knownDistrict(id string) bool {

@@ -324,11 +324,16 @@ const (
 // Settled records what follows from a message that left the outbox: the case its message
 // id stands for, where a client's message goes next, the messages waiting for its delivery
 // or its failure, a broadcast's count; for a recipient who cannot receive messages, that
-// they cannot be reached. The edge calls it in the transaction that removes the message
-// from the outbox.
+// they cannot be reached; for a district question Telegram refused, that the client moves
+// on. The edge calls it in the transaction that removes the message from the outbox.
 func (f *Flows) Settled(tx Tx, o Outgoing, r Result, msgID int) error {
 	if r == Unreachable {
 		if err := f.markUnreachable(tx, o.Chat); err != nil {
+			return err
+		}
+	}
+	if (r == Refused || r == Undelivered) && o.Step == StepDistrict {
+		if err := f.districtRefused(tx, o.Chat); err != nil {
 			return err
 		}
 	}
@@ -352,6 +357,25 @@ func (f *Flows) Settled(tx Tx, o Outgoing, r Result, msgID int) error {
 		}
 	}
 	return nil
+}
+
+// districtRefused moves a client on whose district question Telegram refused: the question
+// is optional, and a client left at a question they never saw would get the same refused
+// screen back for every message. They get the menu instead and can write to the team.
+func (f *Flows) districtRefused(tx Tx, chat int64) error {
+	c, err := tx.Client(chat)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil || c.Step != StepDistrict {
+		return err
+	}
+	c.Step, c.Search = StepMenu, ""
+	if err := tx.PutClient(c); err != nil {
+		return err
+	}
+	menu := f.menu()
+	return tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: menu.text, Buttons: menu.buttons})
 }
 
 // markUnreachable records that the person behind chat cannot receive messages from the bot.

@@ -22,6 +22,9 @@ func (f *Flows) handleStaff(tx Tx, ev Event) error {
 	// They wrote, so they can be reached: messages kept for their cases go out now.
 	back := s.Unreachable || s.Seen.IsZero()
 	s.Unreachable, s.Seen = false, f.Now()
+	if a, ok := ParseData(ev.Data); ev.Kind != EventButton || !ok || a.Name != ActPage {
+		s.Search = "" // only paging through the matches of a name needs the name
+	}
 	lang := s.Lang
 	if lang == "" {
 		lang = f.Config.ManagerLanguage
@@ -70,7 +73,7 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 		case "broadcast":
 			return t.show(f.newsMenu())
 		case "assign":
-			return f.assign(t)
+			return f.assign(t, s)
 		case "stats":
 			if !f.Config.IsAdmin(t.ev.UserID) {
 				return t.show(f.staffMenu().after(Msg("NotUnderstood")))
@@ -121,6 +124,21 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.sendToButton(t, a.Arg)
 		case ok && (a.Name == ActNews || a.Name == ActNewsSend):
 			return f.newsButton(t, a.Arg, a.Name == ActNewsSend)
+		case ok && a.Name == ActPage:
+			handled, err := f.staffPage(t, s, a.Arg)
+			if err != nil || handled {
+				return err
+			}
+		case ok && a.Name == ActAssign:
+			handled, err := f.assignButton(t, a.Arg)
+			if err != nil || handled {
+				return err
+			}
+		case ok && a.Name == ActStandIn:
+			handled, err := f.standInButton(t, s, a.Arg)
+			if err != nil || handled {
+				return err
+			}
 		case ok && a.Name == ActBookFor:
 			handled, err := f.staffBook(t, a.Arg)
 			if err != nil || handled {
@@ -142,6 +160,22 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 		return f.staffMessage(t)
 	}
 	return t.show(f.staffMenu().after(Msg("NotUnderstood")))
+}
+
+// staffPage shows another page of a staff member's list.
+func (f *Flows) staffPage(t *turn, s *Staff, arg string) (handled bool, err error) {
+	ref, _ := parsePage(arg)
+	switch ref.list {
+	case listSegments:
+		return f.segmentPage(t, ref)
+	case listAssign:
+		return f.assignPage(t, s, ref)
+	case listSubstitute:
+		return f.standInPage(t, s, ref)
+	case listStaffTimes:
+		return f.staffTimesPage(t, ref)
+	}
+	return false, nil
 }
 
 // staffHelp explains the staff commands; the appointment tools only to managers.

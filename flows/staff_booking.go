@@ -5,9 +5,6 @@ import (
 	"strings"
 )
 
-// maxStaffSlots is how many free times a manager is offered at once.
-const maxStaffSlots = 24
-
 // staffBookFor shows a manager their free times for a client (/book K-0042). For a client
 // who does not speak German, each time has a second button that books it with an
 // interpreter, marked by whether the office hours have one.
@@ -31,45 +28,72 @@ func (f *Flows) staffBookFor(t *turn, label string, notes ...Phrase) error {
 	if !c.Consented() {
 		return t.show(f.staffMenu().after(Msg("StaffNoConsent", "Case", c.CaseLabel())))
 	}
-	from, to := f.horizon()
-	taken, err := t.tx.TakenSeats(t.ev.UserID, from, to)
+	p, err := f.staffTimesPicker(t, c)
 	if err != nil {
 		return err
 	}
-	s := screen{text: append(notes, Msg("StaffBookFor", "Case", c.CaseLabel()))}
+	return t.show(p.page(1).after(notes...))
+}
+
+// staffTimesPicker lists a manager's free times for client c.
+func (f *Flows) staffTimesPicker(t *turn, c *Client) (picker, error) {
+	from, to := f.horizon()
+	taken, err := t.tx.TakenSeats(t.ev.UserID, from, to)
+	if err != nil {
+		return picker{}, err
+	}
+	p := picker{
+		list: listStaffTimes, context: itoa(c.Case), text: []Phrase{Msg("StaffBookFor", "Case", c.CaseLabel())},
+		foot: [][]Button{{backButton()}},
+	}
 	lang := interpreterLanguage(c)
 	if lang != "" {
 		hint := Phrase{ID: "StaffBookInterpreterHint", Args: map[string]string{"Case": c.CaseLabel()}, Sub: map[string]Phrase{"Language": LanguageName(lang)}}
 		if c.Interpreter {
 			hint = Join("\n", hint, f.clientNeedsInterpreter(c))
 		}
-		s.text = append(s.text, hint)
+		p.text = append(p.text, hint)
 	}
 	for _, slot := range f.Config.Slots(from, to, t.ev.UserID) {
 		blocked, err := f.blocked(t.tx, slot)
 		if err != nil {
-			return err
+			return picker{}, err
 		}
 		if blocked || taken[slot.Key()] >= slot.Seats {
 			continue
 		}
 		local := slot.Start.In(f.Config.location())
 		arg := strconv.Itoa(c.Case) + "." + f.Config.SlotRef(slot)
-		row := []Button{{Label: Join(" ", weekday(local), Number(local.Format("02.01. 15:04"))), Data: Data(ActBookFor, arg)}}
+		ch := choice{button: Button{Label: Join(" ", weekday(local), Number(local.Format("02.01. 15:04"))), Data: Data(ActBookFor, arg)}}
 		if lang != "" {
 			label := Msg("StaffBookInterpreterNone")
 			if slot.Interprets(lang) {
 				label = Msg("StaffBookInterpreterHere")
 			}
-			row = append(row, Button{Label: label, Data: Data(ActBookFor, arg+".y")})
+			ch.extra = []Button{{Label: label, Data: Data(ActBookFor, arg+".y")}}
 		}
-		s.buttons = append(s.buttons, row)
-		if len(s.buttons) == maxStaffSlots {
-			break
-		}
+		p.choices = append(p.choices, ch)
 	}
-	s.buttons = append(s.buttons, []Button{backButton()})
-	return t.show(s)
+	return p, nil
+}
+
+// staffTimesPage shows another page of a manager's free times for a client.
+func (f *Flows) staffTimesPage(t *turn, ref pageRef) (handled bool, err error) {
+	if _, ok := f.Config.Manager(t.ev.UserID); !ok {
+		return false, nil
+	}
+	c, ok, err := f.clientOfCase(t.tx, ref.context)
+	if err != nil || !ok {
+		return err != nil, err
+	}
+	if may, err := f.mayAnswer(t.tx, t.ev.UserID, c); err != nil || !may || !c.Consented() {
+		return err != nil, err
+	}
+	p, err := f.staffTimesPicker(t, c)
+	if err != nil {
+		return true, err
+	}
+	return t.showPage(ref, p)
 }
 
 // staffBook books the slot of a manager's button for the client, with an interpreter when

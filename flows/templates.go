@@ -230,7 +230,7 @@ func (f *Flows) newsButton(t *turn, arg string, send bool) error {
 		return t.refuse(f.staffMenu())
 	}
 	if len(parts) == 2 {
-		return t.show(f.segmentPicker(t, tpl.id+"."+parts[1]+"."))
+		return t.show(f.segmentPicker(t, tpl.id+"."+parts[1]).page(1))
 	}
 	recipients, err := f.segment(t, parts[2])
 	if err != nil {
@@ -266,13 +266,17 @@ func (f *Flows) newsButton(t *turn, arg string, send bool) error {
 }
 
 // segmentPicker offers the groups a manager can send group news to: their clients, those of
-// one housing site, those of one language.
-func (f *Flows) segmentPicker(t *turn, prefix string) screen {
-	s := screen{text: []Phrase{Msg("StaffBroadcastSegment")}, buttons: [][]Button{{{Label: Msg("StaffSegmentMine"), Data: Data(ActNews, prefix+"all")}}}}
+// one housing site, those of one language. news is the news and its day, "info.20270323".
+func (f *Flows) segmentPicker(t *turn, news string) picker {
+	prefix := news + "."
+	p := picker{
+		list: listSegments, context: news, text: []Phrase{Msg("StaffBroadcastSegment")},
+		head: [][]Button{{{Label: Msg("StaffSegmentMine"), Data: Data(ActNews, prefix+"all")}}},
+	}
 	m, _ := f.Config.Manager(t.ev.UserID)
 	for _, d := range f.Config.Districts {
 		if f.Config.IsAdmin(t.ev.UserID) || slices.Contains(m.Districts, d.ID) {
-			s.buttons = append(s.buttons, []Button{{Label: Literal("🏠 " + d.Name), Data: Data(ActNews, prefix+"d-"+d.ID)}})
+			p.choices = append(p.choices, choice{key: d.ID, name: d.Name, button: Button{Label: Literal("🏠 " + d.Name), Data: Data(ActNews, prefix+"d-"+d.ID)}})
 		}
 	}
 	var row []Button
@@ -280,13 +284,28 @@ func (f *Flows) segmentPicker(t *turn, prefix string) screen {
 		l, _ := LookupLanguage(option)
 		row = append(row, Button{Label: Literal("🌐 " + l.Name), Data: Data(ActNews, prefix+"l-"+option)})
 		if len(row) == 3 {
-			s.buttons, row = append(s.buttons, row), nil
+			p.foot, row = append(p.foot, row), nil
 		}
 	}
 	if len(row) > 0 {
-		s.buttons = append(s.buttons, row)
+		p.foot = append(p.foot, row)
 	}
-	return s
+	return p
+}
+
+// segmentPage shows another page of the housing sites group news can go to.
+func (f *Flows) segmentPage(t *turn, ref pageRef) (handled bool, err error) {
+	if _, ok := f.Config.Manager(t.ev.UserID); !ok && !f.Config.IsAdmin(t.ev.UserID) {
+		return false, nil
+	}
+	id, day, _ := strings.Cut(ref.context, ".")
+	if _, ok := findTemplate(newsTemplates, id); !ok {
+		return false, nil
+	}
+	if _, ok := f.pickedDay(day); !ok {
+		return false, nil
+	}
+	return t.showPage(ref, f.segmentPicker(t, ref.context))
 }
 
 // segment returns the clients of a group who can get group news: the manager's own (every

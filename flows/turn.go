@@ -4,6 +4,8 @@ package flows
 type screen struct {
 	text    []Phrase
 	buttons [][]Button
+	// step is the client's step whose question the screen asks, "" for other screens.
+	step Step
 }
 
 // after returns the screen with notes put before its text.
@@ -31,7 +33,7 @@ func (t *turn) show(s screen) error {
 	if err := t.answer(); err != nil {
 		return err
 	}
-	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutEdit, EditID: t.ev.MessageID, Text: s.text, Buttons: s.buttons})
+	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutEdit, EditID: t.ev.MessageID, Text: s.text, Buttons: s.buttons, Step: s.step})
 }
 
 // showNew puts a screen in front of the person as a new message, e.g. below an old message
@@ -40,7 +42,7 @@ func (t *turn) showNew(s screen) error {
 	if err := t.answer(); err != nil {
 		return err
 	}
-	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutSend, Text: s.text, Buttons: s.buttons})
+	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutSend, Text: s.text, Buttons: s.buttons, Step: s.step})
 }
 
 // refuse answers a button that is forged, outdated or not for this step with a short

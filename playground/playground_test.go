@@ -238,7 +238,6 @@ const amira = 10001
 // yilmaz is Frau Yılmaz of the example town: she alone looks after the Altstadt.
 const yilmaz = 900101
 
-
 func TestPageIsServedWholeAndLoadsNothingFromElsewhere(t *testing.T) {
 	tp := newTestPlayground(t)
 	for _, tt := range []struct {
