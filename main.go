@@ -22,6 +22,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -144,6 +145,7 @@ Environment:
   LOTSE_WEBHOOK_LISTEN     where the webhook is served, behind the reverse proxy (default :8443)
   LOTSE_WEBHOOK_SECRET     the webhook's secret token (default: a random one at each start)
   LOTSE_BACKUP_DIR         write backups into this directory (LOTSE_BACKUP_INTERVAL 24h, LOTSE_BACKUP_KEEP 7)
+  LOTSE_ERASURE_DELAY      from an erasure to the compaction that removes its remains from the file (default 1m)
   LOTSE_SHUTDOWN_TIMEOUT   how long a stop keeps sending what is queued (default 10s)
   LOTSE_OUTBOX_STUCK       a message waiting longer makes /readyz fail (default 5m)
   LOTSE_LOG_FORMAT         text or json (default text); LOTSE_LOG_LEVEL debug, info, warn, error
@@ -200,12 +202,44 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
 		return exitFailure
 	}
-	db, err := store.Open(o.DBPath)
+	db, err := store.OpenWith(o.DBPath, store.Options{Ledgers: ledgers(o.DBPath, o.Ops.BackupDir)})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
 		return exitFailure
 	}
 	defer db.Close()
+	// A restored copy older than an erasure brings the erased client back: erase them again.
+	if n, err := db.ApplyLedger(); err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: applying the erasure ledger: %v\n", err)
+		return exitFailure
+	} else if n > 0 {
+		m.log.Info("erasure ledger applied: clients erased again", "count", n)
+	}
+	// The goroutines that work on the files end before the database closes.
+	var background sync.WaitGroup
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	defer func() {
+		stopBackground()
+		background.Wait()
+	}()
+	var scrub chan struct{}
+	if o.Ops.BackupDir != "" {
+		scrub = make(chan struct{}, 1)
+		background.Go(func() { m.backups(bgCtx, db, o.Ops.BackupDir, o.Ops.BackupEvery, o.Ops.BackupKeep, scrub) })
+	}
+	background.Go(func() {
+		db.CompactAfterErasures(bgCtx, cmp.Or(o.Ops.ErasureDelay, defaultErasureDelay), func(err error) {
+			if err != nil {
+				m.log.Error("compacting the database after an erasure failed; trying again", "err", err)
+				return
+			}
+			m.log.Info("database compacted after an erasure")
+			select {
+			case scrub <- struct{}{}:
+			default: // a scrub is waiting already, or there are no kept backups
+			}
+		})
+	})
 
 	reg := prometheus.NewRegistry()
 	metrics := bot.NewMetrics(reg)
@@ -247,10 +281,6 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 		m.webhookAddr.Store(&addr)
 		m.log.Info("receiving updates by webhook", "listen", addr)
 	}
-	if o.Ops.BackupDir != "" {
-		go m.backups(ctx, db, o.Ops.BackupDir, o.Ops.BackupEvery, o.Ops.BackupKeep)
-	}
-
 	cfg := o.Config
 	for {
 		f := flows.New(cfg, content.FAQ, o.Now)
@@ -323,6 +353,16 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 		cfg, content = next, nextContent
 		m.log.Info("configuration and content reloaded", "town", cfg.Town)
 	}
+}
+
+// ledgers are the files of the erasure ledger: beside the database, and in the backup
+// directory, so that it travels with the backups.
+func ledgers(dbPath, backupDir string) []string {
+	files := []string{dbPath + ".erased"}
+	if backupDir != "" {
+		files = append(files, filepath.Join(backupDir, "lotse.erased"))
+	}
+	return files
 }
 
 // listen serves h on addr and returns the server and the address it got.

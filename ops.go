@@ -37,6 +37,7 @@ import (
 const (
 	defaultAdminAddr       = "127.0.0.1:9090"
 	defaultShutdownTimeout = 10 * time.Second
+	defaultErasureDelay    = time.Minute
 	telegramSilence        = 3 * time.Minute // no answer from Telegram for longer: not ready
 )
 
@@ -51,11 +52,13 @@ type ops struct {
 	BackupDir       string
 	BackupEvery     time.Duration
 	BackupKeep      int
+	ErasureDelay    time.Duration // from an erasure to the compaction that removes its remains
 }
 
 // readOps reads the operational environment; every error names its variable.
 func (m *Main) readOps() (ops, error) {
-	o := ops{AdminAddr: defaultAdminAddr, ShutdownTimeout: defaultShutdownTimeout, StuckOutbox: 5 * time.Minute, WebhookListen: ":8443", BackupEvery: 24 * time.Hour, BackupKeep: 7}
+	o := ops{AdminAddr: defaultAdminAddr, ShutdownTimeout: defaultShutdownTimeout, StuckOutbox: 5 * time.Minute, WebhookListen: ":8443", BackupEvery: 24 * time.Hour, BackupKeep: 7,
+		ErasureDelay: defaultErasureDelay}
 	switch v := m.Getenv("LOTSE_ADMIN_ADDR"); v {
 	case "":
 	case "off":
@@ -68,14 +71,22 @@ func (m *Main) readOps() (ops, error) {
 	}
 	o.AdminToken = m.Getenv("LOTSE_ADMIN_TOKEN")
 	for _, d := range []struct {
-		name string
-		dst  *time.Duration
-		min  time.Duration
-	}{{"LOTSE_SHUTDOWN_TIMEOUT", &o.ShutdownTimeout, 0}, {"LOTSE_BACKUP_INTERVAL", &o.BackupEvery, time.Minute}, {"LOTSE_OUTBOX_STUCK", &o.StuckOutbox, time.Second}} {
+		name     string
+		dst      *time.Duration
+		min, max time.Duration
+	}{
+		{"LOTSE_SHUTDOWN_TIMEOUT", &o.ShutdownTimeout, 0, 0},
+		{"LOTSE_BACKUP_INTERVAL", &o.BackupEvery, time.Minute, 0},
+		{"LOTSE_OUTBOX_STUCK", &o.StuckOutbox, time.Second, 0},
+		{"LOTSE_ERASURE_DELAY", &o.ErasureDelay, 100 * time.Millisecond, time.Hour},
+	} {
 		if v := m.Getenv(d.name); v != "" {
 			t, err := time.ParseDuration(v)
 			if err != nil || t < d.min {
 				return o, fmt.Errorf("%s: %q is not a duration like \"30s\" or \"24h\" (at least %s)", d.name, v, d.min)
+			}
+			if d.max > 0 && t > d.max {
+				return o, fmt.Errorf("%s: %q is longer than %s", d.name, v, d.max)
 			}
 			*d.dst = t
 		}
@@ -324,15 +335,20 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-// backups writes a backup into dir every interval and keeps the newest keep of them.
-func (m *Main) backups(ctx context.Context, db *store.DB, dir string, every time.Duration, keep int) {
+// backupGlob matches the scheduled backups in the backup directory; their names sort by time.
+const backupGlob = "lotse-*.db"
+
+// backups writes a backup into dir every interval and keeps the newest keep of them. After
+// an erasure (a signal on scrub), and once at start, it rewrites the kept backups that still
+// hold a client the erasure ledger names.
+func (m *Main) backups(ctx context.Context, db *store.DB, dir string, every time.Duration, keep int, scrub <-chan struct{}) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		m.log.Error("backup directory cannot be created; no scheduled backups", "dir", dir, "err", err)
 		return
 	}
-	ticker := time.NewTicker(every)
-	defer ticker.Stop()
-	for {
+	store.CleanBackupDir(dir)
+	m.scrubBackups(db, dir)
+	backup := func() {
 		name := filepath.Join(dir, "lotse-"+time.Now().UTC().Format("20060102T150405Z")+".db")
 		if n, err := db.BackupFile(name); err != nil {
 			m.log.Error("scheduled backup failed", "file", name, "err", err)
@@ -340,17 +356,39 @@ func (m *Main) backups(ctx context.Context, db *store.DB, dir string, every time
 			m.log.Info("backup written", "file", name, "bytes", n)
 			pruneBackups(m.log, dir, keep)
 		}
+	}
+	backup()
+	ticker := time.NewTicker(every)
+	defer ticker.Stop()
+	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-scrub:
+			m.scrubBackups(db, dir)
 		case <-ticker.C:
+			backup()
+		}
+	}
+}
+
+// scrubBackups rewrites the kept backups that still hold clients erased after they were
+// written, without them.
+func (m *Main) scrubBackups(db *store.DB, dir string) {
+	files, _ := filepath.Glob(filepath.Join(dir, backupGlob))
+	for _, f := range files {
+		n, err := db.ScrubBackup(f)
+		if err != nil {
+			m.log.Error("removing erased clients from a kept backup failed", "file", f, "err", err)
+		} else if n > 0 {
+			m.log.Info("kept backup rewritten without erased clients", "file", f, "clients", n)
 		}
 	}
 }
 
 // pruneBackups removes all but the newest keep backups in dir.
 func pruneBackups(log *slog.Logger, dir string, keep int) {
-	matches, err := filepath.Glob(filepath.Join(dir, "lotse-*.db"))
+	matches, err := filepath.Glob(filepath.Join(dir, backupGlob))
 	if err != nil || len(matches) <= keep {
 		return
 	}

@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -55,13 +57,23 @@ func (t *tx) Trace(client int64) (*flows.Trace, error) {
 	return tr, err
 }
 
+// bucketNotices holds the messages, by outbox sequence, that name a client erased by the
+// transaction that queued them: the goodbye to the client, the managers' note with the case
+// label. The value is the time of the erasure.
+var bucketNotices = []byte("erasure_notices")
+
 // EraseClient deletes everything stored about a client: their record and case number,
 // appointments and their indexes and seats, reminders, relay bookkeeping, the invitation
-// they opened, and messages still waiting to be sent to them or about them.
+// they opened, and messages still waiting to be sent to them or about them. The
+// transaction records the erasure when it commits (see finishErasure).
 func (t *tx) EraseClient(client int64) error {
 	c, err := t.Client(client)
 	if err != nil && flows.ErrorCode(err) != flows.ENotFound {
 		return err
+	}
+	t.erasedIDs = append(t.erasedIDs, client)
+	if c != nil {
+		t.erased = append(t.erased, c)
 	}
 	tr, err := t.Trace(client)
 	if err != nil {
@@ -124,6 +136,47 @@ func (t *tx) EraseClient(client int64) error {
 		return fmt.Errorf("erase client: %w", err)
 	}
 	return nil
+}
+
+// finishErasure completes a transaction that erased clients, just before it commits. It
+// notes that the file needs a compaction, even if Lotse stops before it. The messages it
+// queued that name an erased client become erasure notices: backups leave them out, and the
+// file is compacted once more after they were sent (CompactAfterErasures). Then the
+// erased records go into the erasure ledger; if that fails, the erasure does not commit.
+// Should the commit fail after the ledger took them, the next start erases them
+// (ApplyLedger): they asked for it, or the retention decided it.
+func (t *tx) finishErasure(l *ledger) error {
+	var names [][]byte
+	for _, id := range t.erasedIDs {
+		names = append(names, []byte(strconv.FormatInt(id, 10)))
+	}
+	for _, c := range t.erased {
+		if c.Case > 0 {
+			names = append(names, []byte(c.CaseLabel()))
+		}
+	}
+	meta := t.bolt.Bucket(bucketMeta)
+	if meta.Get(keyErasure) == nil {
+		if err := meta.Put(keyErasure, i64(time.Now().Unix())); err != nil {
+			return err
+		}
+	}
+	notices := t.bolt.Bucket(bucketNotices)
+	for _, e := range t.sent {
+		raw, err := json.Marshal(e.Out)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(names, func(n []byte) bool { return bytes.Contains(raw, n) }) {
+			if err := notices.Put(u64(e.Seq), i64(time.Now().Unix())); err != nil {
+				return err
+			}
+		}
+	}
+	if l == nil {
+		return nil
+	}
+	return l.add(t.erased)
 }
 
 // forgetCase keeps the audit log's record of who accessed a case, but no longer names the

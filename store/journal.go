@@ -33,7 +33,7 @@ func inboxRecord(u Update) []byte {
 // dropped.
 func (db *DB) Journal(updates []Update, now time.Time) ([]InboxEntry, error) {
 	var fresh []InboxEntry
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		fresh = fresh[:0]
 		inbox, seen := tx.Bucket(bucketInbox), tx.Bucket(bucketSeen)
 		for _, u := range updates {
@@ -65,7 +65,7 @@ func (db *DB) Journal(updates []Update, now time.Time) ([]InboxEntry, error) {
 // Inbox returns every journaled update not yet handled, oldest first.
 func (db *DB) Inbox() ([]InboxEntry, error) {
 	var out []InboxEntry
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketInbox).ForEach(func(k, v []byte) error {
 			if len(v) < 8 {
 				return fmt.Errorf("inbox record %x is damaged", k)
@@ -82,7 +82,7 @@ func (db *DB) Inbox() ([]InboxEntry, error) {
 // Offset returns the getUpdates offset that acknowledges every journaled update, or 0.
 func (db *DB) Offset() (int64, error) {
 	var off int64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bucketMeta).Get(keyOffset); v != nil {
 			off = int64(binary.BigEndian.Uint64(v))
 		}
@@ -95,7 +95,7 @@ func (db *DB) Offset() (int64, error) {
 // update for at most 24 hours, so ids older than that cannot come back.
 func (db *DB) PruneSeen(cutoff time.Time) (int, error) {
 	n := 0
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		seen := tx.Bucket(bucketSeen)
 		var old [][]byte
 		err := seen.ForEach(func(k, v []byte) error {

@@ -15,41 +15,19 @@ import (
 
 // BackupFile writes a consistent copy of the database to path while Lotse keeps running.
 // The copy is compacted: it is built from the live records of one read transaction, so it
-// carries nothing of erased clients that may linger in freed pages of the file. It is
-// written beside path with mode 0600, synced and renamed, so path is never half written.
+// carries nothing of erased clients that may linger in freed pages of the file, and it
+// leaves out the erasure notices still waiting to be sent. It is written beside path with
+// mode 0600, synced and renamed, so path is never half written.
 func (db *DB) BackupFile(path string) (int64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".lotse-backup-*")
-	if err != nil {
-		return 0, err
-	}
-	tmp.Close()
-	defer os.Remove(tmp.Name())
-	dst, err := bolt.Open(tmp.Name(), 0o600, &bolt.Options{Timeout: time.Second})
-	if err != nil {
-		return 0, err
-	}
-	if err := bolt.Compact(dst, db.bolt, 16<<20); err != nil {
-		dst.Close()
-		return 0, fmt.Errorf("copy the records: %w", err)
-	}
-	if err := dst.Sync(); err != nil {
-		dst.Close()
-		return 0, err
-	}
-	if err := dst.Close(); err != nil {
-		return 0, err
-	}
-	info, err := os.Stat(tmp.Name())
-	if err != nil {
-		return 0, err
-	}
-	return info.Size(), os.Rename(tmp.Name(), path)
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return rewriteFile(db.bolt, path, stripNotices, time.Time{})
 }
 
 // Backup writes a compacted, consistent copy of the database to w (see BackupFile),
 // through a private temporary file in dir.
 func (db *DB) Backup(dir string, w io.Writer) (int64, error) {
-	tmp, err := os.MkdirTemp(dir, ".lotse-backup-")
+	tmp, err := os.MkdirTemp(dir, backupPrefix)
 	if err != nil {
 		return 0, err
 	}
@@ -69,7 +47,7 @@ func (db *DB) Backup(dir string, w io.Writer) (int64, error) {
 // WriteFileAtomic writes a file with mode 0600 through write, replacing path only once the
 // content is complete and on disk.
 func WriteFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".lotse-backup-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), backupPrefix+"*")
 	if err != nil {
 		return 0, err
 	}
@@ -94,7 +72,7 @@ func WriteFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, 
 // OutboxStats reports how many messages wait to be sent and when the oldest was queued
 // (zero when none waits).
 func (db *DB) OutboxStats() (depth int, oldest time.Time, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		depth = b.Stats().KeyN
 		if _, v := b.Cursor().First(); v != nil {

@@ -41,14 +41,14 @@ func (db *DB) Process(seq uint64, handle func(flows.Tx) error) ([]OutboxEntry, e
 
 // View runs read in a read-only transaction; writes through it fail.
 func (db *DB) View(read func(flows.Tx) error) error {
-	return db.bolt.View(func(btx *bolt.Tx) error { return read(&tx{bolt: btx}) })
+	return db.view(func(btx *bolt.Tx) error { return read(&tx{bolt: btx}) })
 }
 
 // Update runs handle in a write transaction of its own, not batched with others, and
 // returns the outbox entries it wrote: for a single writer such as the reminder scheduler,
 // which need not wait for company.
 func (db *DB) Update(handle func(flows.Tx) error) ([]OutboxEntry, error) {
-	return collect(db.bolt.Update, func(t *tx) error { return handle(t) })
+	return db.collect(db.update, func(t *tx) error { return handle(t) })
 }
 
 // Do runs handle in a write transaction, for events that do not come from the inbox, and
@@ -58,23 +58,37 @@ func (db *DB) Do(handle func(flows.Tx) error) ([]OutboxEntry, error) {
 }
 
 func (db *DB) write(fn func(*tx) error) ([]OutboxEntry, error) {
-	return collect(db.bolt.Batch, fn)
+	return db.collect(db.batch, fn)
 }
 
-// collect runs fn in a write transaction started by run (bbolt's Update or Batch) and
-// returns the outbox entries of the run that committed; Batch may run fn more than once.
-func collect(run func(func(*bolt.Tx) error) error, fn func(*tx) error) ([]OutboxEntry, error) {
+// collect runs fn in a write transaction started by run (db's update or batch) and returns
+// the outbox entries of the run that committed; batch may run fn more than once. A
+// transaction that erased a client records the erasure (see finishErasure) before it
+// commits and signals it after.
+func (db *DB) collect(run func(func(*bolt.Tx) error) error, fn func(*tx) error) ([]OutboxEntry, error) {
 	var sent []OutboxEntry
+	erased := false
 	err := run(func(btx *bolt.Tx) error {
 		t := &tx{bolt: btx}
 		if err := fn(t); err != nil {
 			return err
 		}
-		sent = t.sent
+		if len(t.erasedIDs) > 0 {
+			if err := t.finishErasure(db.ledger); err != nil {
+				return err
+			}
+		}
+		sent, erased = t.sent, len(t.erasedIDs) > 0
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if erased {
+		select {
+		case db.erased <- struct{}{}:
+		default: // a signal is waiting already
+		}
 	}
 	return sent, nil
 }
@@ -83,6 +97,9 @@ func collect(run func(func(*bolt.Tx) error) error, fn func(*tx) error) ([]Outbox
 type tx struct {
 	bolt *bolt.Tx
 	sent []OutboxEntry
+	// erasedIDs are the clients EraseClient erased, erased the records it deleted.
+	erasedIDs []int64
+	erased    []*flows.Client
 }
 
 func (t *tx) Client(id int64) (*flows.Client, error) {
@@ -195,7 +212,7 @@ func (t *tx) put(bucket []byte, id int64, v any) error {
 // Outbox returns every message not yet sent, oldest first.
 func (db *DB) Outbox() ([]OutboxEntry, error) {
 	var out []OutboxEntry
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
 			e := OutboxEntry{Seq: binary.BigEndian.Uint64(k)}
 			if err := json.Unmarshal(v, &e.Out); err != nil {
@@ -210,7 +227,7 @@ func (db *DB) Outbox() ([]OutboxEntry, error) {
 
 // Delivered removes sent (or given up) messages from the outbox.
 func (db *DB) Delivered(seqs ...uint64) error {
-	return db.bolt.Batch(func(tx *bolt.Tx) error {
+	return db.batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		for _, s := range seqs {
 			if err := b.Delete(u64(s)); err != nil {
@@ -227,7 +244,7 @@ func (db *DB) Progress(seq uint64, o flows.Outgoing) error {
 	if err != nil {
 		return err
 	}
-	return db.bolt.Batch(func(tx *bolt.Tx) error {
+	return db.batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		if b.Get(u64(seq)) == nil {
 			return nil
@@ -239,7 +256,7 @@ func (db *DB) Progress(seq uint64, o flows.Outgoing) error {
 // Client reads one client's record, for tools and tests.
 func (db *DB) Client(id int64) (*flows.Client, error) {
 	var c *flows.Client
-	err := db.bolt.View(func(btx *bolt.Tx) error {
+	err := db.view(func(btx *bolt.Tx) error {
 		var err error
 		c, err = (&tx{bolt: btx}).Client(id)
 		return err

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -38,51 +40,117 @@ var (
 	bucketViews   = []byte("faq_views") // question id, 0, language → times shown
 	bucketCases   = []byte("cases")     // case number → Telegram user id
 
-	keySchema = []byte("schema")
-	keyOffset = []byte("offset")
+	keySchema  = []byte("schema")
+	keyOffset  = []byte("offset")
+	keyErasure = []byte("erasure") // the time of the first erasure since the last compaction
 )
 
-// DB is the open database. One process owns the file: bbolt locks it.
+// DB is the open database. One process owns the file: bbolt locks it. Every transaction
+// holds mu for reading; Compact holds it for writing while it puts a compacted file in the
+// place of the old one, so the other goroutines keep using the same *DB and merely wait.
 type DB struct {
-	bolt *bolt.DB
+	path   string
+	ledger *ledger // nil: erasures are not recorded outside the file
+
+	mu     sync.RWMutex
+	bolt   *bolt.DB
+	closed bool
+
+	// erased signals, after the commit, each transaction that erased a client.
+	erased chan struct{}
+}
+
+// Options are the settings of OpenWith.
+type Options struct {
+	// Wait is how long to wait for another process to let go of the file; default 2 s.
+	Wait time.Duration
+	// Ledgers are the files of the erasure ledger (see ledger.go): every client erased is
+	// recorded in each of them, and ApplyLedger erases again whom they name. None: erasures
+	// are not recorded outside the database file.
+	Ledgers []string
 }
 
 // Open opens or creates the database file at path with mode 0600. It waits up to two
 // seconds for another process to let go of the file.
-func Open(path string) (*DB, error) { return OpenWait(path, 2*time.Second) }
+func Open(path string) (*DB, error) { return OpenWith(path, Options{}) }
 
 // OpenWait is Open with the time to wait for the file's lock.
 func OpenWait(path string, wait time.Duration) (*DB, error) {
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: wait})
+	return OpenWith(path, Options{Wait: wait})
+}
+
+// OpenWith is Open with options.
+func OpenWith(path string, o Options) (*DB, error) {
+	if o.Wait == 0 {
+		o.Wait = 2 * time.Second
+	}
+	b, err := openLocked(path, o.Wait)
 	if err != nil {
-		if errors.Is(err, bolterrors.ErrTimeout) {
-			return nil, fmt.Errorf("open %s: the database is in use by another Lotse process", path)
-		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	// bbolt creates new files with the mode given, but keep an existing file private too.
-	if err := os.Chmod(path, 0o600); err != nil {
-		b.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	// Interactive answers wait for the batch commit; keep the wait short.
-	b.MaxBatchDelay = 2 * time.Millisecond
-	db := &DB{bolt: b}
+	db := &DB{path: path, bolt: b, erased: make(chan struct{}, 1)}
 	if err := db.init(); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// A compaction that a crash interrupted left its unfinished copy; the file is whole.
+	removeStale(filepath.Dir(path), compactPrefix(path), 0)
+	if len(o.Ledgers) > 0 {
+		if db.ledger, err = loadLedger(o.Ledgers); err != nil {
+			b.Close()
+			return nil, err
+		}
+	}
 	return db, nil
 }
 
+// openLocked opens the bbolt file at path and makes sure the lock it got is the lock of the
+// file now at path: a compaction of the owner replaces the file, and a process that was
+// waiting for the old file's lock gets it once the owner closes the old file. It retries
+// until wait is over.
+func openLocked(path string, wait time.Duration) (*bolt.DB, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		before, _ := os.Stat(path)
+		b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: max(time.Until(deadline), time.Millisecond)})
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, errors.New("the database is in use by another Lotse process")
+		}
+		if err != nil {
+			return nil, err
+		}
+		after, err := os.Stat(path)
+		if err == nil && (before == nil || os.SameFile(before, after)) {
+			// bbolt creates new files with the mode given, but keep an existing file private too.
+			if err := os.Chmod(path, 0o600); err != nil {
+				b.Close()
+				return nil, err
+			}
+			tune(b)
+			return b, nil
+		}
+		b.Close()
+		if time.Now().After(deadline) {
+			return nil, errors.New("the database is in use by another Lotse process")
+		}
+	}
+}
+
+// tune sets what every handle of the database needs.
+func tune(b *bolt.DB) {
+	// Interactive answers wait for the batch commit; keep the wait short.
+	b.MaxBatchDelay = 2 * time.Millisecond
+}
+
+// buckets are all the buckets; init creates those missing.
+var buckets = [][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff, bucketViews,
+	bucketAppointments, bucketSeats, bucketByManager, bucketByClient, bucketReminders, bucketBlocked, bucketCases, bucketInvites,
+	bucketRelays, bucketRelayCopy, bucketBroadcasts, bucketStats, bucketAudit, bucketNotices, bucketDeliveries, bucketIntake}
+
 func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff, bucketViews,
-			bucketAppointments, bucketSeats, bucketByManager, bucketByClient, bucketReminders, bucketBlocked, bucketCases, bucketInvites,
-			bucketRelays, bucketRelayCopy, bucketBroadcasts, bucketStats, bucketAudit, bucketDeliveries, bucketIntake} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
+		if err := createBuckets(tx); err != nil {
+			return err
 		}
 		meta := tx.Bucket(bucketMeta)
 		v := meta.Get(keySchema)
@@ -102,11 +170,48 @@ func (db *DB) init() error {
 	})
 }
 
-// Close closes the file.
-func (db *DB) Close() error { return db.bolt.Close() }
+// createBuckets creates the buckets a file lacks.
+func createBuckets(tx *bolt.Tx) error {
+	for _, name := range buckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close closes the file, after the transactions under way.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed {
+		return nil
+	}
+	db.closed = true
+	return db.bolt.Close()
+}
 
 // Path is the database file.
-func (db *DB) Path() string { return db.bolt.Path() }
+func (db *DB) Path() string { return db.path }
+
+// view, update and batch run bbolt's View, Update and Batch on the current file.
+func (db *DB) view(fn func(*bolt.Tx) error) error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.bolt.View(fn)
+}
+
+func (db *DB) update(fn func(*bolt.Tx) error) error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.bolt.Update(fn)
+}
+
+func (db *DB) batch(fn func(*bolt.Tx) error) error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.bolt.Batch(fn)
+}
 
 // stampRecords gives relay records and group news rounds of version 1, which did not say
 // when they were made, the time of the migration: the retention then counts from now.

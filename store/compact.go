@@ -1,0 +1,289 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Erasure that holds: bbolt does not overwrite the pages a transaction frees, so what a
+// client's erasure deleted stays readable in the file until bbolt happens to reuse those
+// pages. Compact writes the live records into a new file and puts it in the old one's place;
+// CompactAfterErasures does that soon after every erasure.
+
+// compactTxSize bounds the transactions of a copy, so a large file needs no large memory.
+const compactTxSize = 16 << 20
+
+// backupPrefix starts the names of backups being written; CleanBackupDir removes those a
+// crash left behind.
+const backupPrefix = ".lotse-backup-"
+
+// Compact rewrites the database file with its live records only, so that nothing deleted
+// remains readable in freed pages. Transactions wait while it runs and then go on with the
+// new file. The copy is written beside the file (mode 0600), synced, and renamed over it:
+// a crash leaves either the old file or the new one, both whole. The copy stays locked from
+// its creation on, so no other process can take the file between the rename and the switch.
+func (db *DB) Compact() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed {
+		return errors.New("compact: the database is closed")
+	}
+	dst, err := compactCopy(db.bolt, filepath.Dir(db.path), compactPrefix(db.path))
+	if err != nil {
+		return fmt.Errorf("compact %s: %w", db.path, err)
+	}
+	tmp := dst.Path()
+	// The copy holds nothing of the erasures so far.
+	err = dst.Update(func(btx *bolt.Tx) error { return btx.Bucket(bucketMeta).Delete(keyErasure) })
+	if err == nil {
+		err = os.Rename(tmp, db.path)
+	}
+	if err != nil {
+		dst.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("compact %s: %w", db.path, err)
+	}
+	tune(dst)
+	old := db.bolt
+	db.bolt = dst
+	// The old file has no name any more; closing it frees its pages and lets go of its lock.
+	old.Close()
+	if err := syncDir(filepath.Dir(db.path)); err != nil {
+		return fmt.Errorf("compact %s: the file is compacted, but the directory was not synced: %w", db.path, err)
+	}
+	return nil
+}
+
+// compactPrefix starts the names of the compaction's temporary files beside the database at
+// path; they are removed when the database opens.
+func compactPrefix(path string) string { return "." + filepath.Base(path) + ".compact-" }
+
+// compactCopy copies the live records of src into a new file in dir whose name starts with
+// prefix, mode 0600, and returns it open (and so locked). Every transaction of the copy is
+// synced when it commits.
+func compactCopy(src *bolt.DB, dir, prefix string) (*bolt.DB, error) {
+	f, err := os.CreateTemp(dir, prefix+"*")
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
+	dst, err := bolt.Open(f.Name(), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		os.Remove(f.Name())
+		return nil, err
+	}
+	if err := bolt.Compact(dst, src, compactTxSize); err != nil {
+		dst.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("copy the records: %w", err)
+	}
+	return dst, nil
+}
+
+// rewriteFile writes a compacted copy of src to path, after edit changed the copy (edit
+// reports whether it did): a changed copy is compacted once more, so its freed pages keep
+// nothing of what edit removed. The file is written beside path, synced and renamed, so
+// path is never half written; it is stamped with modTime unless that is zero. It returns
+// the size of the file.
+func rewriteFile(src *bolt.DB, path string, edit func(*tx) (bool, error), modTime time.Time) (int64, error) {
+	dir := filepath.Dir(path)
+	dst, err := compactCopy(src, dir, backupPrefix)
+	if err != nil {
+		return 0, err
+	}
+	tmp := dst.Path() // bbolt forgets the path when it closes
+	defer func() {
+		dst.Close()
+		os.Remove(tmp) // gone already after the rename
+	}()
+	changed := false
+	err = dst.Update(func(btx *bolt.Tx) error {
+		var err error
+		changed, err = edit(&tx{bolt: btx})
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if changed {
+		clean, err := compactCopy(dst, dir, backupPrefix)
+		if err != nil {
+			return 0, err
+		}
+		dst.Close()
+		os.Remove(tmp)
+		dst, tmp = clean, clean.Path()
+	}
+	if err := dst.Close(); err != nil {
+		return 0, err
+	}
+	if !modTime.IsZero() {
+		if err := os.Chtimes(tmp, modTime, modTime); err != nil {
+			return 0, err
+		}
+	}
+	info, err := os.Stat(tmp)
+	if err != nil {
+		return 0, err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return 0, err
+	}
+	return info.Size(), syncDir(dir)
+}
+
+// CompactAfterErasures compacts the database after erasures, so that nothing of an erased client
+// stays readable in the file: delay after an erasure (erasures meanwhile are included), or
+// delay after the start when the last run stopped before it compacted; and once more as
+// soon as the erasure notices — the goodbye, the managers' note — have left the outbox, if
+// they still waited then (Telegram unreachable); it looks every delay. done, when not nil,
+// learns the outcome of each compaction. CompactAfterErasures returns when ctx ends.
+func (db *DB) CompactAfterErasures(ctx context.Context, delay time.Duration, done func(error)) {
+	if done == nil {
+		done = func(error) {}
+	}
+	// What the last run left: an erasure not compacted yet, notices waiting to be sent.
+	pending, err := db.erasurePending()
+	if err != nil {
+		done(err)
+		pending = true
+	}
+	waiting := true
+	timer := time.NewTimer(delay)
+	armed := true
+	arm := func() {
+		if !armed {
+			timer.Reset(delay)
+			armed = true
+		}
+	}
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-db.erased:
+			pending = true
+			arm()
+		case <-timer.C:
+			armed = false
+			still, err := db.pruneNotices()
+			if err != nil {
+				done(err)
+				still = true
+			}
+			if pending || waiting && !still {
+				err := db.Compact()
+				done(err)
+				if err == nil {
+					pending = false
+				}
+			}
+			waiting = still
+			if pending || waiting {
+				arm()
+			}
+		}
+	}
+}
+
+// erasurePending reports whether a client was erased since the last compaction.
+func (db *DB) erasurePending() (pending bool, err error) {
+	err = db.view(func(btx *bolt.Tx) error {
+		pending = btx.Bucket(bucketMeta).Get(keyErasure) != nil
+		return nil
+	})
+	return pending, err
+}
+
+// pruneNotices forgets the erasure notices that left the outbox and reports whether any
+// still waits there.
+func (db *DB) pruneNotices() (waiting bool, err error) {
+	err = db.update(func(btx *bolt.Tx) error {
+		notices, outbox := btx.Bucket(bucketNotices), btx.Bucket(bucketOutbox)
+		var sent [][]byte
+		err := notices.ForEach(func(k, _ []byte) error {
+			if outbox.Get(k) == nil {
+				sent = append(sent, k)
+			} else {
+				waiting = true
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range sent {
+			if err := notices.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return waiting, err
+}
+
+// stripNotices removes the erasure notices, and the messages they stand for, from a copy of
+// the database: a backup holds nothing that names an erased client.
+func stripNotices(t *tx) (bool, error) {
+	notices := t.bolt.Bucket(bucketNotices)
+	if notices == nil {
+		return false, nil
+	}
+	var keys [][]byte
+	err := notices.ForEach(func(k, _ []byte) error {
+		keys = append(keys, k)
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	for _, k := range keys {
+		if err := t.bolt.Bucket(bucketOutbox).Delete(k); err != nil {
+			return false, err
+		}
+		if err := notices.Delete(k); err != nil {
+			return false, err
+		}
+	}
+	return len(keys) > 0, nil
+}
+
+// CleanBackupDir removes the unfinished copies that a crash during a backup left in dir.
+func CleanBackupDir(dir string) {
+	removeStale(dir, backupPrefix, time.Hour)
+}
+
+// removeStale removes the files and directories in dir whose names start with prefix and
+// that were last written more than age ago.
+func removeStale(dir, prefix string, age time.Duration) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) >= age {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
