@@ -528,10 +528,17 @@ func (m *Main) config() (*flows.Config, error) {
 		m.log.Warn("LOTSE_CONFIG is not set: running on the built-in example town Musterstadt")
 		return flows.ParseConfig(flows.ExampleConfigName, flows.ExampleConfig)
 	}
-	return flows.LoadConfigFile(path)
+	cfg, err := flows.LoadConfigFile(path)
+	if err == nil {
+		for _, w := range cfg.Warnings {
+			m.log.Warn("configuration warning", "warning", w)
+		}
+	}
+	return cfg, err
 }
 
-// check validates a configuration file and the catalogs and reports every problem.
+// check validates a configuration file and the catalogs and reports every problem, then how
+// many there were. Warnings are shown but do not count: the file can be used as it is.
 func (m *Main) check(args []string) int {
 	if len(args) > 1 {
 		fmt.Fprintf(m.Stderr, "lotse check: give at most one configuration file\n")
@@ -541,7 +548,12 @@ func (m *Main) check(args []string) int {
 	if len(args) == 1 {
 		path = args[0]
 	}
-	failed := false
+	problems, warnings := 0, 0
+	report := func(lines []string) {
+		for _, l := range lines {
+			fmt.Fprintln(m.Stderr, l)
+		}
+	}
 	var cfg *flows.Config
 	var err error
 	if path == "" {
@@ -549,36 +561,60 @@ func (m *Main) check(args []string) int {
 	} else {
 		cfg, err = flows.LoadConfigFile(path)
 	}
-	if err != nil {
+	var cerr *flows.ConfigError
+	switch {
+	case errors.As(err, &cerr):
+		report(cerr.Warnings)
+		report(cerr.Problems)
+		problems += len(cerr.Problems)
+		warnings += len(cerr.Warnings)
+	case err != nil:
 		fmt.Fprintln(m.Stderr, err)
-		failed = true
-	} else {
+		problems++
+	default:
+		report(cfg.Warnings)
+		warnings += len(cfg.Warnings)
 		fmt.Fprintf(m.Stdout, "%s: ok (%s, %d managers, %d languages)\n", cfgName(path), cfg.Town, len(cfg.Managers), len(cfg.Languages))
 	}
 	if cfg != nil {
 		if _, err := flows.LoadFAQ(locales.FAQ, cfg.FAQPath(), cfg); err != nil {
 			fmt.Fprintf(m.Stderr, "FAQ content:\n%v\n", err)
-			failed = true
+			problems += strings.Count(err.Error(), "\n") + 1
 		} else {
 			fmt.Fprintf(m.Stdout, "FAQ: ok\n")
 		}
 	}
-	problems, err := locales.Check(locales.FS, flows.Catalogs())
+	catalogProblems, err := locales.Check(locales.FS, flows.Catalogs())
 	if err != nil {
 		fmt.Fprintln(m.Stderr, err)
-		failed = true
+		problems++
 	}
-	for _, p := range problems {
-		fmt.Fprintln(m.Stderr, p)
-		failed = true
-	}
-	if err == nil && len(problems) == 0 {
+	report(catalogProblems)
+	problems += len(catalogProblems)
+	if err == nil && len(catalogProblems) == 0 {
 		fmt.Fprintf(m.Stdout, "catalogs: ok (%d languages)\n", len(flows.Catalogs()))
 	}
-	if failed {
+	summary := plural(problems, "problem")
+	if problems == 0 {
+		summary = "no problems"
+	}
+	if warnings > 0 {
+		summary += ", " + plural(warnings, "warning")
+	}
+	if problems > 0 {
+		fmt.Fprintln(m.Stderr, summary)
 		return exitFailure
 	}
+	fmt.Fprintln(m.Stdout, summary)
 	return exitOK
+}
+
+// plural is "1 problem" or "3 problems".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func cfgName(path string) string {
