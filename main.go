@@ -139,10 +139,11 @@ Environment:
   LOTSE_RATE_GLOBAL        messages per second over all chats (default 30)
   LOTSE_RATE_CHAT          messages per second in one chat (default 1)
   LOTSE_ADMIN_ADDR         health, readiness, metrics, backup and report (default 127.0.0.1:9090; "off")
-  LOTSE_ADMIN_TOKEN        bearer token the admin listener requires for /backup and /report
+  LOTSE_ADMIN_TOKEN        bearer token for /metrics, /backup and /report (or LOTSE_ADMIN_TOKEN_FILE);
+                           required when LOTSE_ADMIN_ADDR can be reached from other machines
   LOTSE_WEBHOOK_URL        receive updates by webhook at this https address instead of polling
   LOTSE_WEBHOOK_LISTEN     where the webhook is served, behind the reverse proxy (default :8443)
-  LOTSE_WEBHOOK_SECRET     the webhook's secret token (default: a random one at each start)
+  LOTSE_WEBHOOK_SECRET     the webhook's secret token (or LOTSE_WEBHOOK_SECRET_FILE; default: random at each start)
   LOTSE_BACKUP_DIR         write backups into this directory (LOTSE_BACKUP_INTERVAL 24h, LOTSE_BACKUP_KEEP 7)
   LOTSE_SHUTDOWN_TIMEOUT   how long a stop keeps sending what is queued (default 10s)
   LOTSE_OUTBOX_STUCK       a message waiting longer makes /readyz fail (default 5m)
@@ -481,16 +482,9 @@ var tokenPattern = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{30,100}$`)
 
 // token reads the bot token. Errors never contain the token.
 func (m *Main) token() (string, error) {
-	token, source := m.Getenv("TELEGRAM_BOT_TOKEN"), "TELEGRAM_BOT_TOKEN"
-	if file := m.Getenv("TELEGRAM_BOT_TOKEN_FILE"); file != "" {
-		if token != "" {
-			return "", errors.New("set either TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKEN_FILE, not both")
-		}
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return "", fmt.Errorf("TELEGRAM_BOT_TOKEN_FILE: cannot read %s: %w", file, errors.Unwrap(err))
-		}
-		token, source = strings.TrimSpace(string(data)), "TELEGRAM_BOT_TOKEN_FILE"
+	token, source, err := m.secret("TELEGRAM_BOT_TOKEN")
+	if err != nil {
+		return "", err
 	}
 	if token == "" {
 		return "", errors.New("TELEGRAM_BOT_TOKEN is not set: give the bot's token from @BotFather in TELEGRAM_BOT_TOKEN or a file named by TELEGRAM_BOT_TOKEN_FILE")
@@ -499,6 +493,32 @@ func (m *Main) token() (string, error) {
 		return "", fmt.Errorf("%s is malformed: a token looks like 123456789:AA… (digits, a colon, then letters, digits, _ and -)", source)
 	}
 	return token, nil
+}
+
+// secret reads a secret from the variable name or from the file named by name_FILE, the way
+// Docker and systemd hand out secrets. It returns the secret and the variable it came from
+// ("" when neither is set). Errors never contain the secret.
+func (m *Main) secret(name string) (value, source string, err error) {
+	value, source = m.Getenv(name), name
+	file := m.Getenv(name + "_FILE")
+	if file == "" {
+		if value == "" {
+			source = ""
+		}
+		return value, source, nil
+	}
+	if value != "" {
+		return "", "", fmt.Errorf("set either %s or %s_FILE, not both", name, name)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", "", fmt.Errorf("%s_FILE: cannot read %s: %w", name, file, errors.Unwrap(err))
+	}
+	value = strings.TrimSpace(string(data))
+	if value == "" {
+		return "", "", fmt.Errorf("%s_FILE: %s is empty", name, file)
+	}
+	return value, name + "_FILE", nil
 }
 
 // limits reads the sending rates from the environment.
