@@ -13,7 +13,9 @@ COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo
 COPY --from=build /out/lotse /usr/local/bin/lotse
 COPY --from=build --chown=nonroot:nonroot /out/data /data
 # The admin listener (health, readiness, metrics, backup) listens on the container's
-# network; publish port 9090 only to the host or the monitoring network.
+# network, so it needs a token: give LOTSE_ADMIN_TOKEN_FILE (e.g. a Docker secret), or Lotse
+# refuses to start; /healthz and /readyz answer without it. Publish port 9090 only to the host
+# or the monitoring network, or set LOTSE_ADMIN_ADDR=127.0.0.1:9090 to keep it inside.
 ENV LOTSE_DB=/data/lotse.db TZ=Europe/Berlin LOTSE_ADMIN_ADDR=0.0.0.0:9090
 EXPOSE 9090
 VOLUME ["/data"]

@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lotse-bot/lotse/bot/fakeapi"
+	"github.com/lotse-bot/lotse/flows"
 )
 
 // runMain runs lotse with args and env and returns its exit code and output.
@@ -99,10 +104,13 @@ func TestCheckCommand(t *testing.T) {
 	if code == 0 {
 		t.Errorf("check accepted a typo")
 	}
-	for _, want := range []string{bad, `unknown field "offices.adress"`, `did you mean "address"`, "offices[0].address: must not be empty"} {
+	for _, want := range []string{bad, `unknown field "offices.adress"`, `did you mean "address"`, "\n1 problem\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output %q lacks %q", out, want)
 		}
+	}
+	if strings.Contains(out, "offices[1].address") {
+		t.Errorf("check reported the misspelt field a second time as missing: %q", out)
 	}
 	code, _ = runMain(t, map[string]string{"LOTSE_CONFIG": bad}, "check")
 	if code == 0 {
@@ -111,5 +119,74 @@ func TestCheckCommand(t *testing.T) {
 	code, out = runMain(t, map[string]string{"LOTSE_CONFIG": bad, "TELEGRAM_BOT_TOKEN": fakeapi.Token})
 	if code != 2 || !strings.Contains(out, "adress") {
 		t.Errorf("starting with a broken config: exit %d, %q; want 2 naming the field", code, out)
+	}
+}
+
+func TestCheckTellsEveryProblemAtOnce(t *testing.T) {
+	path := writeConfig(t, t.TempDir(),
+		"telegram_id = 900103", `telegram_id = "900103"`,
+		`to = "12:30"`, `to = "12:70"`,
+		"flood_per_minute = 20", "flood_per_minut = 20",
+	)
+	code, out := runMain(t, nil, "check", path)
+	if code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(text string) string {
+		return fmt.Sprintf("%s:%d: ", path, strings.Count(string(data[:bytes.Index(data, []byte(text))]), "\n")+1)
+	}
+	for _, want := range []string{
+		at(`telegram_id = "900103"`) + "managers[3].telegram_id: must be a number without quotes, like telegram_id = 900103",
+		at(`to = "12:70"`) + `office_hours[3].to: "12:70" is not a time like 12:00`,
+		at("flood_per_minut") + `unknown field "relay.flood_per_minut" (did you mean "flood_per_minute"?)`,
+		"\n3 problems\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output:\n%s\nlacks %q", out, want)
+		}
+	}
+}
+
+func TestCheckOutputMatchesTheReadme(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example := regexp.MustCompile("`(my-town\\.toml:[0-9]+: [^`]+)`").FindSubmatch(readme)
+	if example == nil {
+		t.Fatal("README shows no example of check's output")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "my-town.toml"),
+		[]byte(strings.Replace(string(flows.ExampleConfig), `name = "Frau Yılmaz"`, `naem = "Frau Yılmaz"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := &Main{Getenv: func(string) string { return "" }, Stdout: io.Discard, Stderr: &syncBuffer{}, Now: time.Now}
+	t.Chdir(dir)
+	code := m.Run(context.Background(), []string{"check", "my-town.toml"})
+	out := m.Stderr.(*syncBuffer).String()
+	if want := string(example[1]) + "\n1 problem\n"; code != 1 || out != want {
+		t.Errorf("exit %d, output %q; want 1 and the README's %q", code, out, want)
+	}
+}
+
+func TestCheckWarnsOfLongListsButPasses(t *testing.T) {
+	var sites strings.Builder
+	for i := range 246 {
+		fmt.Fprintf(&sites, "\n[[districts]]\nid = \"site-%d\"\nname = \"Wohnheim %d\"\n", i, i)
+	}
+	path := writeConfig(t, t.TempDir(), "[[managers]]", sites.String()+"\n[[managers]]")
+	code, out := runMain(t, nil, "check", path)
+	if code != 0 {
+		t.Errorf("a town with 250 districts failed the check: exit %d, %s", code, out)
+	}
+	for _, want := range []string{"warning: districts: 250 entries", "type a name to search", "no problems, 1 warning"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output:\n%s\nlacks %q", out, want)
+		}
 	}
 }

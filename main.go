@@ -140,10 +140,11 @@ Environment:
   LOTSE_RATE_GLOBAL        messages per second over all chats (default 30)
   LOTSE_RATE_CHAT          messages per second in one chat (default 1)
   LOTSE_ADMIN_ADDR         health, readiness, metrics, backup and report (default 127.0.0.1:9090; "off")
-  LOTSE_ADMIN_TOKEN        bearer token the admin listener requires for /backup and /report
+  LOTSE_ADMIN_TOKEN        bearer token for /metrics, /backup and /report (or LOTSE_ADMIN_TOKEN_FILE);
+                           required when LOTSE_ADMIN_ADDR can be reached from other machines
   LOTSE_WEBHOOK_URL        receive updates by webhook at this https address instead of polling
   LOTSE_WEBHOOK_LISTEN     where the webhook is served, behind the reverse proxy (default :8443)
-  LOTSE_WEBHOOK_SECRET     the webhook's secret token (default: a random one at each start)
+  LOTSE_WEBHOOK_SECRET     the webhook's secret token (or LOTSE_WEBHOOK_SECRET_FILE; default: random at each start)
   LOTSE_BACKUP_DIR         write backups into this directory (LOTSE_BACKUP_INTERVAL 24h, LOTSE_BACKUP_KEEP 7)
   LOTSE_ERASURE_DELAY      from an erasure to the compaction that removes its remains from the file (default 1m)
   LOTSE_SHUTDOWN_TIMEOUT   how long a stop keeps sending what is queued (default 10s)
@@ -522,16 +523,9 @@ var tokenPattern = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{30,100}$`)
 
 // token reads the bot token. Errors never contain the token.
 func (m *Main) token() (string, error) {
-	token, source := m.Getenv("TELEGRAM_BOT_TOKEN"), "TELEGRAM_BOT_TOKEN"
-	if file := m.Getenv("TELEGRAM_BOT_TOKEN_FILE"); file != "" {
-		if token != "" {
-			return "", errors.New("set either TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKEN_FILE, not both")
-		}
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return "", fmt.Errorf("TELEGRAM_BOT_TOKEN_FILE: cannot read %s: %w", file, errors.Unwrap(err))
-		}
-		token, source = strings.TrimSpace(string(data)), "TELEGRAM_BOT_TOKEN_FILE"
+	token, source, err := m.secret("TELEGRAM_BOT_TOKEN")
+	if err != nil {
+		return "", err
 	}
 	if token == "" {
 		return "", errors.New("TELEGRAM_BOT_TOKEN is not set: give the bot's token from @BotFather in TELEGRAM_BOT_TOKEN or a file named by TELEGRAM_BOT_TOKEN_FILE")
@@ -540,6 +534,32 @@ func (m *Main) token() (string, error) {
 		return "", fmt.Errorf("%s is malformed: a token looks like 123456789:AA… (digits, a colon, then letters, digits, _ and -)", source)
 	}
 	return token, nil
+}
+
+// secret reads a secret from the variable name or from the file named by name_FILE, the way
+// Docker and systemd hand out secrets. It returns the secret and the variable it came from
+// ("" when neither is set). Errors never contain the secret.
+func (m *Main) secret(name string) (value, source string, err error) {
+	value, source = m.Getenv(name), name
+	file := m.Getenv(name + "_FILE")
+	if file == "" {
+		if value == "" {
+			source = ""
+		}
+		return value, source, nil
+	}
+	if value != "" {
+		return "", "", fmt.Errorf("set either %s or %s_FILE, not both", name, name)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", "", fmt.Errorf("%s_FILE: cannot read %s: %w", name, file, errors.Unwrap(err))
+	}
+	value = strings.TrimSpace(string(data))
+	if value == "" {
+		return "", "", fmt.Errorf("%s_FILE: %s is empty", name, file)
+	}
+	return value, name + "_FILE", nil
 }
 
 // limits reads the sending rates from the environment.
@@ -569,10 +589,17 @@ func (m *Main) config() (*flows.Config, error) {
 		m.log.Warn("LOTSE_CONFIG is not set: running on the built-in example town Musterstadt")
 		return flows.ParseConfig(flows.ExampleConfigName, flows.ExampleConfig)
 	}
-	return flows.LoadConfigFile(path)
+	cfg, err := flows.LoadConfigFile(path)
+	if err == nil {
+		for _, w := range cfg.Warnings {
+			m.log.Warn("configuration warning", "warning", w)
+		}
+	}
+	return cfg, err
 }
 
-// check validates a configuration file and the catalogs and reports every problem.
+// check validates a configuration file and the catalogs and reports every problem, then how
+// many there were. Warnings are shown but do not count: the file can be used as it is.
 func (m *Main) check(args []string) int {
 	if len(args) > 1 {
 		fmt.Fprintf(m.Stderr, "lotse check: give at most one configuration file\n")
@@ -582,7 +609,12 @@ func (m *Main) check(args []string) int {
 	if len(args) == 1 {
 		path = args[0]
 	}
-	failed := false
+	problems, warnings := 0, 0
+	report := func(lines []string) {
+		for _, l := range lines {
+			fmt.Fprintln(m.Stderr, l)
+		}
+	}
 	var cfg *flows.Config
 	var err error
 	if path == "" {
@@ -590,36 +622,60 @@ func (m *Main) check(args []string) int {
 	} else {
 		cfg, err = flows.LoadConfigFile(path)
 	}
-	if err != nil {
+	var cerr *flows.ConfigError
+	switch {
+	case errors.As(err, &cerr):
+		report(cerr.Warnings)
+		report(cerr.Problems)
+		problems += len(cerr.Problems)
+		warnings += len(cerr.Warnings)
+	case err != nil:
 		fmt.Fprintln(m.Stderr, err)
-		failed = true
-	} else {
+		problems++
+	default:
+		report(cfg.Warnings)
+		warnings += len(cfg.Warnings)
 		fmt.Fprintf(m.Stdout, "%s: ok (%s, %d managers, %d languages)\n", cfgName(path), cfg.Town, len(cfg.Managers), len(cfg.Languages))
 	}
 	if cfg != nil {
 		if _, err := flows.LoadFAQ(locales.FAQ, cfg.FAQPath(), cfg); err != nil {
 			fmt.Fprintf(m.Stderr, "FAQ content:\n%v\n", err)
-			failed = true
+			problems += strings.Count(err.Error(), "\n") + 1
 		} else {
 			fmt.Fprintf(m.Stdout, "FAQ: ok\n")
 		}
 	}
-	problems, err := locales.Check(locales.FS, flows.Catalogs())
+	catalogProblems, err := locales.Check(locales.FS, flows.Catalogs())
 	if err != nil {
 		fmt.Fprintln(m.Stderr, err)
-		failed = true
+		problems++
 	}
-	for _, p := range problems {
-		fmt.Fprintln(m.Stderr, p)
-		failed = true
-	}
-	if err == nil && len(problems) == 0 {
+	report(catalogProblems)
+	problems += len(catalogProblems)
+	if err == nil && len(catalogProblems) == 0 {
 		fmt.Fprintf(m.Stdout, "catalogs: ok (%d languages)\n", len(flows.Catalogs()))
 	}
-	if failed {
+	summary := plural(problems, "problem")
+	if problems == 0 {
+		summary = "no problems"
+	}
+	if warnings > 0 {
+		summary += ", " + plural(warnings, "warning")
+	}
+	if problems > 0 {
+		fmt.Fprintln(m.Stderr, summary)
 		return exitFailure
 	}
+	fmt.Fprintln(m.Stdout, summary)
 	return exitOK
+}
+
+// plural is "1 problem" or "3 problems".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func cfgName(path string) string {

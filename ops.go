@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -44,7 +44,7 @@ const (
 // ops are the operational settings read from the environment.
 type ops struct {
 	AdminAddr       string        // "" when switched off
-	AdminToken      string        // required as a bearer token for /backup and /report, if set
+	AdminToken      string        // required as a bearer token for /metrics, /backup and /report, if set
 	ShutdownTimeout time.Duration // sending what is left when stopping
 	StuckOutbox     time.Duration // a message waiting longer makes the bot not ready
 	Webhook         *bot.Webhook
@@ -69,7 +69,23 @@ func (m *Main) readOps() (ops, error) {
 		}
 		o.AdminAddr = v
 	}
-	o.AdminToken = m.Getenv("LOTSE_ADMIN_TOKEN")
+	token, source, err := m.secret("LOTSE_ADMIN_TOKEN")
+	if err != nil {
+		return o, err
+	}
+	if !adminToken(token) {
+		return o, fmt.Errorf("%s: use letters, digits and punctuation, without spaces", source)
+	}
+	o.AdminToken = token
+	if o.AdminAddr != "" && !isLoopback(o.AdminAddr) && o.AdminToken == "" {
+		return o, fmt.Errorf("LOTSE_ADMIN_ADDR: %s can be reached from other machines, and the admin listener hands out "+
+			"the whole case database (/backup): set a bearer token in LOTSE_ADMIN_TOKEN or in a file named by "+
+			"LOTSE_ADMIN_TOKEN_FILE, or listen on %s (or \"off\")", o.AdminAddr, defaultAdminAddr)
+	}
+	hookSecret, hookSecretSource, err := m.secret("LOTSE_WEBHOOK_SECRET")
+	if err != nil {
+		return o, err
+	}
 	for _, d := range []struct {
 		name     string
 		dst      *time.Duration
@@ -104,13 +120,13 @@ func (m *Main) readOps() (ops, error) {
 		if err != nil || u.Scheme != "https" || u.Host == "" {
 			return o, fmt.Errorf("LOTSE_WEBHOOK_URL: %q is not an https address (Telegram sends webhooks over https only)", raw)
 		}
-		secret := m.Getenv("LOTSE_WEBHOOK_SECRET")
+		secret := hookSecret
 		if secret == "" {
 			b := make([]byte, 32)
 			rand.Read(b)
 			secret = hex.EncodeToString(b)
 		} else if !webhookSecret(secret) {
-			return o, errors.New("LOTSE_WEBHOOK_SECRET: use 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+			return o, fmt.Errorf("%s: use 1 to 256 characters of A-Z, a-z, 0-9, _ and -", hookSecretSource)
 		}
 		o.Webhook = &bot.Webhook{URL: raw, Secret: secret}
 		if v := m.Getenv("LOTSE_WEBHOOK_LISTEN"); v != "" {
@@ -118,6 +134,16 @@ func (m *Main) readOps() (ops, error) {
 		}
 	}
 	return o, nil
+}
+
+// adminToken reports whether s can travel as a bearer token in an HTTP header.
+func adminToken(s string) bool {
+	for _, r := range s {
+		if r <= ' ' || r > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // webhookSecret reports whether s is a secret Telegram accepts.
@@ -173,18 +199,24 @@ func (a *adminServer) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", a.ready)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /metrics", a.guard(promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}).ServeHTTP))
 	mux.HandleFunc("GET /backup", a.guard(a.backup))
 	mux.HandleFunc("GET /report", a.guard(a.report))
 	return mux
 }
 
-// guard requires the admin token, when one is set, for what hands out data.
+// guard requires the admin token, when one is set, for what tells more than "alive" and
+// "ready": the case database, the figures, the metrics. Without a token the listener is on
+// this machine only (readOps sees to it) and stays open to its local admin.
 func (a *adminServer) guard(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if a.token != "" && !equalSecret(r.Header.Get("Authorization"), "Bearer "+a.token) {
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
+		if a.token != "" {
+			scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+			if !strings.EqualFold(scheme, "Bearer") || !equalSecret(strings.TrimSpace(token), a.token) {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="lotse admin"`)
+				http.Error(w, "unauthorized: send the admin token as Authorization: Bearer …", http.StatusUnauthorized)
+				return
+			}
 		}
 		next(w, r)
 	}
@@ -278,8 +310,10 @@ func reportPeriod(from, to string) (time.Time, time.Time, error) {
 	return f, t, nil
 }
 
+// equalSecret compares in constant time, also of the secret's length.
 func equalSecret(got, want string) bool {
-	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
 }
 
 // storeCollector reports the outbox and the clients by language at each scrape; the count
@@ -470,7 +504,7 @@ func (m *Main) reportCommand(args []string) int {
 }
 
 // withDB runs direct on the database LOTSE_DB when no Lotse holds it, else remote against
-// the running Lotse's admin listener (LOTSE_ADMIN_ADDR, LOTSE_ADMIN_TOKEN).
+// the running Lotse's admin listener (LOTSE_ADMIN_ADDR, LOTSE_ADMIN_TOKEN or its _FILE).
 func (m *Main) withDB(direct func(*store.DB) (int64, error), remote func(base string, client *http.Client, token string) (int64, error)) (int64, string, error) {
 	path := m.Getenv("LOTSE_DB")
 	if path == "" {

@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"maps"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -398,5 +400,171 @@ func TestLogFormatAndLevel(t *testing.T) {
 		if code := m.Run(t.Context(), nil); code != exitUsage || !strings.Contains(errs.String(), k) {
 			t.Errorf("%s=%s: exit %d, %q", k, v, code, errs)
 		}
+	}
+}
+
+func TestAdminListenerOnTheNetworkRefusesToStartWithoutAToken(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:9090", ":9090", "[::]:9090", "192.0.2.10:9090"} {
+		t.Run(addr, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "lotse.db")
+			code, out := runMain(t, map[string]string{"TELEGRAM_BOT_TOKEN": fakeapi.Token, "LOTSE_DB": db, "LOTSE_ADMIN_ADDR": addr})
+			if code != exitUsage {
+				t.Errorf("exit code %d, want %d", code, exitUsage)
+			}
+			for _, want := range []string{"LOTSE_ADMIN_ADDR", "LOTSE_ADMIN_TOKEN ", "LOTSE_ADMIN_TOKEN_FILE"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("output %q does not name %s", out, strings.TrimSpace(want))
+				}
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Error("Lotse opened the database before refusing")
+			}
+		})
+	}
+}
+
+func TestAdminTokenGuardsMetricsBackupAndReportButNotHealth(t *testing.T) {
+	const token = "adm1n-T0ken_for.tests"
+	tokenFile := filepath.Join(t.TempDir(), "admin-token")
+	if err := os.WriteFile(tokenFile, []byte(token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tb := newTestBot(t, "LOTSE_ADMIN_ADDR", "0.0.0.0:0", "LOTSE_ADMIN_TOKEN_FILE", tokenFile)
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(tb.adminURL(), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := net.JoinHostPort("127.0.0.1", port)
+	call := func(path, auth string) (int, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, "http://"+local+path, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, body
+	}
+
+	if code, _ := call("/healthz", ""); code != http.StatusOK {
+		t.Errorf("/healthz without the token: %d, want 200", code)
+	}
+	if code, _ := call("/readyz", ""); code == http.StatusUnauthorized {
+		t.Errorf("/readyz wants the token; orchestrators' probes have none")
+	}
+	for _, path := range []string{"/metrics", "/backup", "/report?from=2026-01-01&to=2026-12-31"} {
+		for _, auth := range []string{"", "Bearer wrong", "Bearer " + token + "x", "Basic " + token, token} {
+			if code, body := call(path, auth); code != http.StatusUnauthorized {
+				t.Errorf("%s with Authorization %q: %d, want 401", path, auth, code)
+			} else if strings.Contains(string(body), "lotse_") || bytes.Contains(body, []byte("clients")) {
+				t.Errorf("%s refused, but its body carries data: %.100q", path, body)
+			}
+		}
+		if code, _ := call(path, "Bearer "+token); code != http.StatusOK {
+			t.Errorf("%s with the token: %d, want 200", path, code)
+		}
+	}
+	_, metrics := call("/metrics", "Bearer "+token)
+	if !strings.Contains(string(metrics), "lotse_outbox_messages") {
+		t.Errorf("/metrics with the token has no figures: %.200s", metrics)
+	}
+	_, backup := call("/backup", "Bearer "+token)
+	file := filepath.Join(t.TempDir(), "copy.db")
+	os.WriteFile(file, backup, 0o600)
+	if db, err := store.Open(file); err != nil {
+		t.Errorf("/backup with the token is no database: %v", err)
+	} else {
+		db.Close()
+	}
+
+	// lotse backup and lotse report reach the running Lotse with the token from the same
+	// variables, and fail clearly without it.
+	out := &syncBuffer{}
+	cli := &Main{Getenv: func(k string) string { return tb.env[k] }, Stdout: out, Stderr: out, Now: time.Now}
+	cli.env(local)
+	if code := cli.Run(t.Context(), []string{"backup", filepath.Join(t.TempDir(), "cli.db")}); code != 0 || !strings.Contains(out.String(), "from the running Lotse") {
+		t.Errorf("lotse backup with LOTSE_ADMIN_TOKEN_FILE: exit %d, %s", code, out)
+	}
+	if code := cli.Run(t.Context(), []string{"report", "--from", "2026-01-01", "--to", "2026-12-31"}); code != 0 || !strings.Contains(out.String(), "clients") {
+		t.Errorf("lotse report with LOTSE_ADMIN_TOKEN_FILE: exit %d, %s", code, out)
+	}
+	out = &syncBuffer{}
+	noToken := &Main{Getenv: func(k string) string {
+		if k == "LOTSE_ADMIN_TOKEN_FILE" {
+			return ""
+		}
+		return tb.env[k]
+	}, Stdout: out, Stderr: out, Now: time.Now}
+	noToken.env(local)
+	if code := noToken.Run(t.Context(), []string{"backup", filepath.Join(t.TempDir(), "denied.db")}); code == 0 || !strings.Contains(out.String(), "401") {
+		t.Errorf("lotse backup without the token: exit %d, %s; want a failure naming the 401", code, out)
+	}
+
+	if strings.Contains(tb.logs.String(), token) {
+		t.Error("the admin token was logged")
+	}
+}
+
+func TestSecretsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	adminFile := file("admin", "s3cret-admin-token\n")
+	hookFile := file("hook", "s3cret-hook_value\n")
+	badHookFile := file("bad-hook", "not a valid secret!\n")
+	spacedFile := file("spaced", "two words\n")
+	emptyFile := file("empty", "\n")
+	hook := map[string]string{"LOTSE_WEBHOOK_URL": "https://lotse.example.org/hook", "LOTSE_WEBHOOK_LISTEN": "127.0.0.1:0"}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"admin token twice", map[string]string{"LOTSE_ADMIN_TOKEN": "s3cret-admin-token", "LOTSE_ADMIN_TOKEN_FILE": adminFile},
+			"set either LOTSE_ADMIN_TOKEN or LOTSE_ADMIN_TOKEN_FILE, not both"},
+		{"webhook secret twice", map[string]string{"LOTSE_WEBHOOK_SECRET": "s3cret-hook_value", "LOTSE_WEBHOOK_SECRET_FILE": hookFile},
+			"set either LOTSE_WEBHOOK_SECRET or LOTSE_WEBHOOK_SECRET_FILE, not both"},
+		{"admin token file missing", map[string]string{"LOTSE_ADMIN_TOKEN_FILE": filepath.Join(dir, "nope")}, "LOTSE_ADMIN_TOKEN_FILE: cannot read"},
+		{"admin token file empty", map[string]string{"LOTSE_ADMIN_TOKEN_FILE": emptyFile}, "LOTSE_ADMIN_TOKEN_FILE: " + emptyFile + " is empty"},
+		{"admin token with a space", map[string]string{"LOTSE_ADMIN_TOKEN_FILE": spacedFile}, "LOTSE_ADMIN_TOKEN_FILE: use letters"},
+		{"webhook secret file malformed", map[string]string{"LOTSE_WEBHOOK_SECRET_FILE": badHookFile}, "LOTSE_WEBHOOK_SECRET_FILE: use 1 to 256"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"TELEGRAM_BOT_TOKEN": fakeapi.Token, "LOTSE_DB": filepath.Join(t.TempDir(), "lotse.db")}
+			maps.Copy(env, hook)
+			maps.Copy(env, tt.env)
+			code, out := runMain(t, env)
+			if code != exitUsage || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, output %q; want %d and %q", code, out, exitUsage, tt.want)
+			}
+			for _, secret := range []string{"s3cret", "two words", "not a valid"} {
+				if strings.Contains(out, secret) {
+					t.Errorf("a secret was printed: %q", out)
+				}
+			}
+		})
+	}
+
+	// From their files, the secrets are used: Telegram gets the webhook secret, the admin
+	// listener wants the token.
+	tb := newTestBot(t, "LOTSE_WEBHOOK_URL", "https://lotse.example.org/hook", "LOTSE_WEBHOOK_LISTEN", "127.0.0.1:0",
+		"LOTSE_WEBHOOK_SECRET_FILE", hookFile, "LOTSE_ADMIN_TOKEN_FILE", adminFile)
+	tb.api.WaitFor(10*time.Second, func() bool { return len(tb.api.Calls("setWebhook")) > 0 })
+	if calls := tb.api.Calls("setWebhook"); len(calls) == 0 || calls[0].Params["secret_token"] != "s3cret-hook_value" {
+		t.Errorf("setWebhook: %+v, want the secret from LOTSE_WEBHOOK_SECRET_FILE", calls)
+	}
+	base := tb.adminURL()
+	if code, _ := get(t, base+"/metrics"); code != http.StatusUnauthorized {
+		t.Errorf("/metrics without the token from LOTSE_ADMIN_TOKEN_FILE: %d, want 401", code)
 	}
 }

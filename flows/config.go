@@ -2,11 +2,11 @@ package flows
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -53,6 +53,10 @@ type Config struct {
 
 	// Location is TimeZone loaded; set by Validate.
 	Location *time.Location `toml:"-"`
+
+	// Warnings are what `lotse check` points out without refusing the file: lists too long to
+	// choose from comfortably. Each names the file and line.
+	Warnings []string `toml:"-"`
 }
 
 // Privacy holds what the privacy notice promises.
@@ -239,80 +243,55 @@ func (c *Config) FAQPath() string {
 }
 
 // ParseConfig parses and validates a configuration. name is used in error messages.
-// The error lists every problem found, each naming the file and the field.
+// The error is a *ConfigError that lists every problem found, each naming the file, the line
+// and the field.
 func ParseConfig(name string, data []byte) (*Config, error) {
+	var tree map[string]any
+	if _, err := toml.Decode(string(data), &tree); err != nil {
+		return nil, &ConfigError{Problems: []string{syntaxProblem(name, err)}}
+	}
+	d := newConfigDecoder(string(data))
+	d.fit("", tree, reflect.TypeFor[Config]())
 	var c Config
-	md, err := toml.Decode(string(data), &c)
-	if err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			return nil, fmt.Errorf("%s:%d: %s", name, perr.Position.Line, perr.Message)
-		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+	if err := d.decode(string(data), tree, &c); err != nil {
+		// A value fit let through and the library refuses: its message is all there is.
+		return nil, &ConfigError{Problems: append(d.place(name, d.problems, ""), syntaxProblem(name, err))}
 	}
-	var problems []string
-	for _, key := range md.Undecoded() {
-		problems = append(problems, unknownField(name, data, key))
+	d.add(c.validate(d.has))
+	warnings := d.place(name, c.choiceWarnings(), "warning: ")
+	if len(d.problems) > 0 {
+		return nil, &ConfigError{Problems: d.place(name, d.problems, ""), Warnings: warnings}
 	}
-	for _, p := range c.validate() {
-		problems = append(problems, name+": "+p)
-	}
-	if len(problems) > 0 {
-		return nil, errors.New(strings.Join(problems, "\n"))
-	}
+	c.Warnings = warnings
 	return &c, nil
 }
 
-// unknownField describes a key the configuration does not know, with its line and the field
-// that was probably meant.
-func unknownField(name string, data []byte, key toml.Key) string {
-	field := key[len(key)-1]
-	where := name
-	if line := lineOf(data, field); line > 0 {
-		where = fmt.Sprintf("%s:%d", name, line)
-	}
-	msg := fmt.Sprintf("%s: unknown field %q", where, key.String())
-	if guess := closestField(key); guess != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", guess)
-	}
-	return msg
-}
+// choiceLimit is the longest list of choices that is still easy to page through.
+const choiceLimit = 5 * pageSize
 
-func lineOf(data []byte, field string) int {
-	re := regexp.MustCompile(`^\s*\[*\s*` + regexp.QuoteMeta(field) + `\s*[\]=]`)
-	for i, line := range strings.Split(string(data), "\n") {
-		if re.MatchString(line) {
-			return i + 1
+// choiceWarnings warns of lists people choose from that are long enough to tire them.
+func (c *Config) choiceWarnings() []configProblem {
+	var warnings []configProblem
+	for _, l := range []struct {
+		field  string
+		n      int
+		advice string
+	}{
+		{"districts", len(c.Districts), "Consider grouping them, for example the housing sites of one part of town or " +
+			"commune as one district, and tell clients they can type a name to search instead of paging."},
+		{"offices", len(c.Offices), "Consider fewer offices, for example one per building, and tell clients they can " +
+			"type a name to search instead of paging."},
+		{"managers", len(c.Managers), "Staff can type a manager's name instead of paging; consider whether all of " +
+			"them belong in one configuration."},
+	} {
+		if l.n > choiceLimit {
+			pages := (l.n + pageSize - 1) / pageSize
+			warnings = append(warnings, configProblem{l.field, fmt.Sprintf(
+				"%s: %d entries in one list; shown %d at a time, choosing from them can take %d pages. %s",
+				l.field, l.n, pageSize, pages, l.advice)})
 		}
 	}
-	return 0
-}
-
-// configFields lists the known keys per table, for "did you mean" hints.
-var configFields = map[string][]string{
-	"":             {"town", "time_zone", "languages", "manager_language", "fallback_language", "privacy", "offices", "districts", "managers", "admins", "office_hours", "closures", "booking", "local", "faq_dir"},
-	"office_hours": {"manager", "office", "weekday", "from", "to", "slot_minutes", "seats", "interpreters"},
-	"closures":     {"from", "to", "manager", "office"},
-	"booking":      {"days_ahead", "cancel_cutoff_hours", "max_open", "reminders", "grace_minutes"},
-	"privacy":      {"retention_months"},
-	"offices":      {"id", "name", "address", "map_url"},
-	"districts":    {"id", "name"},
-	"managers":     {"telegram_id", "name", "languages", "districts", "office"},
-}
-
-func closestField(key toml.Key) string {
-	table := ""
-	if len(key) > 1 {
-		table = key[0]
-	}
-	field := key[len(key)-1]
-	best, bestDist := "", 3
-	for _, f := range configFields[table] {
-		if d := editDistance(field, f); d < bestDist {
-			best, bestDist = f, d
-		}
-	}
-	return best
+	return warnings
 }
 
 func editDistance(a, b string) int {
@@ -337,13 +316,23 @@ func editDistance(a, b string) int {
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
 
-// validate fills defaults and returns every problem, each starting with the field's path.
-func (c *Config) validate() []string {
+// validate fills defaults and returns every problem, each starting with the field's path;
+// entries of lists count from 1, as people count. has reports whether the file gives a field,
+// so that a field left out is called missing rather than empty.
+func (c *Config) validate(has func(field string) bool) []string {
 	var problems []string
 	bad := func(field, format string, args ...any) {
 		problems = append(problems, field+": "+fmt.Sprintf(format, args...))
 	}
-	if strings.TrimSpace(c.Town) == "" {
+	// given notes a required field the file leaves out, and reports whether it is there.
+	given := func(field string) bool {
+		if !has(field) {
+			bad(field, "is missing")
+			return false
+		}
+		return true
+	}
+	if given("town") && strings.TrimSpace(c.Town) == "" {
 		bad("town", "must not be empty")
 	}
 	if c.TimeZone == "" {
@@ -362,10 +351,10 @@ func (c *Config) validate() []string {
 	seen := map[string]bool{}
 	for i, code := range c.Languages {
 		if _, ok := LookupLanguage(code); !ok {
-			bad(fmt.Sprintf("languages[%d]", i), "unknown language %q (shipped: %s)", code, shippedOptions())
+			bad(fmt.Sprintf("languages[%d]", i+1), "unknown language %q (shipped: %s)", code, shippedOptions())
 		}
 		if seen[code] {
-			bad(fmt.Sprintf("languages[%d]", i), "%q is listed twice", code)
+			bad(fmt.Sprintf("languages[%d]", i+1), "%q is listed twice", code)
 		}
 		seen[code] = true
 	}
@@ -390,12 +379,14 @@ func (c *Config) validate() []string {
 
 	offices := map[string]bool{}
 	for i, o := range c.Offices {
-		f := fmt.Sprintf("offices[%d]", i)
-		checkID(bad, f+".id", o.ID, offices)
-		if strings.TrimSpace(o.Name) == "" {
+		f := fmt.Sprintf("offices[%d]", i+1)
+		if given(f + ".id") {
+			checkID(bad, f+".id", o.ID, offices)
+		}
+		if given(f+".name") && strings.TrimSpace(o.Name) == "" {
 			bad(f+".name", "must not be empty")
 		}
-		if strings.TrimSpace(o.Address) == "" {
+		if given(f+".address") && strings.TrimSpace(o.Address) == "" {
 			bad(f+".address", "must not be empty")
 		}
 		if o.MapURL != "" && !isWebLink(o.MapURL) {
@@ -404,9 +395,11 @@ func (c *Config) validate() []string {
 	}
 	districts := map[string]bool{}
 	for i, d := range c.Districts {
-		f := fmt.Sprintf("districts[%d]", i)
-		checkID(bad, f+".id", d.ID, districts)
-		if strings.TrimSpace(d.Name) == "" {
+		f := fmt.Sprintf("districts[%d]", i+1)
+		if given(f + ".id") {
+			checkID(bad, f+".id", d.ID, districts)
+		}
+		if given(f+".name") && strings.TrimSpace(d.Name) == "" {
 			bad(f+".name", "must not be empty")
 		}
 	}
@@ -415,24 +408,28 @@ func (c *Config) validate() []string {
 	}
 	people := map[int64]string{}
 	for i, m := range c.Managers {
-		f := fmt.Sprintf("managers[%d]", i)
-		if m.TelegramID <= 0 {
+		f := fmt.Sprintf("managers[%d]", i+1)
+		prev, dup := people[m.TelegramID]
+		switch {
+		case !given(f + ".telegram_id"):
+		case m.TelegramID <= 0:
 			bad(f+".telegram_id", "must be a positive Telegram user id")
-		} else if prev, dup := people[m.TelegramID]; dup {
+		case dup:
 			bad(f+".telegram_id", "%d is already used by %s", m.TelegramID, prev)
+		default:
+			people[m.TelegramID] = strings.TrimSuffix(fmt.Sprintf("%s (%s)", f, m.Name), " ()")
 		}
-		people[m.TelegramID] = f
-		if strings.TrimSpace(m.Name) == "" {
+		if given(f+".name") && strings.TrimSpace(m.Name) == "" {
 			bad(f+".name", "must not be empty")
 		}
 		for j, code := range m.Languages {
 			if _, ok := LookupLanguage(code); !ok {
-				bad(fmt.Sprintf("%s.languages[%d]", f, j), "unknown language %q", code)
+				bad(fmt.Sprintf("%s.languages[%d]", f, j+1), "unknown language %q", code)
 			}
 		}
 		for j, d := range m.Districts {
 			if !districts[d] {
-				bad(fmt.Sprintf("%s.districts[%d]", f, j), "unknown district %q (not in [[districts]])", d)
+				bad(fmt.Sprintf("%s.districts[%d]", f, j+1), "unknown district %q (not in [[districts]])", d)
 			}
 		}
 		if m.Office != "" && !offices[m.Office] {
@@ -441,24 +438,25 @@ func (c *Config) validate() []string {
 	}
 	for i := range c.OfficeHours {
 		h := &c.OfficeHours[i]
-		f := fmt.Sprintf("office_hours[%d]", i)
-		if _, ok := c.Manager(h.Manager); !ok {
+		f := fmt.Sprintf("office_hours[%d]", i+1)
+		if _, ok := c.Manager(h.Manager); given(f+".manager") && !ok {
 			bad(f+".manager", "%d is not a manager's telegram_id", h.Manager)
 		}
-		if !offices[h.Office] {
+		if given(f+".office") && !offices[h.Office] {
 			bad(f+".office", "unknown office %q (not in [[offices]])", h.Office)
 		}
-		if !slices.Contains(Weekdays, h.Weekday) {
+		if given(f+".weekday") && !slices.Contains(Weekdays, h.Weekday) {
 			bad(f+".weekday", "%q is not one of %s", h.Weekday, strings.Join(Weekdays, ", "))
 		}
 		from, errFrom := time.Parse("15:04", h.From)
 		to, errTo := time.Parse("15:04", h.To)
+		hasFrom, hasTo := given(f+".from"), given(f+".to")
 		switch {
-		case errFrom != nil:
+		case hasFrom && errFrom != nil:
 			bad(f+".from", "%q is not a time like 09:00", h.From)
-		case errTo != nil:
+		case hasTo && errTo != nil:
 			bad(f+".to", "%q is not a time like 12:00", h.To)
-		case !to.After(from):
+		case hasFrom && hasTo && errFrom == nil && errTo == nil && !to.After(from):
 			bad(f+".to", "%s is not after %s", h.To, h.From)
 		}
 		h.from, h.to = from.Hour()*60+from.Minute(), to.Hour()*60+to.Minute()
@@ -476,19 +474,20 @@ func (c *Config) validate() []string {
 		}
 		for j, code := range h.Interpreters {
 			if _, ok := LookupLanguage(code); !ok {
-				bad(fmt.Sprintf("%s.interpreters[%d]", f, j), "unknown language %q", code)
+				bad(fmt.Sprintf("%s.interpreters[%d]", f, j+1), "unknown language %q", code)
 			}
 		}
 	}
 	for i := range c.Closures {
 		cl := &c.Closures[i]
-		f := fmt.Sprintf("closures[%d]", i)
+		f := fmt.Sprintf("closures[%d]", i+1)
 		if cl.To == "" {
 			cl.To = cl.From
 		}
 		from, errFrom := time.ParseInLocation("2006-01-02", cl.From, c.location())
 		to, errTo := time.ParseInLocation("2006-01-02", cl.To, c.location())
 		switch {
+		case !given(f + ".from"):
 		case errFrom != nil:
 			bad(f+".from", "%q is not a date like 2026-12-24", cl.From)
 		case errTo != nil:
@@ -509,10 +508,14 @@ func (c *Config) validate() []string {
 	for kind, p := range c.Local {
 		f := "local." + kind
 		if !slices.Contains(LocalPlaces, kind) {
-			bad(f, "unknown place (known: %s)", strings.Join(LocalPlaces, ", "))
+			if guess := closest(kind, LocalPlaces); guess != "" {
+				bad(f, "unknown place (did you mean %q?)", guess)
+			} else {
+				bad(f, "unknown place (known: %s)", strings.Join(LocalPlaces, ", "))
+			}
 			continue
 		}
-		if strings.TrimSpace(p.Name) == "" {
+		if given(f+".name") && strings.TrimSpace(p.Name) == "" {
 			bad(f+".name", "must not be empty")
 		}
 		if p.URL != "" && !isWebLink(p.URL) {
@@ -521,7 +524,7 @@ func (c *Config) validate() []string {
 	}
 	for i, id := range c.Admins {
 		if id <= 0 {
-			bad(fmt.Sprintf("admins[%d]", i), "must be a positive Telegram user id")
+			bad(fmt.Sprintf("admins[%d]", i+1), "must be a positive Telegram user id")
 		}
 	}
 	return problems
@@ -565,7 +568,7 @@ func (b *Booking) validate() []string {
 	for i, r := range b.Reminders {
 		d, err := time.ParseDuration(r)
 		if err != nil || d <= 0 || d > 14*24*time.Hour {
-			bad(fmt.Sprintf("reminders[%d]", i), "%q is not a time before the appointment like \"24h\" or \"90m\"", r)
+			bad(fmt.Sprintf("reminders[%d]", i+1), "%q is not a time before the appointment like \"24h\" or \"90m\"", r)
 			continue
 		}
 		b.reminders = append(b.reminders, d)

@@ -119,11 +119,11 @@ manager = 900101
 func TestBookingConfigErrors(t *testing.T) {
 	example := string(flows.ExampleConfig)
 	for _, tt := range []struct{ old, new, want string }{
-		{`reminders = ["24h", "2h"]`, `reminders = ["yesterday"]`, `booking.reminders[0]: "yesterday"`},
+		{`reminders = ["24h", "2h"]`, `reminders = ["yesterday"]`, `booking.reminders[1]: "yesterday"`},
 		{"max_open = 2 ", "max_open = 99 ", "booking.max_open: must be between 1 and 20"},
-		{`from = "2026-12-24"`, `from = "24.12.2026"`, `closures[0].from: "24.12.2026" is not a date`},
-		{`interpreters = ["fa", "uk"]`, `interpreters = ["xx"]`, `office_hours[1].interpreters[0]: unknown language "xx"`},
-		{"slot_minutes = 30\nseats = 2", "slot_minutes = 1\nseats = 2", "office_hours[1].slot_minutes: must be between 5 and 480"},
+		{`from = "2026-12-24"`, `from = "24.12.2026"`, `closures[1].from: "24.12.2026" is not a date`},
+		{`interpreters = ["fa", "uk"]`, `interpreters = ["xx"]`, `office_hours[2].interpreters[1]: unknown language "xx"`},
+		{"slot_minutes = 30\nseats = 2", "slot_minutes = 1\nseats = 2", "office_hours[2].slot_minutes: must be between 5 and 480"},
 	} {
 		if !strings.Contains(example, tt.old) {
 			t.Fatalf("example lacks %q", tt.old)
