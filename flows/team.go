@@ -27,19 +27,43 @@ type TeamMember struct {
 	Waiting     int // of those, waiting for an answer
 }
 
-// Team returns every configured manager and admin in the order of the configuration.
+// Team returns every configured manager and admin in the order of the configuration, with
+// the cases each looks after.
 func (f *Flows) Team(tx Tx) ([]TeamMember, error) {
-	var team []TeamMember
+	team, err := f.members(tx)
+	if err != nil {
+		return nil, err
+	}
 	index := map[int64]int{}
+	for i, m := range team {
+		index[m.ID] = i
+	}
+	err = tx.Clients(func(c *Client) error {
+		if i, ok := index[c.Manager]; ok && c.Consented() {
+			team[i].Cases++
+			if !c.WaitingSince.IsZero() {
+				team[i].Waiting++
+			}
+		}
+		return nil
+	})
+	return team, err
+}
+
+// members returns every configured manager and admin once, in the order of the
+// configuration, with what Lotse knows of their reach; not their cases.
+func (f *Flows) members(tx Tx) ([]TeamMember, error) {
+	var team []TeamMember
+	seen := map[int64]bool{}
 	add := func(position string, id int64, name string) error {
-		if _, dup := index[id]; dup {
+		if seen[id] {
 			return nil
 		}
+		seen[id] = true
 		s, err := f.staff(tx, id)
 		if err != nil {
 			return err
 		}
-		index[id] = len(team)
 		team = append(team, TeamMember{Position: position, ID: id, Name: name, Opened: !s.Seen.IsZero(), Unreachable: s.Unreachable, Away: s.Away})
 		return nil
 	}
@@ -53,16 +77,7 @@ func (f *Flows) Team(tx Tx) ([]TeamMember, error) {
 			return nil, err
 		}
 	}
-	err := tx.Clients(func(c *Client) error {
-		if i, ok := index[c.Manager]; ok && c.Consented() {
-			team[i].Cases++
-			if !c.WaitingSince.IsZero() {
-				team[i].Waiting++
-			}
-		}
-		return nil
-	})
-	return team, err
+	return team, nil
 }
 
 // teamList shows an admin the team: who opened Lotse, who cannot be reached, who is away,
@@ -108,9 +123,10 @@ func (f *Flows) teamList(t *turn) error {
 }
 
 // NotOpened names, by their place in the configuration, the managers and admins who never
-// opened Lotse: they cannot receive anything yet.
+// opened Lotse: they cannot receive anything yet. It reads no client, so health checks may
+// ask it often.
 func (f *Flows) NotOpened(tx Tx) ([]string, error) {
-	team, err := f.Team(tx)
+	team, err := f.members(tx)
 	if err != nil {
 		return nil, err
 	}
