@@ -87,6 +87,31 @@ func TestAClientsMessagesReachTheColleagueWhenTheManagerCannotReceive(t *testing
 	}
 }
 
+func TestAnIntakeReachesTheColleagueWhoCanReceive(t *testing.T) {
+	tb := newTestBot(t, "LOTSE_RATE_GLOBAL", "1000")
+	// Frau Yılmaz never opened the bot; Herr Haddad shares the Lindenweg with her.
+	h := tb.startStaff(haddad)
+	u := fakeapi.User{ID: 7151, FirstName: "Dawit", LanguageCode: "ti"}
+	tb.toDistrict(u, "ti", "Anschlussunterbringung Lindenweg")
+	sent := tb.writeEveryKind(u)
+	tb.waitFor(h.ID, func() bool { return len(copies(tb.api.Messages(h.ID), u.ID)) == len(sent) })
+	// A message of the same burst typed after the refusal.
+	later := tb.api.MessageIDOf(tb.api.SendText(u, "ሓደ ሕቶ"))
+	tb.waitFor(h.ID, func() bool { return len(copies(tb.api.Messages(h.ID), u.ID)) == len(sent)+1 })
+	if got := copiedIDs(tb.api.Messages(h.ID), u.ID); !slices.Equal(got, append(sent, later)) {
+		t.Errorf("Herr Haddad got copies of %v, want %v once each, in order", got, append(sent, later))
+	}
+	msgs := tb.api.Messages(h.ID)
+	first := slices.IndexFunc(msgs, func(m fakeapi.Message) bool { return m.Kind == "copy" })
+	if first < 1 || !strings.HasPrefix(msgs[first-1].Text, "✉️ K-0001") {
+		t.Errorf("the first copy came without a header:%s", texts(msgs))
+	}
+	tb.idle()
+	if n := tb.count(u.ID, say(t, "ti", "RelayDelivered")); n != 1 {
+		t.Errorf("the client got %d ✅ notes, want 1", n)
+	}
+}
+
 func TestMessagesNobodyCanReceiveAreKeptAndArriveOnceInOrder(t *testing.T) {
 	tb := newTestBot(t, "LOTSE_RATE_GLOBAL", "1000")
 	// Nobody of the team has opened the bot yet.

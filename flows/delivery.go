@@ -272,9 +272,8 @@ func (f *Flows) copySettled(tx Tx, c *Client, chat int64, source int, r Result) 
 		if err := f.copyTo(tx, c, d, fresh, next.note); err != nil {
 			return err
 		}
-		if len(fresh) > 0 {
-			c.RelayTo = next.to
-		}
+		// The burst goes on with the new route: no second note for the client.
+		c.RelayTo = next.to
 	}
 	switch {
 	case d.Open > 0:
