@@ -36,6 +36,7 @@ import (
 	"github.com/lotse-bot/lotse/locales"
 	"github.com/lotse-bot/lotse/playground"
 	"github.com/lotse-bot/lotse/store"
+	"github.com/lotse-bot/lotse/translate"
 )
 
 // Exit codes.
@@ -150,6 +151,7 @@ Environment:
   LOTSE_SHUTDOWN_TIMEOUT   how long a stop keeps sending what is queued (default 10s)
   LOTSE_OUTBOX_STUCK       a message waiting longer makes /readyz fail (default 5m)
   LOTSE_LOG_FORMAT         text or json (default text); LOTSE_LOG_LEVEL debug, info, warn, error
+  LOTSE_TRANSLATION_KEY    the translation engine's key, when the town's [translation] uses one (or LOTSE_TRANSLATION_KEY_FILE)
 `
 
 // runBot runs the bot configured by the environment until ctx ends.
@@ -178,7 +180,16 @@ func (m *Main) runBot(ctx context.Context) int {
 	if path == "" {
 		path = "lotse.db"
 	}
-	return m.serve(ctx, serveOptions{Token: token, APIURL: m.Getenv("TELEGRAM_API_URL"), DBPath: path, Config: cfg, Limits: limits, Now: m.Now, Ops: o})
+	key, _, err := m.secret("LOTSE_TRANSLATION_KEY")
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+		return exitUsage
+	}
+	if cfg.Translation.Engine == "deepl" && key == "" {
+		fmt.Fprintf(m.Stderr, "lotse: translation.engine is deepl: set LOTSE_TRANSLATION_KEY or LOTSE_TRANSLATION_KEY_FILE to the DeepL API key\n")
+		return exitUsage
+	}
+	return m.serve(ctx, serveOptions{Token: token, APIURL: m.Getenv("TELEGRAM_API_URL"), DBPath: path, Config: cfg, Limits: limits, Now: m.Now, Ops: o, TranslationKey: key})
 }
 
 // serveOptions are what a running bot needs: where Telegram is, where the data lives, the
@@ -191,6 +202,10 @@ type serveOptions struct {
 	Limits bot.Limits
 	Now    func() time.Time
 	Ops    ops
+	// TranslationKey is the translation engine's key (LOTSE_TRANSLATION_KEY); Engine, when
+	// set, is used instead of the one the configuration names (the playground's).
+	TranslationKey string
+	Engine         translate.Engine
 }
 
 // serve opens the database and runs the bot until ctx ends; the playground uses it too. On
@@ -284,7 +299,16 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 	}
 	cfg := o.Config
 	for {
+		runCtx, stop := context.WithCancel(ctx)
 		f := flows.New(cfg, content.FAQ, o.Now)
+		engine := o.Engine
+		if engine == nil {
+			engine = newEngine(cfg.Translation, o.TranslationKey)
+		}
+		var translator bot.Translator
+		if t := newTranslator(runCtx, engine, cfg.Translation.Timeout(), m.log); t != nil {
+			f.Translator, translator = t, t
+		}
 		f.Observe = func(event string) {
 			if result, ok := strings.CutPrefix(event, "reminder_"); ok {
 				metrics.Reminders.WithLabelValues(result).Inc()
@@ -304,17 +328,19 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 			Metrics:  metrics,
 			Webhook:  o.Ops.Webhook,
 
-			TickInterval:    m.Tick,
-			ShutdownTimeout: o.Ops.ShutdownTimeout,
+			TickInterval:       m.Tick,
+			ShutdownTimeout:    o.Ops.ShutdownTimeout,
+			Translator:         translator,
+			TranslationTimeout: cfg.Translation.Timeout(),
 		})
 		if err != nil {
+			stop()
 			fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
 			return exitFailure
 		}
 		running.Store(b)
 		m.log.Info("Lotse starting", "town", cfg.Town, "db", o.DBPath)
 		m.warnNotOpened(db, f)
-		runCtx, stop := context.WithCancel(ctx)
 		go m.watchFAQ(runCtx, content.FAQ, cfg)
 		done := make(chan error, 1)
 		go func() { done <- b.Run(runCtx) }()
@@ -385,6 +411,7 @@ func (m *Main) playground(ctx context.Context, args []string) int {
 	addr := flags.String("addr", "127.0.0.1:8080", "address of the web page")
 	dbPath := flags.String("db", "", "database file (default: a fresh one in a temporary directory, removed at exit)")
 	public := flags.Bool("public", false, "allow an -addr that other machines can reach")
+	translateURL := flags.String("translate-url", "", "a LibreTranslate server to translate free text with (its key, if it needs one, in LOTSE_TRANSLATION_KEY); default: no translation")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -406,6 +433,23 @@ func (m *Main) playground(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
 		return exitUsage
 	}
+	key, _, err := m.secret("LOTSE_TRANSLATION_KEY")
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
+		return exitUsage
+	}
+	if *translateURL != "" {
+		tr := flows.Translation{Engine: "libretranslate", URL: *translateURL}
+		if problems := tr.Validate(); len(problems) > 0 {
+			fmt.Fprintf(m.Stderr, "lotse playground: -translate-url: %s\n", strings.Join(problems, "; "))
+			return exitUsage
+		}
+		cfg.Translation = tr
+	}
+	engine := ""
+	if e := newEngine(cfg.Translation, key); e != nil {
+		engine = e.Name()
+	}
 	if *dbPath == "" {
 		dir, err := os.MkdirTemp("", "lotse-playground-")
 		if err != nil {
@@ -420,11 +464,12 @@ func (m *Main) playground(ctx context.Context, args []string) int {
 	defer api.Close()
 	clock := playground.NewClock(m.Now)
 	page := playground.New(playground.Options{
-		API:      api,
-		Clock:    clock,
-		People:   playground.StartingPeople(cfg),
-		Town:     cfg.Town,
-		Location: cfg.Location,
+		API:         api,
+		Clock:       clock,
+		People:      playground.StartingPeople(cfg),
+		Town:        cfg.Town,
+		Location:    cfg.Location,
+		Translation: engine,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -439,7 +484,7 @@ func (m *Main) playground(ctx context.Context, args []string) int {
 	// Snappy answers matter more here than Telegram's real per-chat limit.
 	limits := bot.Limits{PerChat: 20}
 	return m.serve(ctx, serveOptions{Token: fakeapi.Token, APIURL: api.URL(), DBPath: *dbPath, Config: cfg, Limits: limits, Now: clock.Now,
-		Ops: ops{ShutdownTimeout: time.Second}})
+		Ops: ops{ShutdownTimeout: time.Second}, TranslationKey: key})
 }
 
 // isLoopback reports whether addr (host:port) listens on this machine only.
@@ -637,6 +682,11 @@ func (m *Main) check(args []string) int {
 		warnings += len(cfg.Warnings)
 		fmt.Fprintf(m.Stdout, "%s: ok (%s, %d managers, %d languages)\n", cfgName(path), cfg.Town, len(cfg.Managers), len(cfg.Languages))
 	}
+	if cfg != nil && cfg.Translation.On() {
+		lines := m.checkEngine(cfg)
+		report(lines)
+		warnings += len(lines)
+	}
 	if cfg != nil {
 		if _, err := flows.LoadFAQ(locales.FAQ, cfg.FAQPath(), cfg); err != nil {
 			fmt.Fprintf(m.Stderr, "FAQ content:\n%v\n", err)
@@ -702,4 +752,33 @@ func (m *Main) warnNotOpened(db *store.DB, f *flows.Flows) {
 		m.log.Warn("staff who never opened Lotse cannot receive messages yet; each must open the bot once",
 			"count", len(missing), "who", strings.Join(missing, " "))
 	}
+}
+
+// checkEngine asks the configured translation engine which languages it has and returns
+// warnings: the engine does not answer, or lacks languages the town offers. They are
+// warnings, not problems: Lotse runs without translation, and check may run where the
+// engine cannot be reached.
+func (m *Main) checkEngine(cfg *flows.Config) []string {
+	key, _, err := m.secret("LOTSE_TRANSLATION_KEY")
+	if err != nil {
+		return []string{"translation: " + err.Error()}
+	}
+	engine := newEngine(cfg.Translation, key)
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.Translation.Timeout())
+	defer cancel()
+	langs, err := engine.Languages(ctx)
+	if err != nil {
+		return []string{fmt.Sprintf("translation: %s does not answer (%v); Lotse will relay without translating until it does", engine.Name(), err)}
+	}
+	var missing []string
+	for _, l := range cfg.Languages {
+		if l != cfg.ManagerLanguage && !langs.CanTranslate(l, cfg.ManagerLanguage) {
+			missing = append(missing, l)
+		}
+	}
+	fmt.Fprintf(m.Stdout, "translation: %s answers\n", engine.Name())
+	if len(missing) > 0 {
+		return []string{fmt.Sprintf("translation: %s cannot translate %s to %s: managers read those clients' messages as written", engine.Name(), strings.Join(missing, ", "), cfg.ManagerLanguage)}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -243,7 +244,13 @@ func (a *adminServer) ready(w http.ResponseWriter, r *http.Request) {
 	// in the configuration only. It is worth a look, not a reason to stop traffic.
 	var notOpened []string
 	var kept int
+	translation := "off"
 	if f := a.flows(); f != nil {
+		if t, ok := f.Translator.(interface{ Problem() string }); ok {
+			// Lotse relays without translating while the engine is down: worth an alert,
+			// no reason to stop traffic.
+			translation = cmp.Or(t.Problem(), "ok")
+		}
 		a.db.View(func(tx flows.Tx) error {
 			notOpened, _ = f.NotOpened(tx)
 			kept, _ = f.KeptMessages(tx)
@@ -257,7 +264,7 @@ func (a *adminServer) ready(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]any{"ready": len(problems) == 0, "problems": problems, "outbox": depth,
-		"staff_not_opened": notOpened, "kept_messages": kept})
+		"staff_not_opened": notOpened, "kept_messages": kept, "translation": translation})
 }
 
 func (a *adminServer) backup(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -50,6 +51,10 @@ type Options struct {
 	// Webhook, when set, receives updates instead of getUpdates: Run registers it with
 	// Telegram and Lotse's HTTP handler (WebhookHandler) must be served at its URL.
 	Webhook *Webhook
+	// Translator is the town's translation engine, nil when translation is off;
+	// TranslationTimeout bounds one request to it.
+	Translator         Translator
+	TranslationTimeout time.Duration
 }
 
 // Webhook is where Telegram sends updates in webhook mode.
@@ -71,6 +76,8 @@ type Handler interface {
 	Start(tx flows.Tx) error
 	// Settled records what follows from a message that left the outbox.
 	Settled(tx flows.Tx, o flows.Outgoing, r flows.Result, msgID int) error
+	// Translated records what came of a translation job.
+	Translated(tx flows.Tx, o flows.Outgoing, r flows.TranslationResult) error
 }
 
 // Bot is a running Lotse bot.
@@ -130,6 +137,7 @@ func New(opts Options) (*Bot, error) {
 		metrics: opts.Metrics,
 	}
 	b.sender = newSender(api, opts.DB, b.render, opts.Flows, opts.Limits, opts.Log, opts.Metrics)
+	b.sender.translator, b.sender.translationTimeout = opts.Translator, cmp.Or(opts.TranslationTimeout, 5*time.Second)
 	b.dispatch = newDispatcher(b.handle)
 	return b, nil
 }

@@ -19,6 +19,10 @@ type Metrics struct {
 	RetryAfter  prometheus.Counter     // seconds Telegram asked us to wait
 	Relays      prometheus.Counter     // clients' messages delivered to managers
 	Reminders   *prometheus.CounterVec // appointment reminders by result: sent, skipped
+	// Translations counts machine translations by direction and outcome;
+	// TranslationSeconds is how long the engine took for one.
+	Translations       *prometheus.CounterVec
+	TranslationSeconds prometheus.Histogram
 
 	lastContact atomic.Int64 // unix nanoseconds of the last answer from Telegram
 }
@@ -37,12 +41,16 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Relays:      prometheus.NewCounter(prometheus.CounterOpts{Name: "lotse_relays_total", Help: "Clients' messages delivered to managers."}),
 		Reminders: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lotse_reminders_total",
 			Help: "Appointment reminders by result: sent, or skipped (cancelled, past, or a later reminder of the same appointment came due too)."}, []string{"result"}),
+		Translations: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lotse_translations_total",
+			Help: "Machine translations by direction (in: client to manager, out: manager to client, follow: after the original) and outcome: translated, same_language, unavailable, changed."}, []string{"dir", "outcome"}),
+		TranslationSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "lotse_translation_seconds",
+			Help: "Time the engine took for one translation job, retries included.", Buckets: prometheus.ExponentialBuckets(0.05, 2, 12)}),
 	}
 	for _, r := range []string{"sent", "skipped"} {
 		m.Reminders.WithLabelValues(r)
 	}
 	if reg != nil {
-		reg.MustRegister(m.Updates, m.Handling, m.Sends, m.RateLimited, m.RetryAfter, m.Relays, m.Reminders)
+		reg.MustRegister(m.Updates, m.Handling, m.Sends, m.RateLimited, m.RetryAfter, m.Relays, m.Reminders, m.Translations, m.TranslationSeconds)
 	}
 	return m
 }

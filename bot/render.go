@@ -245,6 +245,11 @@ func cutPoint(text string, max int) int {
 	return fits
 }
 
+// utf16Len is the exact length of s in UTF-16 code units, as Telegram counts entity offsets.
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// units is at least the length of s in UTF-16 code units, exact for long texts: enough to
+// tell whether a text fits.
 func units(s string) int {
 	if len(s) <= maxTextUnits/2 {
 		return len(s) // fast path: never more units than bytes

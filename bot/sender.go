@@ -42,7 +42,8 @@ func (l Limits) withDefaults() Limits {
 
 // outMethods are the Bot API methods of the kinds of outgoing messages.
 var outMethods = map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery",
-	flows.OutCalendar: "sendDocument", flows.OutInviteQR: "sendPhoto", flows.OutCopy: "copyMessage", flows.OutReact: "setMessageReaction", flows.OutDocument: "sendDocument"}
+	flows.OutCalendar: "sendDocument", flows.OutInviteQR: "sendPhoto", flows.OutCopy: "copyMessage", flows.OutReact: "setMessageReaction", flows.OutDocument: "sendDocument",
+	flows.OutTranslate: "translate"}
 
 // maxInFlight bounds the calls to Telegram under way at once; more would only open more
 // connections, not deliver faster.
@@ -65,6 +66,10 @@ type Sender struct {
 	global  *rate.Limiter
 	slots   chan struct{} // one per call under way
 
+	translator         Translator
+	translationTimeout time.Duration
+	translating        chan struct{} // one per translation under way
+
 	mu    sync.Mutex
 	chats map[int64]*chatQueue
 	// limiters outlive a chat's queue: a chat that gets one message at a time is still held
@@ -85,10 +90,11 @@ type chatQueue struct {
 func newSender(api *tg.Bot, db *store.DB, render *Renderer, flows Handler, limits Limits, log *slog.Logger, metrics *Metrics) *Sender {
 	return &Sender{
 		api: api, db: db, render: render, flows: flows, log: log, limits: limits, metrics: metrics,
-		global:   rate.NewLimiter(rate.Limit(limits.Global), max(1, int(limits.Global))),
-		slots:    make(chan struct{}, maxInFlight),
-		chats:    map[int64]*chatQueue{},
-		limiters: map[int64]*rate.Limiter{},
+		global:      rate.NewLimiter(rate.Limit(limits.Global), max(1, int(limits.Global))),
+		slots:       make(chan struct{}, maxInFlight),
+		translating: make(chan struct{}, maxTranslating),
+		chats:       map[int64]*chatQueue{},
+		limiters:    map[int64]*rate.Limiter{},
 	}
 }
 
@@ -144,6 +150,11 @@ func (s *Sender) Push(entries ...store.OutboxEntry) {
 		return // they wait in the outbox for the next start
 	}
 	for _, e := range entries {
+		if e.Out.Kind == flows.OutTranslate {
+			s.wg.Add(1)
+			go s.translate(e)
+			continue
+		}
 		q, running := s.chats[e.Out.Chat]
 		if !running {
 			q = &chatQueue{limiter: s.limiter(e.Out.Chat)}
@@ -381,6 +392,15 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 		})
 		return sent(method, m, err)
 	}
+	var entities []models.MessageEntity
+	if o.Quote != "" {
+		// The original of a translation, collapsed under it. A text too long for one
+		// message goes without it rather than with a quote cut in two.
+		if full := text + "\n\n" + o.Quote; units(full) <= maxTextUnits {
+			entities = []models.MessageEntity{{Type: models.MessageEntityTypeExpandableBlockquote, Offset: utf16Len(text) + 2, Length: utf16Len(o.Quote)}}
+			text = full
+		}
+	}
 	parts := split(text, maxTextUnits)
 	if o.Sent >= len(parts) {
 		return true, 0, nil
@@ -397,7 +417,7 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 		m, err = s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: o.Chat, MessageID: o.EditID, Text: part, ReplyMarkup: markup})
 	} else {
 		method = "sendMessage"
-		m, err = s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: o.Chat, Text: part, ReplyMarkup: markup, ReplyParameters: reply})
+		m, err = s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: o.Chat, Text: part, ReplyMarkup: markup, ReplyParameters: reply, Entities: entities})
 	}
 	if err != nil {
 		return false, 0, callError(method, err)

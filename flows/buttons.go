@@ -50,6 +50,8 @@ const (
 	ActErase     = "erase"   // argument: ask, yes; the client deletes their data
 	ActPage      = "pg"      // argument: list "." page "." version ["." context]; another page of a picker
 	ActAssign    = "asg"     // argument: case number "." manager reference; an admin gives a case to a manager
+	ActCorrect   = "mtc"     // argument: case number; a manager corrects a translated message
+	ActNoMT      = "nomt"    // argument: off, on; the client turns machine translation off or on
 	ActStandIn   = "sub"     // argument: from "." to "." manager reference; an absent manager's substitute
 )
 
@@ -130,7 +132,9 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = a.Arg == "off" || a.Arg == "on"
 	case ActErase:
 		ok = a.Arg == "ask" || a.Arg == "yes"
-	case ActTake, ActProfile, ActTemplates:
+	case ActNoMT:
+		ok = a.Arg == "off" || a.Arg == "on"
+	case ActTake, ActProfile, ActTemplates, ActCorrect:
 		ok = caseArg.MatchString(a.Arg)
 	case ActTemplate:
 		ok = templateArg.MatchString(a.Arg)

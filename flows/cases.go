@@ -89,12 +89,13 @@ func (f *Flows) staffMessage(t *turn) error {
 	if err != nil {
 		return err
 	}
-	return f.answerCase(t, c, t.ev.MessageID)
+	return f.answerCase(t, c, t.ev.MessageID, ref.Correction)
 }
 
-// answerCase copies message msg of the manager's chat to client c, if the manager may
-// answer the case. Answering a case nobody looks after takes it.
-func (f *Flows) answerCase(t *turn, c *Client, msg int) error {
+// answerCase passes message msg of the manager's chat on to client c, if the manager may
+// answer the case: a text in the client's language when the town translates, else a copy.
+// Answering a case nobody looks after takes it.
+func (f *Flows) answerCase(t *turn, c *Client, msg int, correction bool) error {
 	may, err := f.mayAnswer(t.tx, t.ev.UserID, c)
 	if err != nil {
 		return err
@@ -102,7 +103,28 @@ func (f *Flows) answerCase(t *turn, c *Client, msg int) error {
 	if !may {
 		return f.staffNote(t, Msg("StaffNotYourCase", "Case", c.CaseLabel()))
 	}
-	return f.toClient(t, c, Outgoing{Kind: OutCopy, FromChat: t.ev.UserID, MessageID: msg}, Outgoing{Chat: t.ev.UserID, Kind: OutReact, MessageID: msg, Text: []Phrase{Literal(reaction)}})
+	done := Outgoing{Chat: t.ev.UserID, Kind: OutReact, MessageID: msg, Text: []Phrase{Literal(reaction)}}
+	text := ""
+	if msg == t.ev.MessageID && t.ev.Media == "" {
+		text = t.ev.Text
+	}
+	return f.toClient(t, c, f.managerText(t, c, text, correction, Outgoing{Kind: OutCopy, FromChat: t.ev.UserID, MessageID: msg}), done)
+}
+
+// managerText is how a manager's text reaches client c: as a translation job, as written
+// (without the prefix that asked for it), or as the given copy.
+func (f *Flows) managerText(t *turn, c *Client, text string, correction bool, copied Outgoing) Outgoing {
+	if job, ok := f.translateOut(t, c, text, correction); ok {
+		return job
+	}
+	if text != "" && (asWritten(text) != text || correction) {
+		o := Outgoing{Kind: OutSend, Text: []Phrase{Literal(asWritten(text))}}
+		if correction {
+			o.Text = append([]Phrase{Msg("TranslationCorrection")}, o.Text...)
+		}
+		return o
+	}
+	return copied
 }
 
 // toClient sends o to client c on behalf of the manager of turn t, then done to the
@@ -194,7 +216,7 @@ func (f *Flows) writeTo(t *turn) error {
 	if err != nil || c == nil {
 		return err
 	}
-	return f.toClient(t, c, Outgoing{Kind: OutSend, Text: []Phrase{Literal(text)}},
+	return f.toClient(t, c, f.managerText(t, c, text, false, Outgoing{Kind: OutSend, Text: []Phrase{Literal(text)}}),
 		Outgoing{Chat: t.ev.UserID, Kind: OutReact, MessageID: t.ev.MessageID, Text: []Phrase{Literal(reaction)}})
 }
 
@@ -231,7 +253,7 @@ func (f *Flows) sendToButton(t *turn, arg string) error {
 	if err != nil || c == nil {
 		return err
 	}
-	if err := f.answerCase(t, c, id); err != nil {
+	if err := f.answerCase(t, c, id, false); err != nil {
 		return err
 	}
 	return t.show(screen{text: []Phrase{Msg("StaffSentTo", "Case", c.CaseLabel())}})

@@ -58,6 +58,14 @@ type Client struct {
 	// Search is what the client typed at the district question while its matches fill more
 	// than one page, so that their paging buttons find them again; cleared after the question.
 	Search string `json:"search,omitempty"`
+	// NoTranslation is set when the client does not want their messages machine-translated;
+	// TranslationOff when a manager turned translation off for the case; MTMissingNoticed
+	// once the managers were told that the engine lacks the client's language.
+	NoTranslation    bool `json:"no_mt,omitempty"`
+	TranslationOff   bool `json:"mt_off,omitempty"`
+	MTMissingNoticed bool `json:"mt_missing,omitempty"`
+	// ConsentNotice is the version of the privacy notice the client accepted.
+	ConsentNotice string `json:"consent_notice,omitempty"`
 	// NoNews is set when the client turned group news off.
 	NoNews bool `json:"no_news,omitempty"`
 	// Notes are the managers' short case notes.

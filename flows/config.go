@@ -42,6 +42,7 @@ type Config struct {
 	Closures         []Closure     `toml:"closures"`
 	Booking          Booking       `toml:"booking"`
 	Relay            Relay         `toml:"relay"`
+	Translation      Translation   `toml:"translation"`
 	// Local names the places an answer may point to, by kind (see LocalPlaces).
 	Local map[string]Place `toml:"local"`
 	// FAQDir holds the town's own FAQ files (<language>.toml), relative to the configuration
@@ -142,6 +143,64 @@ type Relay struct {
 	FloodPerMinute int `toml:"flood_per_minute"`
 
 	workFrom, workTo time.Duration
+}
+
+// Translation names the machine-translation engine the town uses for free text between
+// clients and managers. It is off unless Engine is set; the engine's key comes from the
+// environment (LOTSE_TRANSLATION_KEY or LOTSE_TRANSLATION_KEY_FILE), never from this file.
+type Translation struct {
+	// Engine is "libretranslate" (the town's own server) or "deepl" (DeepL API under a
+	// data-processing contract); "" turns translation off.
+	Engine string `toml:"engine"`
+	// URL is the engine's address: required for LibreTranslate; for DeepL optional (the
+	// free or pro host follows from the key).
+	URL string `toml:"url"`
+	// TimeoutSeconds bounds one request to the engine; default 5.
+	TimeoutSeconds int `toml:"timeout_seconds"`
+}
+
+// Engines are the translation engines Lotse can talk to.
+var Engines = []string{"libretranslate", "deepl"}
+
+// On reports whether the town translates free text.
+func (t Translation) On() bool { return t.Engine != "" }
+
+// Timeout is how long one request to the engine may take.
+func (t Translation) Timeout() time.Duration { return time.Duration(t.TimeoutSeconds) * time.Second }
+
+// Validate checks the section and fills in its defaults; each problem names its field.
+func (t *Translation) Validate() []string { return t.validate() }
+
+func (t *Translation) validate() []string {
+	var problems []string
+	bad := func(field, format string, args ...any) {
+		problems = append(problems, "translation."+field+": "+fmt.Sprintf(format, args...))
+	}
+	if t.TimeoutSeconds == 0 {
+		t.TimeoutSeconds = 5
+	}
+	if t.TimeoutSeconds < 1 || t.TimeoutSeconds > 60 {
+		bad("timeout_seconds", "must be between 1 and 60, not %d", t.TimeoutSeconds)
+	}
+	switch {
+	case t.Engine == "" && t.URL != "":
+		bad("engine", "is missing: name the engine at %q (one of %s), or remove url", t.URL, strings.Join(Engines, ", "))
+	case t.Engine == "":
+	case !slices.Contains(Engines, t.Engine):
+		if guess := closest(t.Engine, Engines); guess != "" {
+			bad("engine", "unknown engine %q (did you mean %q?)", t.Engine, guess)
+		} else {
+			bad("engine", "unknown engine %q (one of %s)", t.Engine, strings.Join(Engines, ", "))
+		}
+	case t.Engine == "libretranslate" && t.URL == "":
+		bad("url", "is missing: the address of the town's LibreTranslate server, like \"https://translate.example.de\"")
+	}
+	if t.URL != "" {
+		if u, err := url.Parse(t.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad("url", "%q is not an http(s) address like \"https://translate.example.de\"", t.URL)
+		}
+	}
+	return problems
 }
 
 func (r *Relay) validate() []string {
@@ -505,6 +564,7 @@ func (c *Config) validate(has func(field string) bool) []string {
 	}
 	problems = append(problems, c.Booking.validate()...)
 	problems = append(problems, c.Relay.validate()...)
+	problems = append(problems, c.Translation.validate()...)
 	for kind, p := range c.Local {
 		f := "local." + kind
 		if !slices.Contains(LocalPlaces, kind) {

@@ -25,9 +25,11 @@ type Delivery struct {
 	Kept    bool      `json:"kept,omitempty"`
 	Waiting bool      `json:"waiting,omitempty"`
 	At      time.Time `json:"at"`
-	// FirstName and Topic complete a header sent later; both go with the delivery.
+	// FirstName and Topic complete a header sent later; Text is what the engine translates
+	// for the managers when the town translates. All go with the delivery.
 	FirstName string `json:"name,omitempty"`
 	Topic     string `json:"topic,omitempty"`
+	Text      string `json:"text,omitempty"`
 }
 
 // IntakeHeader is a header in a staff member's chat that still offers "take case"; once

@@ -70,6 +70,14 @@ type Outgoing struct {
 	// Telegram refuse the screen, the client must not stay at a question they never see,
 	// answering every message with the same refused screen (see Settled).
 	Step Step `json:"step,omitempty"`
+	// Translate, for OutTranslate: the text to translate and whom it is for.
+	Translate *TranslateJob `json:"tr,omitempty"`
+	// ReplyToDelivered, on a message in Then, makes it a reply to the message whose delivery
+	// sent it (e.g. a translation under the copy it translates).
+	ReplyToDelivered bool `json:"reply_prev,omitempty"`
+	// Quote is shown under Text as a collapsed quote, as written: the original of a
+	// translation.
+	Quote string `json:"quote,omitempty"`
 	// File and FileName, for OutDocument: the document to send.
 	File     []byte `json:"file,omitempty"`
 	FileName string `json:"file_name,omitempty"`
@@ -84,6 +92,9 @@ type RelayRef struct {
 	// that offers "take case".
 	Header int  `json:"hdr,omitempty"`
 	Intake bool `json:"intake,omitempty"`
+	// Correction marks the prompt for a correction of a translated message: a reply to it
+	// reaches the client as a correction.
+	Correction bool `json:"corr,omitempty"`
 	// At is when the message was relayed, for the retention.
 	At time.Time `json:"at,omitzero"`
 }
@@ -106,14 +117,15 @@ type OutKind int
 
 // The kinds of outgoing messages.
 const (
-	OutSend     OutKind = iota + 1 // a new message
-	OutEdit                        // replace the text and buttons of EditID
-	OutAnswer                      // answer a button press (stops the button's spinner)
-	OutCalendar                    // send Event as an .ics file
-	OutInviteQR                    // send the QR code of invitation Invite; Text is the caption
-	OutCopy                        // copy message MessageID of chat FromChat into Chat
-	OutReact                       // put the reaction Text (one emoji literal) on MessageID of Chat
-	OutDocument                    // send File as a document named FileName; Text is the caption
+	OutSend      OutKind = iota + 1 // a new message
+	OutEdit                         // replace the text and buttons of EditID
+	OutAnswer                       // answer a button press (stops the button's spinner)
+	OutCalendar                     // send Event as an .ics file
+	OutInviteQR                     // send the QR code of invitation Invite; Text is the caption
+	OutCopy                         // copy message MessageID of chat FromChat into Chat
+	OutReact                        // put the reaction Text (one emoji literal) on MessageID of Chat
+	OutDocument                     // send File as a document named FileName; Text is the caption
+	OutTranslate                    // ask the engine to translate Translate; what follows is up to flows
 )
 
 // Phrase is one piece of text: a catalog message with its values, a literal that is the

@@ -126,7 +126,7 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 		return f.myData(t, c)
 	case "delete":
 		return t.show(f.askErase())
-	case "stats", "audit", "today", "week", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign", "team":
+	case "stats", "audit", "today", "week", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign", "team", "translate":
 		return t.show(f.clientScreen(c, t.lang).after(Msg("StaffOnly")))
 	default:
 		return t.show(f.clientScreen(c, t.lang).after(Msg("NotUnderstood")))
@@ -173,6 +173,13 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 			return f.relay(t, c)
 		}
 		return t.show(screen{text: []Phrase{Msg("WriteHint")}, buttons: [][]Button{{backButton()}}})
+	case ActNoMT:
+		c.NoTranslation = a.Arg == "off"
+		id := "PrivacyMTOn"
+		if c.NoTranslation {
+			id = "PrivacyMTOff"
+		}
+		return t.show(f.privacyDetails(c).after(Msg(id)))
 	case ActNewsOff:
 		c.NoNews = a.Arg == "off"
 		if c.NoNews {
@@ -186,7 +193,7 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 					return err
 				}
 			}
-			c.ConsentAt, c.DeclinedAt = f.Now(), time.Time{}
+			c.ConsentAt, c.DeclinedAt, c.ConsentNotice = f.Now(), time.Time{}, f.noticeVersion()
 			notes := []Phrase{Msg("ConsentThanks")}
 			if c.Invite != "" {
 				note, err := f.redeemInvite(t.tx, c)
@@ -389,10 +396,32 @@ func (f *Flows) consentScreen() screen {
 
 // privacyNotice says what Lotse stores, who sees it and when it is deleted.
 func (f *Flows) privacyNotice() []Phrase {
-	return []Phrase{
+	notice := []Phrase{
 		Msg("PrivacyNotice", "Town", f.Config.Town),
 		Plural("PrivacyRetention", f.Config.Privacy.RetentionMonths),
 	}
+	if name := f.engineName(); name != "" {
+		notice = append(notice, Msg("PrivacyTranslation", "Engine", name))
+	}
+	return notice
+}
+
+// noticeVersion names the privacy notice a client accepts: its text changes with the
+// town's translation engine, and the consent records which one the client read.
+func (f *Flows) noticeVersion() string {
+	if name := f.engineName(); name != "" {
+		return "1+mt:" + name
+	}
+	return "1"
+}
+
+// engineName is the translation engine the privacy notice names, "" while translation is
+// off.
+func (f *Flows) engineName() string {
+	if f.Translator == nil || !f.Config.Translation.On() {
+		return ""
+	}
+	return f.Translator.Name()
 }
 
 var invitePattern = regexp.MustCompile(`^inv-[A-Za-z0-9_-]{16,60}$`)

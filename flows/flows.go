@@ -131,7 +131,10 @@ type Flows struct {
 	// Observe, if set, is told of events worth counting: reminder_sent, reminder_skipped. It
 	// is called only from Tick, whose transaction runs once.
 	Observe func(event string)
-	matcher *LanguageMatcher
+	// Translator is the town's translation engine; nil while translation is off or the
+	// engine has not said which languages it has.
+	Translator Translator
+	matcher    *LanguageMatcher
 }
 
 func (f *Flows) observe(event string) {

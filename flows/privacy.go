@@ -14,6 +14,13 @@ func (f *Flows) privacyDetails(c *Client) screen {
 	s := f.privacyScreen(c)
 	s.text = append(s.text, Msg("PrivacyDetails", "Town", f.Config.Town))
 	rows := [][]Button{{{Label: Msg("PrivacyMyData"), Data: Data(ActMyData)}, {Label: Msg("PrivacyDelete"), Data: Data(ActErase, "ask")}}}
+	if f.engineName() != "" && c.Consented() {
+		if c.NoTranslation {
+			rows = append(rows, []Button{{Label: Msg("PrivacyMTAllow"), Data: Data(ActNoMT, "on")}})
+		} else {
+			rows = append(rows, []Button{{Label: Msg("PrivacyMTRefuse"), Data: Data(ActNoMT, "off")}})
+		}
+	}
 	s.buttons = append(rows, s.buttons...)
 	return s
 }
@@ -133,6 +140,8 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		WaitingSince    time.Time     `json:"waiting_for_answer_since,omitzero"`
 		FloodWindow     time.Time     `json:"message_count_since,omitzero"`
 		FloodCount      int           `json:"message_count,omitempty"`
+		ConsentNotice   string        `json:"privacy_notice_version,omitempty"`
+		Translation     string        `json:"machine_translation"`
 		Notes           []note        `json:"notes_of_your_manager"`
 		Appointments    []appointment `json:"appointments"`
 		Reminders       []reminder    `json:"reminders"`
@@ -145,7 +154,7 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		Consent: c.ConsentAt, Declined: c.DeclinedAt, Housing: f.districtName(c.District), Manager: f.managerName(c.Manager),
 		PendingInvite: c.Invite != "", FirstContact: c.CreatedAt, LastContact: c.LastSeenAt, Unreachable: c.Unreachable,
 		GroupNewsOff: c.NoNews, NeedsInterp: c.Interpreter, FAQTopic: c.Topic, LastMessage: c.RelayAt, WaitingSince: c.WaitingSince,
-		FloodWindow: c.FloodFrom, FloodCount: c.FloodCount,
+		FloodWindow: c.FloodFrom, FloodCount: c.FloodCount, ConsentNotice: c.ConsentNotice, Translation: f.translationSetting(c),
 		Notes: []note{}, Appointments: []appointment{}, Reminders: []reminder{}, RelayedMessages: []int{}, Invitations: []invitation{}, OnTheirWay: []onTheWay{},
 	}
 	deliveries, err := t.tx.Deliveries(c.ID)

@@ -62,6 +62,9 @@ func (f *Flows) relay(t *turn, c *Client) error {
 		}
 	}
 	d := &Delivery{Client: c.ID, Source: t.ev.MessageID, At: now, FirstName: t.ev.FirstName, Topic: c.Topic}
+	if f.mtOn(c) {
+		d.Text = t.ev.Text
+	}
 	c.RelayAt, c.RelayTo, c.Topic = now, r.to, ""
 	busy, err := f.busy(t.tx, c)
 	switch {
@@ -92,7 +95,7 @@ func (f *Flows) relayed(tx Tx, c *Client, d *Delivery, to int64, note Phrase) []
 			Buttons: f.caseButtons(c), Relay: ref})
 	}
 	return append(out, Outgoing{Chat: to, Lang: lang, Kind: OutCopy, FromChat: c.ID, MessageID: d.Source,
-		Relay: &RelayRef{Client: c.ID, Source: d.Source}})
+		Relay: &RelayRef{Client: c.ID, Source: d.Source}, Then: f.translateIn(tx, c, d, to)})
 }
 
 // header names the case for managers: label, first name, language, housing, and why the
@@ -352,6 +355,9 @@ func (f *Flows) Settled(tx Tx, o Outgoing, r Result, msgID int) error {
 		next = o.Else
 	}
 	for _, n := range next {
+		if n.ReplyToDelivered {
+			n.ReplyTo, n.ReplyToDelivered = msgID, false
+		}
 		if err := tx.Send(n); err != nil {
 			return err
 		}

@@ -84,6 +84,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.stats(t, t.ev.Text)
 		case "team":
 			return f.teamList(t)
+		case "translate":
+			return f.switchTranslation(t)
 		case "audit":
 			if !f.Config.IsAdmin(t.ev.UserID) {
 				return t.show(f.staffMenu().after(Msg("StaffOnly")))
@@ -112,6 +114,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.listCases(t)
 		case ok && a.Name == ActMenu && a.Arg == ItemNews:
 			return t.show(f.newsMenu())
+		case ok && a.Name == ActCorrect:
+			return f.correctButton(t, a.Arg)
 		case ok && a.Name == ActTake:
 			return f.takeButton(t, a.Arg)
 		case ok && a.Name == ActProfile:
@@ -183,6 +187,9 @@ func (f *Flows) staffHelp(id int64) []Phrase {
 	help := []Phrase{Msg("ManagerHelp", "Town", f.Config.Town)}
 	if _, ok := f.Config.Manager(id); ok {
 		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"))
+		if f.Config.Translation.On() {
+			help = append(help, Msg("ManagerHelpTranslate"))
+		}
 	}
 	if f.Config.IsAdmin(id) {
 		help = append(help, Msg("AdminHelpAssign"), Msg("AdminHelpTeam"))

@@ -23,6 +23,7 @@ const (
 	statAnswer     = "answer."            // + minutes: a request's first answer came after so long
 	statAppt       = "appt."              // + status: an appointment was booked, attended, missed, cancelled
 	statUndone     = ".undone"            // appended: a manager corrected an attended or missed mark
+	statTranslated = "translated."        // + language option: a message was machine-translated from or into it
 	monthLayout    = "2006-01"            // month keys
 	dateLayout     = "2006-01-02"         // report dates
 	statsHeader    = "month,figure,value" // the report's CSV header
@@ -67,7 +68,8 @@ type Figures struct {
 	Cancelled            int
 	Requests             int
 	ByTopic              map[string]int
-	FirstAnswer          []int // minutes until the first answer, one per answered request
+	Translated           map[string]int // language option → messages machine-translated from or into it
+	FirstAnswer          []int          // minutes until the first answer, one per answered request
 	Months               map[string]map[string]int
 }
 
@@ -84,7 +86,7 @@ func (g *Figures) MedianAnswer() (time.Duration, bool) {
 // months, and the clients who use Lotse now.
 func (f *Flows) Report(tx Tx, from, to time.Time) (*Figures, error) {
 	loc := f.Config.location()
-	g := &Figures{From: from, To: to, ByLanguage: map[string]int{}, ByDistrict: map[string]int{}, ByTopic: map[string]int{}}
+	g := &Figures{From: from, To: to, ByLanguage: map[string]int{}, ByDistrict: map[string]int{}, ByTopic: map[string]int{}, Translated: map[string]int{}}
 	months, err := tx.Counts(from.In(loc).Format(monthLayout), to.In(loc).Format(monthLayout))
 	if err != nil {
 		return nil, err
@@ -99,6 +101,8 @@ func (f *Flows) Report(tx Tx, from, to time.Time) (*Figures, error) {
 				g.Requests += n
 			case strings.HasPrefix(name, statTopic):
 				g.ByTopic[strings.TrimPrefix(name, statTopic)] += n
+			case strings.HasPrefix(name, statTranslated):
+				g.Translated[strings.TrimPrefix(name, statTranslated)] += n
 			case strings.HasPrefix(name, statAnswer):
 				if m, err := strconv.Atoi(strings.TrimPrefix(name, statAnswer)); err == nil {
 					for range n {
@@ -155,6 +159,9 @@ func (g *Figures) CSV() ([]byte, error) {
 	total("requests", g.Requests)
 	for _, topic := range slices.Sorted(maps.Keys(g.ByTopic)) {
 		total("requests.topic."+topic, g.ByTopic[topic])
+	}
+	for _, l := range slices.Sorted(maps.Keys(g.Translated)) {
+		total("translated."+l, g.Translated[l])
 	}
 	if m, ok := g.MedianAnswer(); ok {
 		total("first_answer.median_minutes", int(m/time.Minute))
@@ -235,7 +242,11 @@ func (f *Flows) stats(t *turn, arg string) error {
 		Phrase{ID: "StatsAppointments", Sub: map[string]Phrase{"Booked": num(g.Booked), "Held": num(g.Held), "Missed": num(g.Missed), "Cancelled": num(g.Cancelled)}},
 		Phrase{ID: "StatsRelays", Sub: map[string]Phrase{"Count": num(g.Requests), "Median": median}},
 		Phrase{ID: "StatsTopics", Sub: map[string]Phrase{"List": list(g.ByTopic, topicName)}},
-	), Msg("StatsMore")}
+	)}
+	if f.Config.Translation.On() {
+		text[0].Parts = append(text[0].Parts, Phrase{ID: "StatsTranslated", Sub: map[string]Phrase{"List": list(g.Translated, langName)}})
+	}
+	text = append(text, Msg("StatsMore"))
 	return t.show(screen{text: text})
 }
 

@@ -28,13 +28,15 @@ const maxAdvance = 366 * 24 * time.Hour
 // peopleView is the answer of GET /api/people: the town, its clock and everyone in the
 // playground.
 type peopleView struct {
-	Town   string    `json:"town"`
-	Clock  clockView `json:"clock"`
-	People []Person  `json:"people"`
+	Town string `json:"town"`
+	// Translation names the machine-translation engine the bot uses, "" when it is off.
+	Translation string    `json:"translation"`
+	Clock       clockView `json:"clock"`
+	People      []Person  `json:"people"`
 }
 
 func (h *Handler) listPeople(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, peopleView{Town: h.town, Clock: h.clockView(), People: h.cast.list()})
+	writeJSON(w, http.StatusOK, peopleView{Town: h.town, Translation: h.translation, Clock: h.clockView(), People: h.cast.list()})
 }
 
 // addPerson adds a client: {"name": "Dilan", "language": "ckb"}.

@@ -30,21 +30,25 @@ type Options struct {
 	People   []Person        // who is there when the page opens
 	Town     string          // the town's name, shown in the page's header
 	Location *time.Location  // the town's time zone, for showing times; default UTC
+	// Translation names the machine-translation engine in use, "" when translation is off:
+	// the page says so, rather than pretend.
+	Translation string
 }
 
 // Handler serves the playground's page and its API.
 type Handler struct {
-	api    *fakeapi.Server
-	clock  *Clock
-	cast   *cast
-	town   string
-	loc    *time.Location
-	routes http.Handler
+	api         *fakeapi.Server
+	clock       *Clock
+	cast        *cast
+	town        string
+	translation string
+	loc         *time.Location
+	routes      http.Handler
 }
 
 // New returns the playground's handler.
 func New(o Options) *Handler {
-	h := &Handler{api: o.API, clock: o.Clock, cast: newCast(o.People), town: o.Town, loc: o.Location}
+	h := &Handler{api: o.API, clock: o.Clock, cast: newCast(o.People), town: o.Town, translation: o.Translation, loc: o.Location}
 	if h.loc == nil {
 		h.loc = time.UTC
 	}

@@ -56,6 +56,13 @@ async function poll() {
 
 function showHeader(state) {
   document.getElementById("town").textContent = state.town;
+  if (state.translation !== undefined) {
+    const translation = document.getElementById("translation");
+    translation.textContent = state.translation
+      ? "🌐 Machine translation: " + state.translation
+      : "🌐 Machine translation off (start with -translate-url to use a LibreTranslate server)";
+    translation.classList.toggle("off", !state.translation);
+  }
   const clock = document.getElementById("clock-text");
   clock.textContent = state.clock.text;
   clock.dateTime = state.clock.now;
