@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lotse-bot/lotse/bot"
 	"github.com/lotse-bot/lotse/flows"
 	"github.com/lotse-bot/lotse/translate"
 )
@@ -23,6 +24,7 @@ type engineTranslator struct {
 
 var (
 	_ flows.Translator = (*engineTranslator)(nil)
+	_ bot.Translator   = (*engineTranslator)(nil)
 )
 
 // newEngine returns the adapter for the town's engine, nil when translation is off.
@@ -92,13 +94,17 @@ func (t *engineTranslator) Pair(from, to string) bool {
 	return langs != nil && langs.CanTranslate(from, to)
 }
 
-func (t *engineTranslator) Translate(ctx context.Context, text, from, to string) (string, error) {
+func (t *engineTranslator) Translate(ctx context.Context, text, from, to string) (bot.Translation, error) {
 	r, err := t.engine.Translate(ctx, text, from, to)
-	return r.Text, err
-}
-
-func (t *engineTranslator) Detect(ctx context.Context, text string) (string, float64, error) {
-	return t.engine.Detect(ctx, text)
+	if from == "" && translate.ErrorKind(err) == translate.Unsupported {
+		// An engine asked to find the language may refuse a text that is already in the
+		// target language as a pair it lacks: ask which language it is.
+		lang, confidence, derr := t.engine.Detect(ctx, text)
+		if derr == nil && lang == to {
+			return bot.Translation{Text: text, Source: lang, Confidence: confidence}, nil
+		}
+	}
+	return bot.Translation{Text: r.Text, Source: r.Source, Confidence: r.Confidence}, err
 }
 
 func (t *engineTranslator) Check(original, translated string) error {

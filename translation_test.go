@@ -251,3 +251,72 @@ func TestPrivacyNoticeFollowsTheSetting(t *testing.T) {
 		}
 	}
 }
+
+func TestDeepLTranslatesTheSameWay(t *testing.T) {
+	engine := fake.NewDeepL(fake.Options{})
+	t.Cleanup(engine.Close)
+	config := writeConfig(t, t.TempDir(), "[relay]", "[translation]\nengine = \"deepl\"\nurl = \""+engine.URL+"\"\n\n[relay]")
+	tb := newTestBot(t, "LOTSE_CONFIG", config, "LOTSE_RATE_GLOBAL", "1000", "LOTSE_TRANSLATION_KEY", fake.DeepLKey)
+	y := tb.startStaff(yilmaz)
+	u := fakeapi.User{ID: 8601, FirstName: "Amal", LanguageCode: "ar"}
+	tb.toDistrict(u, "ar", "Altstadt")
+	tb.api.SendText(u, "سؤال عن الجوب سنتر")
+	tr := tb.find(y.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(strings.ToLower(m.Text), "→de] سؤال عن الجوب سنتر")
+	})
+	tb.api.ReplyText(y, tr.ID, "Kommen Sie morgen.")
+	got := tb.find(u.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(strings.ToLower(m.Text), "→ar] kommen sie morgen.")
+	})
+	if quoted(got) != "Kommen Sie morgen." {
+		t.Errorf("the client's message %q lacks the German original", got.Text)
+	}
+	for _, r := range engine.Requests() {
+		if !r.KeySent {
+			t.Errorf("a request to DeepL went without the key: %s %s", r.Method, r.Path)
+		}
+	}
+}
+
+func TestCheckAndReadinessReportTheEngine(t *testing.T) {
+	engine := fake.NewLibreTranslate(fake.Options{})
+	t.Cleanup(engine.Close)
+	withEngine := func(url string) string {
+		return writeConfig(t, t.TempDir(), "[relay]", "[translation]\nengine = \"libretranslate\"\nurl = \""+url+"\"\ntimeout_seconds = 1\n\n[relay]")
+	}
+	// An engine that answers, but lacks languages the town offers: check passes and says so.
+	code, out := runMain(t, nil, "check", withEngine(engine.URL))
+	if code != 0 || !strings.Contains(out, "translation: LibreTranslate (127.0.0.1) answers") || !strings.Contains(out, "cannot translate ps, ku, ckb, ti, so to de") {
+		t.Errorf("check with a working engine: exit %d, %q", code, out)
+	}
+	// One that does not answer: a warning, not a failure.
+	code, out = runMain(t, nil, "check", withEngine("http://127.0.0.1:1"))
+	if code != 0 || !strings.Contains(out, "does not answer") {
+		t.Errorf("check with an engine that does not answer: exit %d, %q", code, out)
+	}
+	// A typo in the engine's name is a problem naming the field.
+	bad := writeConfig(t, t.TempDir(), "[relay]", "[translation]\nengine = \"libretranslat\"\nurl = \"https://translate.example.de\"\n\n[relay]")
+	code, out = runMain(t, nil, "check", bad)
+	if code == 0 || !strings.Contains(out, `translation.engine: unknown engine "libretranslat" (did you mean "libretranslate"?)`) {
+		t.Errorf("check with a misspelt engine: exit %d, %q", code, out)
+	}
+
+	// A running Lotse whose engine does not answer relays without translating and says why.
+	tb := newTestBot(t, "LOTSE_CONFIG", withEngine("http://127.0.0.1:1"), "LOTSE_RATE_GLOBAL", "1000")
+	y := tb.startStaff(yilmaz)
+	var ready struct {
+		Translation string `json:"translation"`
+	}
+	tb.readyz(&ready)
+	if ready.Translation == "ok" || ready.Translation == "off" || ready.Translation == "" {
+		t.Errorf("/readyz says the engine is %q", ready.Translation)
+	}
+	u := fakeapi.User{ID: 8701, FirstName: "Amal", LanguageCode: "ar"}
+	tb.toDistrict(u, "ar", "Altstadt")
+	tb.api.SendText(u, "مرحبا")
+	tb.waitFor(y.ID, func() bool { return len(copies(tb.api.Messages(y.ID), u.ID)) == 1 })
+	tb.idle()
+	if n := tb.count(y.ID, "🌐"); n != 0 {
+		t.Errorf("the manager got %d translation notes from an engine that never answered", n)
+	}
+}

@@ -12,14 +12,21 @@ import (
 // Translator is the town's translation engine as the sender uses it; main wires the
 // LibreTranslate or DeepL adapter behind it. Languages are Lotse's language options.
 type Translator interface {
-	// Translate returns text, written in language from, in language to.
-	Translate(ctx context.Context, text, from, to string) (string, error)
-	// Detect returns the language option text is written in and the engine's confidence
-	// from 0 to 1; "" for a language Lotse does not offer.
-	Detect(ctx context.Context, text string) (lang string, confidence float64, err error)
+	// Translate returns text, written in language from ("" lets the engine find it), in
+	// language to.
+	Translate(ctx context.Context, text, from, to string) (Translation, error)
 	// Check reports an error when translated lost or changed a number, date, phone number,
 	// link or case label of original.
 	Check(original, translated string) error
+}
+
+// Translation is an engine's answer.
+type Translation struct {
+	Text string
+	// Source is the language option the engine found the text in, when it was asked to
+	// look; Confidence how sure it is, 0 when it does not say.
+	Source     string
+	Confidence float64
 }
 
 // TemporaryError is implemented by engine errors that may go away on their own: a time-out,
@@ -30,8 +37,8 @@ type TemporaryError interface{ Temporary() bool }
 const (
 	// maxTranslating bounds the engine calls under way at once.
 	maxTranslating = 8
-	// detectConfidence is how sure the engine must be that a client wrote in another
-	// language than theirs before Lotse believes it.
+	// detectConfidence is how sure the engine must be of the language a client wrote in
+	// before Lotse believes it over the client's own.
 	detectConfidence = 0.8
 	// translationPatience is how long a translation that follows its original (a client's
 	// message under its copy, a manager's text sent as written) is tried before a note says
@@ -95,52 +102,55 @@ func (s *Sender) runJob(job *flows.TranslateJob) (r flows.TranslationResult, ok 
 	}
 }
 
-// translateOnce makes the engine calls of one try: the language a client really wrote in,
-// the translation, and for a manager's text the translation back.
+// translateOnce makes the engine calls of one try: the translation (for a client's text,
+// from the language the engine finds, when it is sure of it), and for a manager's text the
+// translation back.
 func (s *Sender) translateOnce(job *flows.TranslateJob) (flows.TranslationResult, error) {
-	call := func(fn func(ctx context.Context) error) error {
+	translate := func(text, from, to string) (t Translation, err error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), s.translationTimeout)
 		defer cancel()
-		return fn(ctx)
+		return s.translator.Translate(ctx, text, from, to)
 	}
 	r := flows.TranslationResult{Outcome: flows.Translated}
 	from := job.From
+	var t Translation
 	if job.Detect {
-		var lang string
-		var confidence float64
-		if err := call(func(ctx context.Context) (err error) {
-			lang, confidence, err = s.translator.Detect(ctx, job.Text)
-			return
-		}); err != nil {
+		// One request: the engine finds the language and translates from it.
+		var err error
+		if t, err = translate(job.Text, "", job.To); err != nil {
 			return r, err
 		}
-		if lang != "" && confidence >= detectConfidence {
-			from = lang
-		}
-		if from == job.To {
-			return flows.TranslationResult{Outcome: flows.AlreadyThere, Source: from}, nil
+		// An engine that gives no figure (DeepL) is taken at its word.
+		sure := t.Confidence == 0 || t.Confidence >= detectConfidence
+		switch {
+		case t.Source == job.To && sure:
+			return flows.TranslationResult{Outcome: flows.AlreadyThere, Source: t.Source}, nil
+		case t.Source != "" && sure:
+			from = t.Source
+		default:
+			t.Text = "" // not sure: the client's own language it is
 		}
 		r.Source = from
 	}
-	if err := call(func(ctx context.Context) (err error) {
-		r.Text, err = s.translator.Translate(ctx, job.Text, from, job.To)
-		return
-	}); err != nil {
-		return r, err
+	if t.Text == "" {
+		var err error
+		if t, err = translate(job.Text, from, job.To); err != nil {
+			return r, err
+		}
 	}
+	r.Text = t.Text
 	if err := s.translator.Check(job.Text, r.Text); err != nil {
 		s.log.Warn("a translation changed a value; not sent", "dir", job.Dir, "from", from, "to", job.To, "reason", err)
 		return flows.TranslationResult{Outcome: flows.Changed}, nil
 	}
 	if job.Dir == flows.TranslateOut {
 		// The manager sees what went out in their own language: a wrong date or a lost
-		// "not" shows. Without it the translation still goes; the manager is told.
-		if err := call(func(ctx context.Context) (err error) {
-			r.Back, err = s.translator.Translate(ctx, r.Text, job.To, from)
-			return
-		}); err != nil {
+		// "not" shows. Without it the translation still goes.
+		back, err := translate(r.Text, job.To, from)
+		if err != nil {
 			s.log.Warn("translating back failed", "from", job.To, "to", from, "err", err)
 		}
+		r.Back = back.Text
 	}
 	return r, nil
 }

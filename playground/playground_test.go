@@ -505,3 +505,14 @@ func TestChatShowsEveryKindReactionsAndCopies(t *testing.T) {
 		return m.From == "user" && len(m.Reactions) == 1 && m.Reactions[0] == "👍"
 	})
 }
+
+func TestThePageSaysWhenTranslationIsOff(t *testing.T) {
+	tp := newTestPlayground(t)
+	_, body := tp.get("/api/people")
+	var state struct {
+		Translation *string `json:"translation"`
+	}
+	if err := json.Unmarshal(body, &state); err != nil || state.Translation == nil || *state.Translation != "" {
+		t.Errorf("/api/people says translation is %v (%v), want \"\" (off): %s", state.Translation, err, body)
+	}
+}

@@ -58,9 +58,10 @@ function showHeader(state) {
   document.getElementById("town").textContent = state.town;
   if (state.translation !== undefined) {
     const translation = document.getElementById("translation");
-    translation.textContent = state.translation
-      ? "🌐 Machine translation: " + state.translation
-      : "🌐 Machine translation off (start with -translate-url to use a LibreTranslate server)";
+    translation.textContent = state.translation ? "🌐 " + state.translation : "🌐 translation off";
+    translation.title = state.translation
+      ? "Free text is machine-translated by " + state.translation
+      : "No machine translation: start the playground with -translate-url to use a LibreTranslate server";
     translation.classList.toggle("off", !state.translation);
   }
   const clock = document.getElementById("clock-text");
