@@ -85,6 +85,11 @@ func TestTranslationBothWaysWithTheOriginalAtHand(t *testing.T) {
 	tb.api.ReplyText(y, tr.ID, "!Frau Yılmaz, Zimmer 12")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == "Frau Yılmaz, Zimmer 12" })
 
+	// A text written without replying goes, once she picks the case, translated too.
+	tb.api.SendText(y, "Haben Sie den Brief dabei?")
+	tb.press(y, "✉️ K-0001 · العربية")
+	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, "[de→ar] Haben Sie den Brief dabei?") })
+
 	// No German word reached the engine as the client's, and no name: only message texts.
 	for _, r := range engine.Requests() {
 		if q := strings.Join(r.Params["q"], ""); strings.Contains(q, "Amal") {
@@ -93,7 +98,7 @@ func TestTranslationBothWaysWithTheOriginalAtHand(t *testing.T) {
 	}
 	tb.api.SendText(tb.startStaff(admin), "/stats")
 	stats := tb.find(admin, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, "📊") })
-	if want := render(t, "de", flows.Phrase{ID: "StatsTranslated", Sub: map[string]flows.Phrase{"List": flows.Literal("العربية 3")}}); !strings.Contains(stats.Text, want) {
+	if want := render(t, "de", flows.Phrase{ID: "StatsTranslated", Sub: map[string]flows.Phrase{"List": flows.Literal("العربية 4")}}); !strings.Contains(stats.Text, want) {
 		t.Errorf("/stats lacks %q:\n%s", want, stats.Text)
 	}
 }

@@ -89,13 +89,22 @@ func (f *Flows) staffMessage(t *turn) error {
 	if err != nil {
 		return err
 	}
-	return f.answerCase(t, c, t.ev.MessageID, ref.Correction)
+	return f.answerCase(t, c, t.ev.MessageID, managerTextOf(t.ev), ref.Correction)
+}
+
+// managerTextOf is the text of a manager's message that may be translated: a text message's,
+// not a caption.
+func managerTextOf(ev Event) string {
+	if ev.Media != "" {
+		return ""
+	}
+	return ev.Text
 }
 
 // answerCase passes message msg of the manager's chat on to client c, if the manager may
 // answer the case: a text in the client's language when the town translates, else a copy.
 // Answering a case nobody looks after takes it.
-func (f *Flows) answerCase(t *turn, c *Client, msg int, correction bool) error {
+func (f *Flows) answerCase(t *turn, c *Client, msg int, text string, correction bool) error {
 	may, err := f.mayAnswer(t.tx, t.ev.UserID, c)
 	if err != nil {
 		return err
@@ -104,17 +113,13 @@ func (f *Flows) answerCase(t *turn, c *Client, msg int, correction bool) error {
 		return f.staffNote(t, Msg("StaffNotYourCase", "Case", c.CaseLabel()))
 	}
 	done := Outgoing{Chat: t.ev.UserID, Kind: OutReact, MessageID: msg, Text: []Phrase{Literal(reaction)}}
-	text := ""
-	if msg == t.ev.MessageID && t.ev.Media == "" {
-		text = t.ev.Text
-	}
-	return f.toClient(t, c, f.managerText(t, c, text, correction, Outgoing{Kind: OutCopy, FromChat: t.ev.UserID, MessageID: msg}), done)
+	return f.toClient(t, c, f.managerText(t, c, text, msg, correction, Outgoing{Kind: OutCopy, FromChat: t.ev.UserID, MessageID: msg}), done)
 }
 
 // managerText is how a manager's text reaches client c: as a translation job, as written
 // (without the prefix that asked for it), or as the given copy.
-func (f *Flows) managerText(t *turn, c *Client, text string, correction bool, copied Outgoing) Outgoing {
-	if job, ok := f.translateOut(t, c, text, correction); ok {
+func (f *Flows) managerText(t *turn, c *Client, text string, msg int, correction bool, copied Outgoing) Outgoing {
+	if job, ok := f.translateOut(t, c, text, msg, correction); ok {
 		return job
 	}
 	if text != "" && (asWritten(text) != text || correction) {
@@ -216,7 +221,7 @@ func (f *Flows) writeTo(t *turn) error {
 	if err != nil || c == nil {
 		return err
 	}
-	return f.toClient(t, c, f.managerText(t, c, text, false, Outgoing{Kind: OutSend, Text: []Phrase{Literal(text)}}),
+	return f.toClient(t, c, f.managerText(t, c, text, t.ev.MessageID, false, Outgoing{Kind: OutSend, Text: []Phrase{Literal(text)}}),
 		Outgoing{Chat: t.ev.UserID, Kind: OutReact, MessageID: t.ev.MessageID, Text: []Phrase{Literal(reaction)}})
 }
 
@@ -238,6 +243,9 @@ func (f *Flows) askWhichCase(t *turn) error {
 	}
 	if len(s.buttons) > 0 {
 		s.text = []Phrase{Msg("StaffWhichCase")}
+		if text := managerTextOf(t.ev); text != "" && t.staff != nil {
+			t.staff.Draft = &Draft{Message: t.ev.MessageID, Text: text}
+		}
 	}
 	return t.showNew(s)
 }
@@ -253,7 +261,12 @@ func (f *Flows) sendToButton(t *turn, arg string) error {
 	if err != nil || c == nil {
 		return err
 	}
-	if err := f.answerCase(t, c, id, false); err != nil {
+	text := ""
+	if d := t.staff.Draft; d != nil && d.Message == id {
+		text = d.Text
+	}
+	t.staff.Draft = nil
+	if err := f.answerCase(t, c, id, text, false); err != nil {
 		return err
 	}
 	return t.show(screen{text: []Phrase{Msg("StaffSentTo", "Case", c.CaseLabel())}})

@@ -110,9 +110,18 @@ type Staff struct {
 	Unreachable bool `json:"unreachable,omitempty"`
 	// Seen is when the person last wrote to the bot: zero for someone who never opened it.
 	Seen time.Time `json:"seen,omitzero"`
+	// Draft is a manager's text written without replying, kept until they say for which
+	// case it is, so that it can be translated for the client; nil for none.
+	Draft *Draft `json:"draft,omitempty"`
 	// Search is the name typed with /assign or /away while its matches fill more than one
 	// page, so that their paging buttons find them again.
 	Search string `json:"search,omitempty"`
+}
+
+// Draft is a manager's message whose case is still to be chosen.
+type Draft struct {
+	Message int    `json:"msg"`
+	Text    string `json:"text,omitempty"`
 }
 
 // Away is an absence: from the start of From to the end of To, both days 20060102 in the

@@ -29,7 +29,7 @@ func (f *Flows) handleStaff(tx Tx, ev Event) error {
 	if lang == "" {
 		lang = f.Config.ManagerLanguage
 	}
-	t := &turn{tx: tx, ev: ev, lang: lang}
+	t := &turn{tx: tx, ev: ev, lang: lang, staff: s}
 	if err := f.staffEvent(t, s); err != nil {
 		return err
 	}

@@ -96,14 +96,14 @@ func (f *Flows) translateIn(tx Tx, c *Client, d *Delivery, to int64) []Outgoing 
 		Translate: &TranslateJob{Dir: TranslateIn, Text: d.Text, From: c.Lang, To: lang, Detect: true, Client: c.ID, Staff: to}}}
 }
 
-// translateOut turns a manager's text for client c into a translation job, if it is to be
-// translated; ok is false for a text that goes out as it is.
-func (f *Flows) translateOut(t *turn, c *Client, text string, correction bool) (o Outgoing, ok bool) {
+// translateOut turns a manager's text (message msg of their chat) for client c into a
+// translation job, if it is to be translated; ok is false for a text that goes out as it is.
+func (f *Flows) translateOut(t *turn, c *Client, text string, msg int, correction bool) (o Outgoing, ok bool) {
 	if text == "" || strings.HasPrefix(text, untranslated) || !f.translates(c, t.lang, c.Lang) {
 		return Outgoing{}, false
 	}
 	return Outgoing{Kind: OutTranslate, Translate: &TranslateJob{Dir: TranslateOut, Text: text, From: t.lang, To: c.Lang,
-		Client: c.ID, Staff: t.ev.UserID, Message: t.ev.MessageID, Correction: correction}}, true
+		Client: c.ID, Staff: t.ev.UserID, Message: msg, Correction: correction}}, true
 }
 
 // asWritten is a manager's text as it goes to a client untranslated: without the prefix that

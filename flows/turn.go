@@ -21,6 +21,7 @@ type turn struct {
 	lang     string
 	answered bool
 	erased   bool // the person's data was erased: nothing of them may be stored again
+	staff    *Staff // the staff member's record in a staff turn, stored after it
 }
 
 // show puts a screen in front of the person: a button press replaces the message that had
