@@ -20,7 +20,7 @@ type turn struct {
 	ev       Event
 	lang     string
 	answered bool
-	erased   bool // the person's data was erased: nothing of them may be stored again
+	erased   bool   // the person's data was erased: nothing of them may be stored again
 	staff    *Staff // the staff member's record in a staff turn, stored after it
 }
 
