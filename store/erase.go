@@ -111,7 +111,7 @@ func (t *tx) EraseClient(client int64) error {
 		if json.Unmarshal(v, &o) != nil {
 			return nil
 		}
-		if o.Chat == client || o.FromChat == client || o.Relay != nil && o.Relay.Client == client {
+		if o.Chat == client || o.FromChat == client || o.Relay != nil && o.Relay.Client == client || o.Translate != nil && o.Translate.Client == client {
 			outbox = append(outbox, append([]byte(nil), k...))
 		}
 		return nil
