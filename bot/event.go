@@ -18,6 +18,16 @@ func toEvent(u *models.Update, botUsername string) (ev flows.Event, chat int64, 
 		return messageEvent(u.Message, botUsername, flows.EventText)
 	case u.EditedMessage != nil:
 		return messageEvent(u.EditedMessage, botUsername, flows.EventEdited)
+	case u.MyChatMember != nil:
+		m := u.MyChatMember
+		if m.Chat.Type != models.ChatTypePrivate || m.From.ID == 0 {
+			return flows.Event{}, m.Chat.ID, false
+		}
+		status := m.NewChatMember.Type
+		if status != models.ChatMemberTypeBanned && status != models.ChatMemberTypeMember {
+			return flows.Event{}, m.Chat.ID, false
+		}
+		return flows.Event{Kind: flows.EventReach, UserID: m.From.ID, Text: string(status)}, m.From.ID, true
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		ev = flows.Event{

@@ -31,7 +31,7 @@ type Metrics struct {
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		Updates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lotse_updates_total",
-			Help: "Updates taken from Telegram, by kind: text, command, button, media, edited, ignored, invalid."}, []string{"kind"}),
+			Help: "Updates taken from Telegram, by kind: text, command, button, media, edited, reach (the person blocked or unblocked the bot), ignored, invalid."}, []string{"kind"}),
 		Handling: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "lotse_update_handling_seconds",
 			Help: "Time from taking an update to committing its state and messages.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}),
 		Sends: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lotse_sends_total",
@@ -69,5 +69,5 @@ func (m *Metrics) LastContact() time.Time {
 // eventKind names an event's kind for the metrics.
 func eventKind(k flows.EventKind) string {
 	return map[flows.EventKind]string{flows.EventText: "text", flows.EventCommand: "command", flows.EventButton: "button",
-		flows.EventMedia: "media", flows.EventEdited: "edited"}[k]
+		flows.EventMedia: "media", flows.EventEdited: "edited", flows.EventReach: "reach"}[k]
 }

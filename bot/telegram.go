@@ -69,7 +69,7 @@ type updatesResponse struct {
 }
 
 // allowedUpdates are the update types Lotse handles.
-var allowedUpdates = []string{"message", "edited_message", "callback_query"}
+var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
 
 // getUpdates long-polls for updates after offset.
 func (p *poller) getUpdates(ctx context.Context, offset int64, wait time.Duration) ([]json.RawMessage, error) {

@@ -12,6 +12,8 @@ const (
 	EventButton                       // an inline button was pressed
 	EventMedia                        // a sticker, photo, voice note, document…
 	EventEdited                       // a message was edited
+	// EventReach: the person blocked the bot (Text "kicked") or unblocked it ("member").
+	EventReach
 )
 
 // Event is one thing a person did in a private chat with the bot, stripped of everything

@@ -154,6 +154,9 @@ func (f *Flows) Handle(tx Tx, ev Event) error {
 	if ev.Kind == EventCommand && ev.Command == "myid" {
 		return f.myID(tx, ev)
 	}
+	if ev.Kind == EventReach {
+		return f.reach(tx, ev)
+	}
 	if f.Config.IsStaff(ev.UserID) {
 		return f.handleStaff(tx, ev)
 	}

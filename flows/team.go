@@ -138,3 +138,33 @@ func (f *Flows) NotOpened(tx Tx) ([]string, error) {
 	}
 	return out, nil
 }
+
+// reach records that a person blocked the bot or unblocked it, as Telegram tells when it
+// happens: a client's reminders stop or resume; a staff member's cases go to colleagues, or
+// come back to them with what was kept meanwhile. Someone Lotse does not know stays unknown.
+func (f *Flows) reach(tx Tx, ev Event) error {
+	blocked := ev.Text == "kicked"
+	if f.Config.IsStaff(ev.UserID) {
+		if blocked {
+			return f.markUnreachable(tx, ev.UserID)
+		}
+		s, err := f.staff(tx, ev.UserID)
+		if err != nil || !s.Unreachable {
+			return err
+		}
+		s.Unreachable = false
+		if err := tx.PutStaff(s); err != nil {
+			return err
+		}
+		return f.flushKept(tx)
+	}
+	c, err := tx.Client(ev.UserID)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c.Unreachable = blocked
+	return tx.PutClient(c)
+}

@@ -1110,3 +1110,44 @@ func TestReceivedKeepsEveryVersionAndPopup(t *testing.T) {
 		t.Errorf("Messages still shows the deleted message")
 	}
 }
+
+func TestBlockingAndUnblockingSendMyChatMember(t *testing.T) {
+	s := newServer(t)
+	s.Block(bob.ID) // never chatted with the bot: Telegram has nothing to tell
+	s.SendText(alice, "/start")
+	s.Block(alice.ID)
+	s.Block(alice.ID) // blocking twice changes nothing
+	s.Unblock(alice.ID)
+	ups := getUpdates(t, s, map[string]any{"allowed_updates": []string{"message", "my_chat_member"}})
+	var statuses []string
+	for _, u := range ups {
+		var m struct {
+			MyChatMember *struct {
+				Chat struct {
+					ID   int64  `json:"id"`
+					Type string `json:"type"`
+				} `json:"chat"`
+				From          struct{ ID int64 }      `json:"from"`
+				OldChatMember struct{ Status string } `json:"old_chat_member"`
+				NewChatMember struct {
+					Status string
+					User   struct {
+						IsBot bool `json:"is_bot"`
+					}
+				} `json:"new_chat_member"`
+			} `json:"my_chat_member"`
+		}
+		if err := json.Unmarshal(u.full, &m); err != nil {
+			t.Fatal(err)
+		}
+		if mm := m.MyChatMember; mm != nil {
+			if mm.Chat.ID != alice.ID || mm.Chat.Type != "private" || mm.From.ID != alice.ID || !mm.NewChatMember.User.IsBot {
+				t.Errorf("my_chat_member update %s", u.full)
+			}
+			statuses = append(statuses, mm.OldChatMember.Status+"→"+mm.NewChatMember.Status)
+		}
+	}
+	if got := strings.Join(statuses, " "); got != "member→kicked kicked→member" {
+		t.Errorf("my_chat_member updates %q, want a block and an unblock of Alice", got)
+	}
+}

@@ -85,10 +85,34 @@ func (s *Server) writeFault(w http.ResponseWriter, call Call, f Fault) {
 // Block makes the user block the bot: sending, copying, editing or
 // reacting to messages and sending chat actions in their private chat are
 // refused with 403 "Forbidden: bot was blocked by the user".
+// Like Telegram, it also sends the bot a my_chat_member update (the bot's status in the
+// private chat becomes "kicked") when the user had a chat with the bot.
 func (s *Server) Block(userID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, blocked := s.blocked[userID]; !blocked {
+		s.memberUpdateLocked(userID, "member", "kicked")
+	}
 	s.blocked[userID] = "Forbidden: bot was blocked by the user"
+}
+
+// memberUpdateLocked queues the my_chat_member update of a user who blocked or unblocked the
+// bot in their private chat.
+func (s *Server) memberUpdateLocked(userID int64, from, to string) {
+	c, ok := s.chats[userID]
+	if !ok || c.kind != "private" {
+		return
+	}
+	user := userAPIUser(c.user)
+	old, next := apiChatMember{Status: from, User: s.botAPIUser()}, apiChatMember{Status: to, User: s.botAPIUser()}
+	if to == "kicked" {
+		forever := int64(0)
+		next.UntilDate = &forever
+	} else {
+		forever := int64(0)
+		old.UntilDate = &forever
+	}
+	s.enqueueLocked(&apiUpdate{MyChatMember: &apiMemberUpdate{Chat: c.apiChat(), From: user, Date: time.Now().Unix(), OldChatMember: old, NewChatMember: next}})
 }
 
 // Deactivate makes the user delete their account: what Block refuses is
@@ -99,10 +123,14 @@ func (s *Server) Deactivate(userID int64) {
 	s.blocked[userID] = "Forbidden: user is deactivated"
 }
 
-// Unblock undoes Block and Deactivate.
+// Unblock undoes Block and Deactivate; a user who blocked the bot unblocks it, with the
+// my_chat_member update ("member") Telegram sends then.
 func (s *Server) Unblock(userID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if desc, blocked := s.blocked[userID]; blocked && strings.Contains(desc, "blocked") {
+		s.memberUpdateLocked(userID, "kicked", "member")
+	}
 	delete(s.blocked, userID)
 }
 

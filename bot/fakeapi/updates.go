@@ -49,6 +49,8 @@ func (s *Server) enqueueLocked(u *apiUpdate) int64 {
 		s.updateMessages[u.UpdateID] = u.EditedMessage.MessageID
 	case u.CallbackQuery != nil:
 		kind = "callback_query"
+	case u.MyChatMember != nil:
+		kind = "my_chat_member"
 	case u.Message != nil:
 		s.updateMessages[u.UpdateID] = u.Message.MessageID
 	}

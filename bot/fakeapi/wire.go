@@ -167,6 +167,24 @@ type apiUpdate struct {
 	Message       *apiMessage       `json:"message,omitempty"`
 	EditedMessage *apiMessage       `json:"edited_message,omitempty"`
 	CallbackQuery *apiCallbackQuery `json:"callback_query,omitempty"`
+	MyChatMember  *apiMemberUpdate  `json:"my_chat_member,omitempty"`
+}
+
+// apiMemberUpdate is a ChatMemberUpdated: in a private chat, the user blocked the bot
+// ("kicked") or unblocked it ("member").
+type apiMemberUpdate struct {
+	Chat          apiChat       `json:"chat"`
+	From          apiUser       `json:"from"`
+	Date          int64         `json:"date"`
+	OldChatMember apiChatMember `json:"old_chat_member"`
+	NewChatMember apiChatMember `json:"new_chat_member"`
+}
+
+type apiChatMember struct {
+	Status string   `json:"status"`
+	User   *apiUser `json:"user"`
+	// UntilDate is sent with "kicked": 0 means for ever.
+	UntilDate *int64 `json:"until_date,omitempty"`
 }
 
 type apiMessageID struct {
