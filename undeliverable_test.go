@@ -350,3 +350,24 @@ func TestUnblockingTheBotBringsTheKeptMessages(t *testing.T) {
 	}
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "ar", "RelayDelivered") })
 }
+
+func TestAMessageRefusedForAnUnknownReasonIsTriedAgain(t *testing.T) {
+	tb := newTestBot(t, "LOTSE_RATE_GLOBAL", "1000")
+	tb.setNow(monday)
+	y := tb.startStaff(yilmaz)
+	u := fakeapi.User{ID: 7801, FirstName: "Amal", LanguageCode: "ar"}
+	tb.toDistrict(u, "ar", "Altstadt")
+	tb.api.InjectFaults("copyMessage", fakeapi.Fault{Status: 400, Description: "Bad Request: SOMETHING_NEW_HAPPENED"})
+	sent := tb.api.MessageIDOf(tb.api.SendText(u, "مرحبا"))
+	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "ar", "RelayKept") })
+	if n := len(copies(tb.api.Messages(y.ID), u.ID)); n != 0 {
+		t.Fatalf("Frau Yılmaz got %d copies though Telegram refused", n)
+	}
+	// An hour later Lotse tries again, and Telegram takes it.
+	tb.setNow(monday.Add(61 * time.Minute))
+	tb.waitFor(y.ID, func() bool { return len(copies(tb.api.Messages(y.ID), u.ID)) == 1 })
+	if got := copiedIDs(tb.api.Messages(y.ID), u.ID); !slices.Equal(got, []int{sent}) {
+		t.Errorf("Frau Yılmaz got copies of %v, want [%d]", got, sent)
+	}
+	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "ar", "RelayDelivered") })
+}

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
@@ -69,11 +70,26 @@ func (f *Flows) copyTo(tx Tx, c *Client, d *Delivery, to []int64, note Phrase) e
 	return nil
 }
 
+// RemindKept tries a client's kept messages again: a refusal Telegram gave for a reason
+// Lotse does not know may not last. Blocks and unblocks need no such try: they arrive as
+// events.
+const RemindKept ReminderKind = "kept"
+
+// keptRetry is how long after keeping a message Lotse tries it again.
+const keptRetry = time.Hour
+
+// keptKey names a client's retry of kept messages in a reminder; it shares the prefix of
+// nudgeKey, so that erasing the client finds it.
+func keptKey(client int64) string { return fmt.Sprintf("C%d.kept", client) }
+
 // keep holds a message nobody could receive and tells the client, once a burst, that it
 // will reach the team.
 func (f *Flows) keep(tx Tx, c *Client, d *Delivery) error {
 	d.Kept, d.Open, d.To, c.RelayTo = true, 0, nil, nil
 	if err := tx.PutDelivery(d); err != nil {
+		return err
+	}
+	if err := tx.Schedule(Reminder{At: f.Now().Add(keptRetry).Truncate(time.Minute), Kind: RemindKept, Appointment: keptKey(c.ID)}); err != nil {
 		return err
 	}
 	if len(c.Ack) == 0 {
@@ -161,29 +177,32 @@ func (f *Flows) flushKept(tx Tx) error {
 		}
 	}
 	for _, id := range clients {
-		c, err := tx.Client(id)
-		if isNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		r, err := f.route(tx, c)
-		if err != nil {
-			return err
-		}
-		if len(r.to) == 0 {
-			continue
-		}
-		c.Headed, c.RelayAt, c.RelayTo = nil, f.Now(), r.to
-		if err := f.sendKept(tx, c, r); err != nil {
-			return err
-		}
-		if err := tx.PutClient(c); err != nil {
+		if err := f.retryKept(tx, id); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// retryKept sends a client's kept messages, under a new header, if someone can receive
+// them now.
+func (f *Flows) retryKept(tx Tx, client int64) error {
+	c, err := tx.Client(client)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r, err := f.route(tx, c)
+	if err != nil || len(r.to) == 0 {
+		return err
+	}
+	c.Headed, c.RelayAt, c.RelayTo = nil, f.Now(), r.to
+	if err := f.sendKept(tx, c, r); err != nil {
+		return err
+	}
+	return tx.PutClient(c)
 }
 
 // relaySettled records what follows from a message of a client's case that left the outbox.

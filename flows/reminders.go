@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"sort"
 	"time"
 )
@@ -32,6 +33,14 @@ func (f *Flows) Tick(tx Tx) error {
 		case RemindPurge:
 			if err := f.retention(tx); err != nil {
 				return err
+			}
+			continue
+		case RemindKept:
+			var client int64
+			if _, err := fmt.Sscanf(r.Appointment, "C%d.kept", &client); err == nil {
+				if err := f.retryKept(tx, client); err != nil {
+					return err
+				}
 			}
 			continue
 		}

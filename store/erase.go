@@ -28,7 +28,7 @@ func (t *tx) Trace(client int64) (*flows.Trace, error) {
 	}
 	nudge := []byte("C" + strconv.FormatInt(client, 10) + ".")
 	err = t.bolt.Bucket(bucketReminders).ForEach(func(k, _ []byte) error {
-		if r, ok := parseReminderKey(k); ok && (ids[r.Appointment] || r.Kind == flows.RemindNudge && bytes.HasPrefix([]byte(r.Appointment), nudge)) {
+		if r, ok := parseReminderKey(k); ok && (ids[r.Appointment] || (r.Kind == flows.RemindNudge || r.Kind == flows.RemindKept) && bytes.HasPrefix([]byte(r.Appointment), nudge)) {
 			tr.Reminders = append(tr.Reminders, r)
 		}
 		return nil
