@@ -106,7 +106,7 @@ func (f *Flows) open(t *turn, c *Client) ([]*Appointment, error) {
 	var out []*Appointment
 	now := f.Now()
 	for _, a := range all {
-		if a.Status == StatusBooked && a.Start.After(now) {
+		if a.Status == StatusBooked && a.Start.After(now) && !a.IsVisit() {
 			out = append(out, a)
 		}
 	}
@@ -504,6 +504,9 @@ func (f *Flows) calendar(c *Client, a *Appointment) Outgoing {
 		UID: a.ID, Start: a.Start, End: a.End, Title: Msg("ApptCalendarTitle"),
 		Place: f.place(a.Office), Created: a.CreatedAt,
 	}
+	if a.IsVisit() {
+		e.Title, e.Place = Msg("VisitCalendarTitle"), f.districtName(a.Place)
+	}
 	if lang := f.arrangedInterpreter(a); lang != "" {
 		l, _ := LookupLanguage(lang)
 		e.Notes = []Phrase{Msg("ApptWithInterpreter", "Language", l.Name)}
@@ -517,6 +520,9 @@ func (f *Flows) calendar(c *Client, a *Appointment) Outgoing {
 func (f *Flows) interpreterArranged(a *Appointment) bool {
 	if a.Interpreter == "" {
 		return false
+	}
+	if a.IsVisit() {
+		return true // the manager chose to bring one
 	}
 	slot, ok := f.Config.Slot(a.Manager, a.Start)
 	return ok && slot.Interprets(a.Interpreter)
