@@ -50,7 +50,9 @@ func TestHomeVisitAfterMissedAppointments(t *testing.T) {
 	tb.book(u, "ar", "WeekdayTue", "23.03.", false)
 	tb.at(time.Date(2027, 3, 23, 12, 0, 0, 0, berlin))
 	tb.press(y, say(t, "de", "StaffMissed", "Appointment", "A-1"))
-	tb.find(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "ar", "ApptBook")) && strings.Contains(m.Text, "23.03.2027") })
+	tb.find(u.ID, func(m fakeapi.Message) bool {
+		return hasButton(m, say(t, "ar", "ApptBook")) && strings.Contains(m.Text, "23.03.2027")
+	})
 	tb.book(u, "ar", "WeekdayTue", "30.03.", false)
 	tb.at(time.Date(2027, 3, 30, 12, 0, 0, 0, berlin))
 	tb.press(y, say(t, "de", "StaffMissed", "Appointment", "A-2"))
@@ -109,7 +111,9 @@ func TestHomeVisitAfterMissedAppointments(t *testing.T) {
 
 	// After the window the manager is asked; the visit shows in /today and is marked held.
 	tb.at(time.Date(2027, 4, 1, 12, 20, 0, 0, berlin))
-	tb.find(y.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "de", "StaffVisitHeld", "Appointment", "A-3")) })
+	tb.find(y.ID, func(m fakeapi.Message) bool {
+		return hasButton(m, say(t, "de", "StaffVisitHeld", "Appointment", "A-3"))
+	})
 	tb.api.SendText(y, "/today")
 	today := tb.find(y.ID, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, say(t, "de", "StaffToday")) })
 	line := render(t, "de", flows.Phrase{ID: "StaffVisitLine", Args: map[string]string{"Appointment": "K-0001 · A-3", "Language": l.Name}, Sub: map[string]flows.Phrase{"When": visitWhen(), "District": flows.Literal("Altstadt")}})
@@ -168,7 +172,7 @@ func TestHomeVisitBadInput(t *testing.T) {
 	u := fakeapi.User{ID: 8911, FirstName: "Amal", LanguageCode: "ar"}
 	tb.toDistrict(u, "ar", "Altstadt") // K-0001
 	v := fakeapi.User{ID: 8912, FirstName: "Olena", LanguageCode: "uk"}
-	tb.toDistrict(v, "uk", "Altstadt") // K-0002
+	tb.toDistrict(v, "uk", "Altstadt")              // K-0002
 	tb.book(v, "uk", "WeekdayTue", "23.03.", false) // A-1, an office appointment
 
 	// A client cannot propose visits, by command or by forged buttons.
