@@ -84,6 +84,16 @@ func TestHomeVisitAfterMissedAppointments(t *testing.T) {
 	tb.press(u, say(t, "ar", "VisitHome"))
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "ar", "VisitThanks") })
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" })
+	// The client's appointments list the visit, with "another time" only.
+	tb.press(u, say(t, "ar", "MenuBack"))
+	tb.press(u, say(t, "ar", "MenuAppointments"))
+	listed := render(t, "ar", flows.Join("\n",
+		flows.Phrase{ID: "VisitListed", Sub: map[string]flows.Phrase{"When": visitWhen(), "Place": flows.Literal("Altstadt")}},
+		flows.Msg("ApptWithInterpreter", "Language", l.Name)))
+	list := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, listed) })
+	if later := render(t, "ar", flows.Join("", flows.Msg("VisitLater"), flows.Literal(" "), flows.Number("01.04."))); !hasButton(list, later) || hasButton(list, say(t, "ar", "VisitHome")) {
+		t.Errorf("the client's list %v should offer %q and no longer %q", labels(list), later, say(t, "ar", "VisitHome"))
+	}
 	tb.find(y.ID, func(m fakeapi.Message) bool {
 		return strings.Contains(m.Text, render(t, "de", flows.Phrase{ID: "StaffVisitConfirmed", Args: map[string]string{"Case": "K-0001"}, Sub: map[string]flows.Phrase{"When": visitWhen()}}))
 	})

@@ -328,6 +328,21 @@ func (f *Flows) visitAnswer(t *turn, c *Client, act Action) (handled bool, err e
 	return true, t.show(screen{text: []Phrase{Msg("VisitLaterThanks")}, buttons: [][]Button{{backButton()}}})
 }
 
+// openVisits returns the client's home visits not yet over and not called off.
+func (f *Flows) openVisits(tx Tx, c *Client) ([]*Appointment, error) {
+	all, err := tx.ClientAppointments(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Appointment
+	for _, a := range all {
+		if a.IsVisit() && a.Status == StatusBooked && a.End.After(f.Now()) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
 // remindVisit sends a client the reminder of a visit.
 func (f *Flows) remindVisit(tx Tx, c *Client, a *Appointment) error {
 	return tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: []Phrase{f.visitText("VisitReminder", a)}, Buttons: visitAnswerButtons(a)})
