@@ -267,4 +267,23 @@ func TestHomeVisitBadInput(t *testing.T) {
 	tb.find(y.ID, func(m fakeapi.Message) bool {
 		return strings.HasPrefix(m.Text, say(t, "de", "StaffVisitDays", "Case", "K-0001"))
 	})
+
+	// Another place: a housing site the town does not have is named; one it has is used.
+	tb.api.SendText(y, "/visit K-0001 26.03. Mondstadt")
+	tb.find(y.ID, func(m fakeapi.Message) bool {
+		return strings.HasPrefix(m.Text, say(t, "de", "StaffVisitUnknownPlace", "Value", "Mondstadt", "List", "Altstadt, Musterstadt-Nord, Anschlussunterbringung Lindenweg, Ortsteil Oberdorf"))
+	})
+	tb.api.SendText(y, "/visit K-0001 26.03. musterstadt-nord")
+	tb.find(y.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "Musterstadt-Nord") && hasButton(m, "14:00–16:00")
+	})
+	if got := tb.pressLast(y, flows.Data(flows.ActVisitAt, "1.20270326.14.n.mond")); got != say(t, "de", "ButtonExpired") {
+		t.Errorf("a forged place: %q", got)
+	}
+	tb.api.SendText(y, "/visit K-0001 26.03. musterstadt-nord")
+	tb.find(y.ID, func(m fakeapi.Message) bool { return hasButton(m, "14:00–16:00") })
+	tb.press(y, "14:00–16:00")
+	tb.find(u.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "Musterstadt-Nord") && hasButton(m, say(t, "ar", "VisitHome"))
+	})
 }

@@ -55,7 +55,7 @@ const (
 	ActStandIn   = "sub"     // argument: from "." to "." manager reference; an absent manager's substitute
 	ActVisit     = "vis"     // argument: case number; a manager proposes a home visit: the days
 	ActVisitDay  = "vsd"     // argument: case number "." day 20060102; the time windows of a visit
-	ActVisitAt   = "vsp"     // argument: case number "." day "." hour [".y" with an interpreter]; propose the visit
+	ActVisitAt   = "vsp"     // argument: case number "." day "." hour ["." y|n, with an interpreter or not ["." district]]; propose the visit
 	ActVisitHome = "vsh"     // argument: an appointment id; the client will be home for the visit
 	ActVisitLate = "vsl"     // argument: an appointment id; the client asks for another time
 )
@@ -70,7 +70,7 @@ var (
 	assignArg  = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{1,4}[a-z]{2}$`)
 	standInArg = regexp.MustCompile(`^[0-9]{8}\.[0-9]{8}\.[0-9]{1,4}[a-z]{2}$`)
 	visitDay   = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{8}$`)
-	visitAt    = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{8}\.[0-9]{2}(\.y)?$`)
+	visitAt    = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{8}\.[0-9]{2}(\.[yn](\.[a-z0-9][a-z0-9_-]{0,31})?)?$`)
 )
 
 // Menu items.

@@ -33,7 +33,7 @@ func TestForgedButtonDataIsRejected(t *testing.T) {
 		"1:asg:1", "1:asg:1.1", "1:asg:1.900101", "1:asg:K-1.1ab", "1:sub:20270322.1ab", "1:sub:20270322.20270326.900101",
 		// Home visits: a case number, a day, an hour, "y"; answers name an appointment.
 		"1:vis:K-0001", "1:vis:", "1:vsd:1", "1:vsd:1.2027032", "1:vsp:1.20270325", "1:vsp:1.20270325.9",
-		"1:vsp:1.20270325.10.n", "1:vsp:1.20270325.10.y.y", "1:vsh:1", "1:vsl:A-", "1:vsh:A-1.y",
+		"1:vsp:1.20270325.10.x", "1:vsp:1.20270325.10.altstadt", "1:vsp:1.20270325.10.y.Nord", "1:vsp:1.20270325.10.y.nord.x", "1:vsh:1", "1:vsl:A-", "1:vsh:A-1.y",
 	} {
 		if a, ok := flows.ParseData(data); ok {
 			t.Errorf("ParseData(%q) accepted as %+v", data, a)

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"regexp"
 	"strconv"
 	"strings"
@@ -25,15 +26,29 @@ const (
 // visitDate is a typed date like "24.12." or "24.12.2026".
 var visitDate = regexp.MustCompile(`^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})?$`)
 
-// visitCommand handles "/visit K-0042" (the days) and "/visit K-0042 24.12." (the time
-// windows of that day).
+// visitCommand handles "/visit K-0042" (the days), "/visit K-0042 24.12." (the time
+// windows of that day at the client's housing) and "/visit K-0042 24.12. Nordstadt" (at
+// another housing site of the town).
 func (f *Flows) visitCommand(t *turn, arg string) error {
 	if _, ok := f.Config.Manager(t.ev.UserID); !ok {
 		return t.show(f.staffMenu().after(Msg("NotUnderstood")))
 	}
 	fields := strings.Fields(arg)
-	if len(fields) == 0 || len(fields) > 2 {
+	if len(fields) == 0 {
 		return t.show(f.staffMenu().after(Msg("StaffVisitUsage")))
+	}
+	place := ""
+	if len(fields) > 2 {
+		name := strings.Join(fields[2:], " ")
+		d, ok := f.findDistrict(name)
+		if !ok {
+			var names []string
+			for _, d := range f.Config.Districts {
+				names = append(names, d.Name)
+			}
+			return t.show(screen{text: []Phrase{Msg("StaffVisitUnknownPlace", "Value", name, "List", strings.Join(names, ", "))}})
+		}
+		place = d.ID
 	}
 	c, err := f.visitCase(t, fields[0])
 	if err != nil || c == nil {
@@ -46,7 +61,17 @@ func (f *Flows) visitCommand(t *turn, arg string) error {
 	if note != nil {
 		return t.show(screen{text: []Phrase{*note}})
 	}
-	return f.visitWindows(t, c, day)
+	return f.visitWindows(t, c, day, place)
+}
+
+// findDistrict finds a housing site by its id or name, ignoring case.
+func (f *Flows) findDistrict(s string) (District, bool) {
+	for _, d := range f.Config.Districts {
+		if strings.EqualFold(d.ID, s) || strings.EqualFold(d.Name, s) {
+			return d, true
+		}
+	}
+	return District{}, false
 }
 
 // visitCase returns the client of a case label if the staff member may propose them a visit;
@@ -135,16 +160,17 @@ func (f *Flows) visitStarts(day time.Time) []time.Time {
 	return out
 }
 
-// visitWindows offers a manager the time windows of a day for a visit to client c, each
-// with a second button "with an interpreter" when the client does not speak German.
-func (f *Flows) visitWindows(t *turn, c *Client, day time.Time) error {
+// visitWindows offers a manager the time windows of a day for a visit to client c at
+// housing site place ("" for the client's own), each with a second button "with an
+// interpreter" when the client does not speak German.
+func (f *Flows) visitWindows(t *turn, c *Client, day time.Time, place string) error {
 	starts := f.visitStarts(day)
 	if len(starts) == 0 {
 		return t.show(screen{text: []Phrase{Msg("StaffVisitPastDate", "Value", day.Format("02.01.2006"))}})
 	}
 	head := []Phrase{
 		Phrase{ID: "StaffVisitWindows", Args: map[string]string{"Case": c.CaseLabel()}, Sub: map[string]Phrase{"Day": Join(", ", weekday(day), Number(day.Format("02.01.2006")))}},
-		Phrase{ID: "StaffVisitPlace", Sub: map[string]Phrase{"District": f.housing(c.District)}},
+		Phrase{ID: "StaffVisitPlace", Sub: map[string]Phrase{"District": f.housing(cmp.Or(place, c.District))}},
 	}
 	lang := interpreterLanguage(c)
 	if lang != "" {
@@ -153,9 +179,13 @@ func (f *Flows) visitWindows(t *turn, c *Client, day time.Time) error {
 	s := screen{text: []Phrase{Join("\n", head...)}}
 	for _, start := range starts {
 		arg := itoa(c.Case) + "." + start.Format("20060102") + "." + start.Format("15")
-		row := []Button{{Label: f.window(start), Data: Data(ActVisitAt, arg)}}
+		without, with := arg, arg+".y"
+		if place != "" {
+			without, with = arg+".n."+place, with+"."+place
+		}
+		row := []Button{{Label: f.window(start), Data: Data(ActVisitAt, without)}}
 		if lang != "" {
-			row = append(row, Button{Label: Msg("StaffVisitWithInterpreter"), Data: Data(ActVisitAt, arg+".y")})
+			row = append(row, Button{Label: Msg("StaffVisitWithInterpreter"), Data: Data(ActVisitAt, with)})
 		}
 		s.buttons = append(s.buttons, row)
 	}
@@ -217,7 +247,7 @@ func (f *Flows) visitButton(t *turn, a Action) (handled bool, err error) {
 		if err != nil || c == nil {
 			return true, err
 		}
-		return true, f.visitWindows(t, c, day)
+		return true, f.visitWindows(t, c, day, "")
 	}
 	var start time.Time
 	for _, s := range f.visitStarts(day) {
@@ -232,18 +262,25 @@ func (f *Flows) visitButton(t *turn, a Action) (handled bool, err error) {
 	if err != nil || c == nil {
 		return true, err
 	}
-	withInterpreter := len(parts) == 4
+	withInterpreter := len(parts) > 3 && parts[3] == "y"
 	if withInterpreter && interpreterLanguage(c) == "" {
 		return false, nil
 	}
-	return true, f.proposeVisit(t, c, start, withInterpreter)
+	place := c.District
+	if len(parts) > 4 {
+		if f.districtName(parts[4]) == "" {
+			return false, nil
+		}
+		place = parts[4]
+	}
+	return true, f.proposeVisit(t, c, start, withInterpreter, place)
 }
 
-// proposeVisit stores a visit and sends it to the client in their language with the buttons
-// to answer; its reminders are scheduled like an appointment's.
-func (f *Flows) proposeVisit(t *turn, c *Client, start time.Time, withInterpreter bool) error {
+// proposeVisit stores a visit at housing site place and sends it to the client in their
+// language with the buttons to answer; its reminders are scheduled like an appointment's.
+func (f *Flows) proposeVisit(t *turn, c *Client, start time.Time, withInterpreter bool, place string) error {
 	a := &Appointment{
-		Client: c.ID, Manager: t.ev.UserID, Kind: KindVisit, Place: c.District,
+		Client: c.ID, Manager: t.ev.UserID, Kind: KindVisit, Place: place,
 		Start: start, End: start.Add(visitWindow), Status: StatusBooked, CreatedAt: f.Now(),
 	}
 	if withInterpreter {
