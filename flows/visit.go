@@ -174,7 +174,10 @@ func (f *Flows) visitWindows(t *turn, c *Client, day time.Time, place string) er
 	}
 	lang := interpreterLanguage(c)
 	if lang != "" {
-		head = append(head, Phrase{ID: "StaffBookInterpreterHint", Args: map[string]string{"Case": c.CaseLabel()}, Sub: map[string]Phrase{"Language": LanguageName(lang)}})
+		head = append(head, Phrase{ID: "StaffVisitInterpreterHint", Args: map[string]string{"Case": c.CaseLabel()}, Sub: map[string]Phrase{"Language": LanguageName(lang)}})
+		if c.Interpreter {
+			head = append(head, f.clientNeedsInterpreter(c))
+		}
 	}
 	s := screen{text: []Phrase{Join("\n", head...)}}
 	for _, start := range starts {
