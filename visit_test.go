@@ -287,3 +287,24 @@ func TestHomeVisitBadInput(t *testing.T) {
 		return strings.Contains(m.Text, "Musterstadt-Nord") && hasButton(m, say(t, "ar", "VisitHome"))
 	})
 }
+
+func TestHomeVisitWithoutKnownHousing(t *testing.T) {
+	tb := newBookingBot(t)
+	y := tb.startStaff(yilmaz)
+	u := fakeapi.User{ID: 8921, FirstName: "Hadi", LanguageCode: "fa"}
+	tb.toMenu(u, "fa", true) // K-0001, no housing site given
+
+	tb.api.SendText(y, "/visit K-0001 25.03.")
+	tb.find(y.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffDistrictUnknown")) && hasButton(m, "10:00–12:00")
+	})
+	tb.press(y, "10:00–12:00")
+	tb.find(u.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "fa", "VisitPlaceHome")) && hasButton(m, say(t, "fa", "VisitHome"))
+	})
+	tb.press(u, say(t, "fa", "VisitHome"))
+	doc := tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" })
+	if ics := string(doc.FileData); !strings.Contains(ics, "BEGIN:VEVENT") || strings.Contains(ics, "LOCATION") {
+		t.Errorf("the calendar file should hold the visit and name no place:\n%s", ics)
+	}
+}
