@@ -173,7 +173,8 @@ func (f *Flows) staffAppointments(t *turn, heading string, from, to time.Time) e
 }
 
 // staffLine describes an appointment to its manager: when, which, the client's language,
-// the topic and the interpreter.
+// the topic and the interpreter; a home visit names its time window and place instead of a
+// topic.
 func (f *Flows) staffLine(tx Tx, a *Appointment) Phrase {
 	if a.IsVisit() {
 		v := f.visitLine(tx, a)
