@@ -25,7 +25,9 @@ func (r *Renderer) calendarFile(lang string, e *flows.CalendarEvent) ([]byte, er
 	ev.SetStartAt(e.Start.UTC())
 	ev.SetEndAt(e.End.UTC())
 	ev.SetSummary(title)
-	ev.SetLocation(e.Place)
+	if e.Place != "" { // a home visit at a housing site the town did not record has none
+		ev.SetLocation(e.Place)
+	}
 	if notes != "" {
 		ev.SetDescription(notes)
 	}

@@ -26,10 +26,27 @@ type Appointment struct {
 	Status      Status    `json:"status"`
 	Confirmed   bool      `json:"confirmed,omitempty"` // the client answered a reminder "I will come"
 	CreatedAt   time.Time `json:"created_at"`
+	// Kind is KindVisit for a home visit, "" for an appointment in office hours.
+	Kind string `json:"kind,omitempty"`
+	// Place is the district (housing site) id of a home visit, "" when not known.
+	Place string `json:"place,omitempty"`
 }
 
-// SlotKey is the key of the appointment's slot.
-func (a *Appointment) SlotKey() string { return SlotKey(a.Manager, a.Start) }
+// KindVisit marks an appointment that is a home visit: at the client's housing, outside
+// office hours, one at a time for its manager.
+const KindVisit = "visit"
+
+// IsVisit reports whether the appointment is a home visit.
+func (a *Appointment) IsVisit() bool { return a.Kind == KindVisit }
+
+// SlotKey is the key of the appointment's slot. A home visit takes no seat of the office
+// hours: its key is its own, so a manager's two visits cannot start at the same time.
+func (a *Appointment) SlotKey() string {
+	if a.IsVisit() {
+		return KindVisit + "-" + SlotKey(a.Manager, a.Start)
+	}
+	return SlotKey(a.Manager, a.Start)
+}
 
 // ReminderKind says what a scheduled reminder is for.
 type ReminderKind string

@@ -106,7 +106,7 @@ func (f *Flows) open(t *turn, c *Client) ([]*Appointment, error) {
 	var out []*Appointment
 	now := f.Now()
 	for _, a := range all {
-		if a.Status == StatusBooked && a.Start.After(now) {
+		if a.Status == StatusBooked && a.Start.After(now) && !a.IsVisit() {
 			out = append(out, a)
 		}
 	}
@@ -120,8 +120,12 @@ func (f *Flows) showAppointments(t *turn, c *Client, notes ...Phrase) error {
 	if err != nil {
 		return err
 	}
+	visits, err := f.openVisits(t.tx, c)
+	if err != nil {
+		return err
+	}
 	s := screen{text: append(notes, Msg("ApptNone"))}
-	if len(open) > 0 {
+	if len(open)+len(visits) > 0 {
 		s.text = append(notes, Msg("ApptListTitle"))
 	}
 	for _, a := range open {
@@ -131,6 +135,15 @@ func (f *Flows) showAppointments(t *turn, c *Client, notes ...Phrase) error {
 			{Label: Join("", Msg("ApptCancel"), short), Data: Data(ActCancel, a.ID)},
 			{Label: Join("", Msg("ApptChange"), short), Data: Data(ActResched, a.ID)},
 		})
+	}
+	for _, a := range visits {
+		s.text = append(s.text, f.visitText("VisitListed", a))
+		short := Join("", Literal(" "), Number(a.Start.In(f.Config.location()).Format("02.01.")))
+		var row []Button
+		for _, b := range visitAnswerButtons(a) {
+			row = append(row, Button{Label: Join("", b[0].Label, short), Data: b[0].Data})
+		}
+		s.buttons = append(s.buttons, row)
 	}
 	if len(open) < f.Config.Booking.MaxOpen {
 		s.buttons = append(s.buttons, []Button{{Label: Msg("ApptBook"), Data: Data(ActBook)}})
@@ -504,6 +517,9 @@ func (f *Flows) calendar(c *Client, a *Appointment) Outgoing {
 		UID: a.ID, Start: a.Start, End: a.End, Title: Msg("ApptCalendarTitle"),
 		Place: f.place(a.Office), Created: a.CreatedAt,
 	}
+	if a.IsVisit() {
+		e.Title, e.Place = Msg("VisitCalendarTitle"), f.districtName(a.Place)
+	}
 	if lang := f.arrangedInterpreter(a); lang != "" {
 		l, _ := LookupLanguage(lang)
 		e.Notes = []Phrase{Msg("ApptWithInterpreter", "Language", l.Name)}
@@ -517,6 +533,9 @@ func (f *Flows) calendar(c *Client, a *Appointment) Outgoing {
 func (f *Flows) interpreterArranged(a *Appointment) bool {
 	if a.Interpreter == "" {
 		return false
+	}
+	if a.IsVisit() {
+		return true // the manager chose to bring one
 	}
 	slot, ok := f.Config.Slot(a.Manager, a.Start)
 	return ok && slot.Interprets(a.Interpreter)

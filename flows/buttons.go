@@ -53,6 +53,11 @@ const (
 	ActCorrect   = "mtc"     // argument: case number; a manager corrects a translated message
 	ActNoMT      = "nomt"    // argument: off, on; the client turns machine translation off or on
 	ActStandIn   = "sub"     // argument: from "." to "." manager reference; an absent manager's substitute
+	ActVisit     = "vis"     // argument: case number; a manager proposes a home visit: the days
+	ActVisitDay  = "vsd"     // argument: case number "." day 20060102; the time windows of a visit
+	ActVisitAt   = "vsp"     // argument: case number "." day "." hour ["." y|n, with an interpreter or not ["." district]]; propose the visit
+	ActVisitHome = "vsh"     // argument: an appointment id; the client will be home for the visit
+	ActVisitLate = "vsl"     // argument: an appointment id; the client asks for another time
 )
 
 var (
@@ -64,6 +69,8 @@ var (
 	bookForArg = regexp.MustCompile(`^[0-9]{1,9}\.` + slotRefPattern + `(\.y)?$`)
 	assignArg  = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{1,4}[a-z]{2}$`)
 	standInArg = regexp.MustCompile(`^[0-9]{8}\.[0-9]{8}\.[0-9]{1,4}[a-z]{2}$`)
+	visitDay   = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{8}$`)
+	visitAt    = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{8}\.[0-9]{2}(\.[yn](\.[a-z0-9][a-z0-9_-]{0,31})?)?$`)
 )
 
 // Menu items.
@@ -122,7 +129,13 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = topicArg.MatchString(a.Arg)
 	case ActInterp, ActConfirm:
 		ok = choiceArg.MatchString(a.Arg)
-	case ActCancel, ActResched, ActWillCome, ActCame, ActMissed:
+	case ActVisit:
+		ok = caseArg.MatchString(a.Arg)
+	case ActVisitDay:
+		ok = visitDay.MatchString(a.Arg)
+	case ActVisitAt:
+		ok = visitAt.MatchString(a.Arg)
+	case ActCancel, ActResched, ActWillCome, ActCame, ActMissed, ActVisitHome, ActVisitLate:
 		ok = apptArg.MatchString(a.Arg)
 	case ActTopic, ActQuestion, ActAsk:
 		ok = faqID.MatchString(a.Arg)

@@ -31,6 +31,9 @@ func TestForgedButtonDataIsRejected(t *testing.T) {
 		"1:pg:d", "1:pg:d.0.ab", "1:pg:d.-1.ab", "1:pg:d.1.ABCD", "1:pg:d.1.abcde", "1:pg:dd.1.ab", "1:pg:d.12345.ab",
 		"1:pg:d.1.ab.K-1", "1:pg:d.1.ab." + strings.Repeat("1", 41), "1:pg:d.1.ab:x",
 		"1:asg:1", "1:asg:1.1", "1:asg:1.900101", "1:asg:K-1.1ab", "1:sub:20270322.1ab", "1:sub:20270322.20270326.900101",
+		// Home visits: a case number, a day, an hour, "y"; answers name an appointment.
+		"1:vis:K-0001", "1:vis:", "1:vsd:1", "1:vsd:1.2027032", "1:vsp:1.20270325", "1:vsp:1.20270325.9",
+		"1:vsp:1.20270325.10.x", "1:vsp:1.20270325.10.altstadt", "1:vsp:1.20270325.10.y.Nord", "1:vsp:1.20270325.10.y.nord.x", "1:vsh:1", "1:vsl:A-", "1:vsh:A-1.y",
 	} {
 		if a, ok := flows.ParseData(data); ok {
 			t.Errorf("ParseData(%q) accepted as %+v", data, a)
@@ -47,6 +50,8 @@ func FuzzParseData(f *testing.F) {
 	f.Add("1:pg:s.31.0.info.20270323")
 	f.Add("1:asg:42.7qx")
 	f.Add("1:sub:20270322.20270326.12ab")
+	f.Add("1:vsp:42.20270325.10.y")
+	f.Add("1:vsh:A-7")
 	f.Fuzz(func(t *testing.T, data string) {
 		a, ok := flows.ParseData(data)
 		if !ok {

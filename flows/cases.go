@@ -372,9 +372,16 @@ func (f *Flows) profile(t *turn, label string) error {
 	if err != nil {
 		return err
 	}
-	count := map[Status]int{}
-	var next *Appointment
+	count, visits := map[Status]int{}, map[Status]int{}
+	var next, nextVisit *Appointment
 	for _, a := range appts {
+		if a.IsVisit() {
+			visits[a.Status]++
+			if a.Status == StatusBooked && a.End.After(f.Now()) && (nextVisit == nil || a.Start.Before(nextVisit.Start)) {
+				nextVisit = a
+			}
+			continue
+		}
 		count[a.Status]++
 		if a.Status == StatusBooked && a.Start.After(f.Now()) && (next == nil || a.Start.Before(next.Start)) {
 			next = a
@@ -389,6 +396,14 @@ func (f *Flows) profile(t *turn, label string) error {
 			figures = append(figures, f.staffInterpreter(next))
 		}
 	}
+	if len(visits) > 0 {
+		figures = append(figures, Phrase{ID: "StaffProfileVisits", Sub: map[string]Phrase{
+			"Held": Number(itoa(visits[StatusAttended])), "NotHeld": Number(itoa(visits[StatusMissed])),
+		}})
+	}
+	if nextVisit != nil {
+		figures = append(figures, Join("\n", Msg("StaffProfileNextVisit"), f.staffLine(t.tx, nextVisit)))
+	}
 	text = append(text, Join("\n", figures...))
 	if len(c.Notes) == 0 {
 		text = append(text, Msg("StaffProfileNoNotes"))
@@ -402,6 +417,9 @@ func (f *Flows) profile(t *turn, label string) error {
 	var buttons [][]Button
 	if may {
 		buttons = f.caseButtons(c)
+		if c.Consented() {
+			buttons = append(buttons, []Button{{Label: Msg("StaffVisitPropose"), Data: Data(ActVisit, itoa(c.Case))}})
+		}
 	}
 	return t.showNew(screen{text: text, buttons: buttons})
 }

@@ -126,7 +126,7 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 		return f.myData(t, c)
 	case "delete":
 		return t.show(f.askErase())
-	case "stats", "audit", "today", "week", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign", "team", "translate":
+	case "stats", "audit", "today", "week", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign", "team", "translate", "visit":
 		return t.show(f.clientScreen(c, t.lang).after(Msg("StaffOnly")))
 	default:
 		return t.show(f.clientScreen(c, t.lang).after(Msg("NotUnderstood")))
@@ -148,6 +148,12 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 	case ActAppts, ActBook, ActDay, ActTime, ActTopicFor, ActInterp, ActConfirm, ActCancel, ActResched, ActWillCome:
 		c.Step = StepMenu
 		handled, err := f.bookingButton(t, c, a)
+		if err != nil || handled {
+			return err
+		}
+		return t.refuse(f.clientScreen(c, t.lang))
+	case ActVisitHome, ActVisitLate:
+		handled, err := f.visitAnswer(t, c, a)
 		if err != nil || handled {
 			return err
 		}

@@ -91,6 +91,7 @@ func (f *Flows) myData(t *turn, c *Client) error {
 	}
 	type appointment struct {
 		ID          string    `json:"id"`
+		Kind        string    `json:"kind,omitempty"` // "visit" for a home visit
 		Start       time.Time `json:"start"`
 		End         time.Time `json:"end"`
 		Place       string    `json:"place"`
@@ -168,7 +169,11 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		out.Notes = append(out.Notes, note{At: n.At, By: f.managerName(n.By), Text: n.Text})
 	}
 	for _, a := range tr.Appointments {
-		out.Appointments = append(out.Appointments, appointment{ID: a.ID, Start: a.Start, End: a.End, Place: f.place(a.Office), Manager: f.managerName(a.Manager),
+		place := f.place(a.Office)
+		if a.IsVisit() {
+			place = f.districtName(a.Place)
+		}
+		out.Appointments = append(out.Appointments, appointment{ID: a.ID, Kind: a.Kind, Start: a.Start, End: a.End, Place: place, Manager: f.managerName(a.Manager),
 			Topic: a.Topic, Interpreter: a.Interpreter, Status: a.Status, Confirmed: a.Confirmed, Booked: a.CreatedAt})
 	}
 	for _, r := range tr.Reminders {

@@ -91,6 +91,9 @@ func (f *Flows) remind(tx Tx, a *Appointment) error {
 	if c.Unreachable {
 		return f.toManager(tx, a.Manager, Phrase{ID: "StaffReminderUndelivered", Args: map[string]string{"Appointment": a.ID}, Sub: map[string]Phrase{"When": f.when(a.Start)}})
 	}
+	if a.IsVisit() {
+		return f.remindVisit(tx, c, a)
+	}
 	o, _ := f.office(a.Office)
 	text := Phrase{ID: "ReminderText", Args: map[string]string{"Office": o.Name, "Address": o.Address}, Sub: map[string]Phrase{"When": f.when(a.Start)}}
 	if lang := f.arrangedInterpreter(a); lang != "" {
@@ -110,11 +113,21 @@ func (f *Flows) remind(tx Tx, a *Appointment) error {
 // askManager asks the manager once, after the slot and the grace period, whether the client
 // came.
 func (f *Flows) askManager(tx Tx, a *Appointment) error {
+	if a.IsVisit() {
+		return f.toManager(tx, a.Manager, Phrase{ID: "StaffVisitUnmarked", Args: map[string]string{"Appointment": a.ID}, Sub: map[string]Phrase{"When": f.visitWhen(a)}}, markButtons(a))
+	}
 	return f.toManager(tx, a.Manager, Phrase{ID: "StaffUnmarked", Args: map[string]string{"Appointment": a.ID}, Sub: map[string]Phrase{"When": f.when(a.Start)}}, markButtons(a))
 }
 
-// markButtons are the "came" and "did not come" buttons of an appointment.
+// markButtons are the "came" and "did not come" buttons of an appointment, "held" and "not
+// held" of a visit.
 func markButtons(a *Appointment) []Button {
+	if a.IsVisit() {
+		return []Button{
+			{Label: Msg("StaffVisitHeld", "Appointment", a.ID), Data: Data(ActCame, a.ID)},
+			{Label: Msg("StaffVisitNotHeld", "Appointment", a.ID), Data: Data(ActMissed, a.ID)},
+		}
+	}
 	return []Button{
 		{Label: Msg("StaffCame", "Appointment", a.ID), Data: Data(ActCame, a.ID)},
 		{Label: Msg("StaffMissed", "Appointment", a.ID), Data: Data(ActMissed, a.ID)},
@@ -169,8 +182,16 @@ func (f *Flows) staffAppointments(t *turn, heading string, from, to time.Time) e
 }
 
 // staffLine describes an appointment to its manager: when, which, the client's language,
-// the topic and the interpreter.
+// the topic and the interpreter; a home visit names its time window and place instead of a
+// topic.
 func (f *Flows) staffLine(tx Tx, a *Appointment) Phrase {
+	if a.IsVisit() {
+		v := f.visitLine(tx, a)
+		if a.Interpreter != "" {
+			v = Join("\n", v, f.staffInterpreter(a))
+		}
+		return v
+	}
 	lang, label := "", a.ID
 	if c, err := tx.Client(a.Client); err == nil {
 		l, _ := LookupLanguage(c.Lang)
@@ -217,6 +238,9 @@ func (f *Flows) mark(t *turn, id string, came bool) (handled bool, err error) {
 	if (a.Manager != t.ev.UserID && !f.Config.IsAdmin(t.ev.UserID)) || a.Status == StatusCancelled || a.Start.After(f.Now()) {
 		return false, nil
 	}
+	if a.IsVisit() {
+		return true, f.markVisit(t, a, came)
+	}
 	status := StatusMissed
 	if came {
 		status = StatusAttended
@@ -251,7 +275,8 @@ func (f *Flows) mark(t *turn, id string, came bool) (handled bool, err error) {
 			housing = Literal(d.Name)
 		}
 	}
-	return true, f.toManager(t.tx, a.Manager, Phrase{ID: "StaffHomeVisit", Args: map[string]string{"Appointment": c.CaseLabel() + " · " + a.ID}, Sub: map[string]Phrase{"District": housing}})
+	propose := []Button{{Label: Msg("StaffVisitPropose"), Data: Data(ActVisit, itoa(c.Case))}}
+	return true, f.toManager(t.tx, a.Manager, Phrase{ID: "StaffHomeVisit", Args: map[string]string{"Appointment": c.CaseLabel() + " · " + a.ID}, Sub: map[string]Phrase{"District": housing}}, propose)
 }
 
 // missedInARow counts the client's latest marked appointments that were missed, back to the
@@ -264,6 +289,9 @@ func (f *Flows) missedInARow(tx Tx, client int64) (int, error) {
 	sort.Slice(appts, func(i, j int) bool { return appts[i].Start.After(appts[j].Start) })
 	n := 0
 	for _, a := range appts {
+		if a.IsVisit() {
+			continue
+		}
 		switch a.Status {
 		case StatusMissed:
 			n++

@@ -58,6 +58,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.staffDay(t, t.ev.Command)
 		case "book":
 			return f.staffBookFor(t, t.ev.Text)
+		case "visit":
+			return f.visitCommand(t, t.ev.Text)
 		case "invite":
 			return f.staffInvite(t)
 		case "r":
@@ -148,6 +150,11 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			if err != nil || handled {
 				return err
 			}
+		case ok && (a.Name == ActVisit || a.Name == ActVisitDay || a.Name == ActVisitAt):
+			handled, err := f.visitButton(t, a)
+			if err != nil || handled {
+				return err
+			}
 		case ok && a.Name == ActBlock:
 			handled, err := f.blockDay(t, a.Arg)
 			if err != nil || handled {
@@ -186,7 +193,7 @@ func (f *Flows) staffPage(t *turn, s *Staff, arg string) (handled bool, err erro
 func (f *Flows) staffHelp(id int64) []Phrase {
 	help := []Phrase{Msg("ManagerHelp", "Town", f.Config.Town)}
 	if _, ok := f.Config.Manager(id); ok {
-		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"))
+		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"), Msg("ManagerHelpVisit"))
 		if f.Config.Translation.On() {
 			help = append(help, Msg("ManagerHelpTranslate"))
 		}
@@ -279,8 +286,8 @@ func (f *Flows) blockDay(t *turn, arg string) (handled bool, err error) {
 	}
 	told := 0
 	for _, a := range appts {
-		if a.Status != StatusBooked || !a.Start.After(f.Now()) {
-			continue
+		if a.Status != StatusBooked || !a.Start.After(f.Now()) || a.IsVisit() {
+			continue // a home visit is arranged with the client, not in office hours
 		}
 		if err := f.setStatus(t.tx, a, StatusCancelled); err != nil {
 			return true, err

@@ -22,6 +22,7 @@ const (
 	statTopic      = "relay.topic."       // + FAQ topic: a request from "ask my manager about this"
 	statAnswer     = "answer."            // + minutes: a request's first answer came after so long
 	statAppt       = "appt."              // + status: an appointment was booked, attended, missed, cancelled
+	statVisit      = "visit."             // + status: a home visit was proposed (booked), held (attended), not held (missed), cancelled
 	statUndone     = ".undone"            // appended: a manager corrected an attended or missed mark
 	statTranslated = "translated."        // + language option: a message was machine-translated from or into it
 	monthLayout    = "2006-01"            // month keys
@@ -39,7 +40,15 @@ func (f *Flows) storeBooking(tx Tx, a *Appointment, seats int) error {
 	if err := tx.Book(a, seats); err != nil {
 		return err
 	}
-	return f.count(tx, a.Start, statAppt+string(StatusBooked))
+	return f.count(tx, a.Start, statOf(a)+string(StatusBooked))
+}
+
+// statOf is the prefix of an appointment's figures: home visits are counted apart.
+func statOf(a *Appointment) string {
+	if a.IsVisit() {
+		return statVisit
+	}
+	return statAppt
 }
 
 // setStatus changes an appointment's status and counts the change in the month of the
@@ -51,11 +60,11 @@ func (f *Flows) setStatus(tx Tx, a *Appointment, s Status) error {
 		return err
 	}
 	if prev == StatusAttended || prev == StatusMissed {
-		if err := f.count(tx, a.Start, statAppt+string(prev)+statUndone); err != nil {
+		if err := f.count(tx, a.Start, statOf(a)+string(prev)+statUndone); err != nil {
 			return err
 		}
 	}
-	return f.count(tx, a.Start, statAppt+string(s))
+	return f.count(tx, a.Start, statOf(a)+string(s))
 }
 
 // Figures are the reporting figures of a period.
@@ -66,11 +75,13 @@ type Figures struct {
 	ByDistrict           map[string]int // district id ("" unknown) → clients with consent
 	Booked, Held, Missed int
 	Cancelled            int
-	Requests             int
-	ByTopic              map[string]int
-	Translated           map[string]int // language option → messages machine-translated from or into it
-	FirstAnswer          []int          // minutes until the first answer, one per answered request
-	Months               map[string]map[string]int
+	// Home visits: proposed, held, not held, and cancelled (the client asked for another time).
+	Visits, VisitsHeld, VisitsNotHeld, VisitsCancelled int
+	Requests                                           int
+	ByTopic                                            map[string]int
+	Translated                                         map[string]int // language option → messages machine-translated from or into it
+	FirstAnswer                                        []int          // minutes until the first answer, one per answered request
+	Months                                             map[string]map[string]int
 }
 
 // MedianAnswer is the median time until the first answer; ok is false without answers.
@@ -124,6 +135,21 @@ func (f *Flows) Report(tx Tx, from, to time.Time) (*Figures, error) {
 				case StatusCancelled:
 					g.Cancelled += n
 				}
+			case strings.HasPrefix(name, statVisit):
+				status, undone := strings.CutSuffix(strings.TrimPrefix(name, statVisit), statUndone)
+				if undone {
+					n = -n
+				}
+				switch Status(status) {
+				case StatusBooked:
+					g.Visits += n
+				case StatusAttended:
+					g.VisitsHeld += n
+				case StatusMissed:
+					g.VisitsNotHeld += n
+				case StatusCancelled:
+					g.VisitsCancelled += n
+				}
 			}
 		}
 	}
@@ -156,6 +182,10 @@ func (g *Figures) CSV() ([]byte, error) {
 	total("appointments.attended", g.Held)
 	total("appointments.missed", g.Missed)
 	total("appointments.cancelled", g.Cancelled)
+	total("visits.proposed", g.Visits)
+	total("visits.held", g.VisitsHeld)
+	total("visits.not_held", g.VisitsNotHeld)
+	total("visits.cancelled", g.VisitsCancelled)
 	total("requests", g.Requests)
 	for _, topic := range slices.Sorted(maps.Keys(g.ByTopic)) {
 		total("requests.topic."+topic, g.ByTopic[topic])
@@ -240,6 +270,7 @@ func (f *Flows) stats(t *turn, arg string) error {
 		Phrase{ID: "StatsLanguages", Sub: map[string]Phrase{"List": list(g.ByLanguage, langName)}},
 		Phrase{ID: "StatsDistricts", Sub: map[string]Phrase{"List": list(g.ByDistrict, districtName)}},
 		Phrase{ID: "StatsAppointments", Sub: map[string]Phrase{"Booked": num(g.Booked), "Held": num(g.Held), "Missed": num(g.Missed), "Cancelled": num(g.Cancelled)}},
+		Phrase{ID: "StatsVisits", Sub: map[string]Phrase{"Proposed": num(g.Visits), "Held": num(g.VisitsHeld), "NotHeld": num(g.VisitsNotHeld), "Cancelled": num(g.VisitsCancelled)}},
 		Phrase{ID: "StatsRelays", Sub: map[string]Phrase{"Count": num(g.Requests), "Median": median}},
 		Phrase{ID: "StatsTopics", Sub: map[string]Phrase{"List": list(g.ByTopic, topicName)}},
 	)}
