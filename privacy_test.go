@@ -246,3 +246,78 @@ func TestStatsAuditAndRetention(t *testing.T) {
 	db.Close()
 	tb.start()
 }
+
+// exportHeadings are the section headings of the readable /mydata document.
+var exportHeadings = []string{"ExportAboutTitle", "ExportConsentTitle", "ExportApptsTitle", "ExportRemindersTitle", "ExportMessagesTitle", "ExportSettingsTitle", "ExportNotesTitle", "ExportNotStoredTitle"}
+
+// readableExport asks for /mydata and returns the document to read, checking its caption.
+func (tb *testBot) readableExport(u fakeapi.User, lang string) string {
+	tb.t.Helper()
+	tb.api.SendText(u, "/mydata")
+	doc := tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" && strings.HasSuffix(m.FileName, ".txt") })
+	if doc.Text != say(tb.t, lang, "ExportCaption") {
+		tb.t.Errorf("caption %q", doc.Text)
+	}
+	return string(doc.FileData)
+}
+
+// checkLanguage fails unless text has every heading in lang and none in the others.
+func checkLanguage(t *testing.T, text, lang string, others ...string) {
+	t.Helper()
+	for _, id := range exportHeadings {
+		if want := say(t, lang, id); !strings.Contains(text, want) {
+			t.Errorf("the %s document lacks the heading %q:\n%s", lang, want, text)
+		}
+		for _, other := range others {
+			if h := say(t, other, id); strings.Contains(text, h) {
+				t.Errorf("the %s document has the %s heading %q", lang, other, h)
+			}
+		}
+	}
+}
+
+func TestMyDataReadableInClientsLanguage(t *testing.T) {
+	tb := newBookingBot(t)
+	tb.startStaff(yilmaz)
+	u := fakeapi.User{ID: 987654321, FirstName: "Zainab", LanguageCode: "ar"}
+	richClient(t, tb, u, "ar")
+
+	text := tb.readableExport(u, "ar")
+	checkLanguage(t, text, "ar", "en", "de")
+	when := render(t, "ar", flows.Phrase{ID: "ApptWhen", Sub: map[string]flows.Phrase{"Day": flows.Msg("WeekdayTue"), "Date": flows.Number("23.03.2027"), "Time": flows.Number("09:00")}})
+	for _, want := range []string{
+		say(t, "ar", "ExportCase", "Case", "K-0001"),
+		say(t, "ar", "ExportManager", "Manager", "Frau Yılmaz"),
+		when,
+		say(t, "ar", "ExportStatusBooked"),
+		"Frist beim Jobcenter am 30.03.",
+		render(t, "ar", flows.Phrase{ID: "ExportMessagesPassed", Sub: map[string]flows.Phrase{"Count": flows.Number("2")}}),
+		say(t, "ar", "ExportNotStored"),
+		"/delete",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Arabic document lacks %q:\n%s", want, text)
+		}
+	}
+	// Every line opens right to left, so that a plain text viewer aligns it so.
+	for _, line := range strings.Split(strings.TrimPrefix(strings.TrimSuffix(text, "\n"), "\ufeff"), "\n") {
+		if !strings.HasPrefix(line, "\u200f") {
+			t.Errorf("a line of the Arabic document does not start right to left: %q", line)
+		}
+	}
+	// The JSON file comes as before.
+	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" && m.FileName == "lotse-K-0001.json" })
+
+	g := fakeapi.User{ID: 7001, FirstName: "Hans", LanguageCode: "de"}
+	tb.toDistrict(g, "de", "Altstadt")
+	text = tb.readableExport(g, "de")
+	checkLanguage(t, text, "de", "en", "ar")
+	for _, want := range []string{say(t, "de", "ExportCase", "Case", "K-0002"), say(t, "de", "ExportHousing", "Housing", "Altstadt"), say(t, "de", "ExportNone")} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the German document lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "\u200f") {
+		t.Error("the German document has right-to-left marks")
+	}
+}

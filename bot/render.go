@@ -17,6 +17,8 @@ import (
 const (
 	firstStrongIsolate = "\u2068"
 	popIsolate         = "\u2069"
+	rightToLeftMark    = "\u200f"
+	byteOrderMark      = "\ufeff"
 )
 
 // Telegram's limits, counted in UTF-16 code units: a message text, and the pop-up answering
@@ -48,6 +50,23 @@ func NewRenderer(bundle *i18n.Bundle, faq *flows.FAQStore, cfg *flows.Config) *R
 // Text renders the message text of o.
 func (r *Renderer) Text(o flows.Outgoing) (string, error) {
 	return r.join(o.Lang, o.Text, "\n\n")
+}
+
+// Document renders the body of a document to read, o.Body, as UTF-8 text in the recipient's
+// language, paragraphs separated by a blank line. It starts with a byte order mark, which
+// tells older text viewers (Windows Notepad among them) that the file is UTF-8. In
+// right-to-left languages each line starts with a right-to-left mark: a plain text file has
+// no direction of its own, and a viewer takes a line that opens with an emoji and an
+// isolated value (a place, a date) for left-to-right.
+func (r *Renderer) Document(o flows.Outgoing) ([]byte, error) {
+	text, err := r.join(o.Lang, o.Body, "\n\n")
+	if err != nil {
+		return nil, err
+	}
+	if l, _ := flows.LookupLanguage(o.Lang); l.RTL {
+		text = rightToLeftMark + strings.ReplaceAll(text, "\n", "\n"+rightToLeftMark)
+	}
+	return []byte(byteOrderMark + text + "\n"), nil
 }
 
 // join renders phrases and joins them with sep.

@@ -371,9 +371,15 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 		})
 		return sent(method, m, err)
 	case flows.OutDocument:
+		file := o.File
+		if len(o.Body) > 0 {
+			if file, err = s.render.Document(*o); err != nil {
+				return false, 0, &apiError{Method: method, Code: http.StatusBadRequest, Description: "document: " + err.Error()}
+			}
+		}
 		m, err := s.api.SendDocument(ctx, &tg.SendDocumentParams{
 			ChatID:   o.Chat,
-			Document: &models.InputFileUpload{Filename: o.FileName, Data: bytes.NewReader(o.File)},
+			Document: &models.InputFileUpload{Filename: o.FileName, Data: bytes.NewReader(file)},
 			Caption:  truncate(text, maxCaptionUnits),
 		})
 		return sent(method, m, err)

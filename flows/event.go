@@ -83,6 +83,9 @@ type Outgoing struct {
 	// File and FileName, for OutDocument: the document to send.
 	File     []byte `json:"file,omitempty"`
 	FileName string `json:"file_name,omitempty"`
+	// Body, for OutDocument instead of File: a document to read, rendered in the
+	// recipient's language as plain text, paragraphs joined by a blank line.
+	Body []Phrase `json:"body,omitempty"`
 }
 
 // RelayRef ties a message in a manager's chat to a client's case.
@@ -126,7 +129,7 @@ const (
 	OutInviteQR                     // send the QR code of invitation Invite; Text is the caption
 	OutCopy                         // copy message MessageID of chat FromChat into Chat
 	OutReact                        // put the reaction Text (one emoji literal) on MessageID of Chat
-	OutDocument                     // send File as a document named FileName; Text is the caption
+	OutDocument                     // send File (or Body, rendered) as a document named FileName; Text is the caption
 	OutTranslate                    // ask the engine to translate Translate; what follows is up to flows
 )
 

@@ -77,8 +77,8 @@ func (f *Flows) erase(t *turn, c *Client) error {
 	return t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutSend, Text: []Phrase{Msg("Deleted")}})
 }
 
-// myData sends the client everything stored about them as a JSON file. Managers appear by
-// name, never by their Telegram account.
+// myData sends the client everything stored about them twice: a document to read in their
+// language, and a JSON file. Managers appear by name, never by their Telegram account.
 func (f *Flows) myData(t *turn, c *Client) error {
 	tr, err := t.tx.Trace(c.ID)
 	if err != nil {
@@ -198,5 +198,10 @@ func (f *Flows) myData(t *turn, c *Client) error {
 	if err := t.answer(); err != nil {
 		return err
 	}
-	return t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutDocument, FileName: "lotse-" + c.CaseLabel() + ".json", File: raw, Text: []Phrase{Msg("MyDataCaption")}})
+	name := "lotse-" + c.CaseLabel()
+	readable := f.readableExport(&export{client: c, trace: tr, deliveries: deliveries})
+	if err := t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutDocument, FileName: name + ".txt", Body: readable, Text: []Phrase{Msg("ExportCaption")}}); err != nil {
+		return err
+	}
+	return t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutDocument, FileName: name + ".json", File: raw, Text: []Phrase{Msg("MyDataCaption")}})
 }
