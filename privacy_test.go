@@ -278,7 +278,7 @@ func checkLanguage(t *testing.T, text, lang string, others ...string) {
 
 func TestMyDataReadableInClientsLanguage(t *testing.T) {
 	tb := newBookingBot(t)
-	tb.startStaff(yilmaz)
+	y := tb.startStaff(yilmaz)
 	u := fakeapi.User{ID: 987654321, FirstName: "Zainab", LanguageCode: "ar"}
 	richClient(t, tb, u, "ar")
 
@@ -308,11 +308,23 @@ func TestMyDataReadableInClientsLanguage(t *testing.T) {
 	// The JSON file comes as before.
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" && m.FileName == "lotse-K-0001.json" })
 
+	// A German client with a home visit they confirmed.
 	g := fakeapi.User{ID: 7001, FirstName: "Hans", LanguageCode: "de"}
 	tb.toDistrict(g, "de", "Altstadt")
+	tb.api.SendText(y, "/visit K-0002 25.03.")
+	tb.find(y.ID, func(m fakeapi.Message) bool { return hasButton(m, "10:00–12:00") })
+	tb.press(y, "10:00–12:00")
+	tb.press(g, say(t, "de", "VisitHome"))
+	tb.find(g.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "VisitThanks") })
 	text = tb.readableExport(g, "de")
 	checkLanguage(t, text, "de", "en", "ar")
-	for _, want := range []string{say(t, "de", "ExportCase", "Case", "K-0002"), say(t, "de", "ExportHousing", "Housing", "Altstadt"), say(t, "de", "ExportNone")} {
+	visit := render(t, "de", flows.Join("\n",
+		flows.Phrase{ID: "VisitListed", Sub: map[string]flows.Phrase{"When": {ID: "VisitWhen", Sub: map[string]flows.Phrase{
+			"Day": flows.Msg("WeekdayThu"), "Date": flows.Number("25.03.2027"), "Window": flows.Number("10:00–12:00"),
+		}}, "Place": flows.Literal("Altstadt")}},
+		flows.Msg("ExportWith", "Manager", "Frau Yılmaz"),
+		flows.Msg("ExportVisitConfirmed")))
+	for _, want := range []string{say(t, "de", "ExportCase", "Case", "K-0002"), say(t, "de", "ExportHousing", "Housing", "Altstadt"), visit, say(t, "de", "ExportNone")} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the German document lacks %q:\n%s", want, text)
 		}

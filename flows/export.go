@@ -108,11 +108,13 @@ func (f *Flows) exportAppointments(x *export) []Phrase {
 		if name := f.managerName(a.Manager); name != "" {
 			p = Join("\n", p, Msg("ExportWith", "Manager", name))
 		}
-		status := Msg(exportStatus[a.Status])
-		if a.Status == StatusBooked && a.IsVisit() && a.Confirmed {
-			status = Msg("ExportVisitConfirmed")
+		switch id, ok := exportStatus[a.Status]; {
+		case a.Status == StatusBooked && a.IsVisit() && a.Confirmed:
+			p = Join("\n", p, Msg("ExportVisitConfirmed"))
+		case ok:
+			p = Join("\n", p, Msg(id))
 		}
-		lines = append(lines, Literal(""), Join("\n", p, status))
+		lines = append(lines, Literal(""), p)
 	}
 	return lines
 }
