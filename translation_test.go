@@ -217,6 +217,10 @@ func TestClientsAndManagersTurnTranslationOff(t *testing.T) {
 	if !strings.Contains(string(export.FileData), `"machine_translation": "off at your request`) {
 		t.Errorf("/mydata does not name the setting:\n%s", export.FileData)
 	}
+	readable := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.HasSuffix(m.FileName, ".txt") })
+	if want := say(t, "ar", "ExportMTOffByYou"); !strings.Contains(string(readable.FileData), want) {
+		t.Errorf("the document to read lacks %q:\n%s", want, readable.FileData)
+	}
 
 	// She allows it again; her manager turns it off for the case.
 	tb.api.SendText(u, "/privacy")

@@ -198,10 +198,12 @@ func (f *Flows) myData(t *turn, c *Client) error {
 	if err := t.answer(); err != nil {
 		return err
 	}
+	// The document to read comes last, so that it is what the client sees at the bottom of
+	// the chat.
 	name := "lotse-" + c.CaseLabel()
-	readable := f.readableExport(&export{client: c, trace: tr, deliveries: deliveries})
-	if err := t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutDocument, FileName: name + ".txt", Body: readable, Text: []Phrase{Msg("ExportCaption")}}); err != nil {
+	if err := t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutDocument, FileName: name + ".json", File: raw, Text: []Phrase{Msg("MyDataCaption")}}); err != nil {
 		return err
 	}
-	return t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutDocument, FileName: name + ".json", File: raw, Text: []Phrase{Msg("MyDataCaption")}})
+	readable := f.readableExport(&export{client: c, trace: tr, deliveries: deliveries})
+	return t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutDocument, FileName: name + ".txt", Body: readable, Text: []Phrase{Msg("ExportCaption")}})
 }
