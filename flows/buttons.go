@@ -14,45 +14,51 @@ const dataVersion = "1"
 
 // Action names carried in button data.
 const (
-	ActLanguage  = "lang"    // argument: language option
-	ActLanguages = "langs"   // show the language picker
-	ActConsent   = "consent" // argument: yes, no
-	ActMenu      = "menu"    // argument: a menu item
-	ActFAQ       = "faq"     // the FAQ topics
-	ActTopic     = "faqt"    // argument: an FAQ topic id
-	ActQuestion  = "faqq"    // argument: an FAQ question id
-	ActAsk       = "faqm"    // argument: an FAQ question id; talk to my manager about it
-	ActAppts     = "appt"    // the client's appointments
-	ActBook      = "book"    // start booking: the days with free slots
-	ActDay       = "bkd"     // argument: a day, 20060102
-	ActTime      = "bkt"     // argument: a slot reference (Config.SlotRef)
-	ActTopicFor  = "bkp"     // argument: slot reference "." topic
-	ActInterp    = "bki"     // argument: slot reference "." topic "." y|n; whether the client needs an interpreter
-	ActConfirm   = "bky"     // argument: slot reference "." topic "." y|n
-	ActCancel    = "apx"     // argument: an appointment id
-	ActResched   = "apr"     // argument: an appointment id
-	ActWillCome  = "apc"     // argument: an appointment id; the client will come
-	ActCame      = "stc"     // argument: an appointment id; a manager marks it attended
-	ActMissed    = "stm"     // argument: an appointment id; a manager marks it missed
-	ActBlock     = "blk"     // argument: a day, 20060102; a manager blocks it
-	ActDistrict  = "dst"     // argument: a district id, or "-" for none
-	ActBookFor   = "mbk"     // argument: case number "." slot reference [".y" with an interpreter]; a manager books for a client
-	ActWrite     = "write"   // the client wants to write to their manager
-	ActNewsOff   = "news"    // argument: off, on; the client turns group news off or on
-	ActTake      = "take"    // argument: case number; a manager takes a case from the intake
-	ActProfile   = "prof"    // argument: case number; the case card
-	ActTemplates = "tpl"     // argument: case number; the ready-made replies
-	ActTemplate  = "tps"     // argument: case number "." template ["." date, day or document]
-	ActSendTo    = "rto"     // argument: case number "." message id; send a manager's message to a case
-	ActNews      = "bcs"     // argument: news ["." day ["." segment]]; group news, step by step
-	ActNewsSend  = "bcg"     // argument: news "." day "." segment; send the group news
-	ActMyData    = "mydata"  // the client's data as a file
-	ActErase     = "erase"   // argument: ask, yes; the client deletes their data
-	ActPage      = "pg"      // argument: list "." page "." version ["." context]; another page of a picker
-	ActAssign    = "asg"     // argument: case number "." manager reference; an admin gives a case to a manager
-	ActCorrect   = "mtc"     // argument: case number; a manager corrects a translated message
-	ActNoMT      = "nomt"    // argument: off, on; the client turns machine translation off or on
-	ActStandIn   = "sub"     // argument: from "." to "." manager reference; an absent manager's substitute
+	ActLanguage   = "lang"    // argument: language option
+	ActLanguages  = "langs"   // show the language picker
+	ActConsent    = "consent" // argument: yes, no
+	ActMenu       = "menu"    // argument: a menu item
+	ActFAQ        = "faq"     // the FAQ topics
+	ActTopic      = "faqt"    // argument: an FAQ topic id
+	ActQuestion   = "faqq"    // argument: an FAQ question id
+	ActAsk        = "faqm"    // argument: an FAQ question id; talk to my manager about it
+	ActAppts      = "appt"    // the client's appointments
+	ActBook       = "book"    // start booking: the days with free slots
+	ActDay        = "bkd"     // argument: a day, 20060102
+	ActTime       = "bkt"     // argument: a slot reference (Config.SlotRef)
+	ActTopicFor   = "bkp"     // argument: slot reference "." topic
+	ActInterp     = "bki"     // argument: slot reference "." topic "." y|n; whether the client needs an interpreter
+	ActConfirm    = "bky"     // argument: slot reference "." topic "." y|n
+	ActCancel     = "apx"     // argument: an appointment id
+	ActResched    = "apr"     // argument: an appointment id
+	ActWillCome   = "apc"     // argument: an appointment id; the client will come
+	ActCame       = "stc"     // argument: an appointment id; a manager marks it attended
+	ActMissed     = "stm"     // argument: an appointment id; a manager marks it missed
+	ActBlock      = "blk"     // argument: a day, 20060102; a manager blocks it
+	ActDistrict   = "dst"     // argument: a district id, or "-" for none
+	ActBookFor    = "mbk"     // argument: case number "." slot reference [".y" with an interpreter]; a manager books for a client
+	ActWrite      = "write"   // the client wants to write to their manager
+	ActNewsOff    = "news"    // argument: off, on; the client turns group news off or on
+	ActTake       = "take"    // argument: case number; a manager takes a case from the intake
+	ActProfile    = "prof"    // argument: case number; the case card
+	ActTemplates  = "tpl"     // argument: case number; the ready-made replies
+	ActTemplate   = "tps"     // argument: case number "." template ["." date, day or document]
+	ActSendTo     = "rto"     // argument: case number "." message id; send a manager's message to a case
+	ActNews       = "bcs"     // argument: news ["." day ["." segment]]; group news, step by step
+	ActNewsSend   = "bcg"     // argument: news "." day "." segment; send the group news
+	ActMyData     = "mydata"  // the client's data as a file
+	ActErase      = "erase"   // argument: ask, yes; the client deletes their data
+	ActPage       = "pg"      // argument: list "." page "." version ["." context]; another page of a picker
+	ActAssign     = "asg"     // argument: case number "." manager reference; an admin gives a case to a manager
+	ActCorrect    = "mtc"     // argument: case number; a manager corrects a translated message
+	ActNoMT       = "nomt"    // argument: off, on; the client turns machine translation off or on
+	ActStandIn    = "sub"     // argument: from "." to "." manager reference; an absent manager's substitute
+	ActPlan       = "pl"      // argument: case number; a manager looks at the case's plan
+	ActPlanStatus = "pls"     // argument: case number "." goal "." a|p|r|d; a manager sets a goal's status
+	ActPlanAgree  = "pla"     // argument: case number; a manager sends the plan to the client to confirm
+	ActPlanOK     = "plok"    // argument: the plan's revision; the client confirms it
+	ActStepDone   = "psd"     // argument: goal "." step; the client did a step of their plan
+	ActStepHelp   = "psh"     // argument: goal "." step; the client needs help with a step
 )
 
 var (
@@ -78,6 +84,7 @@ const (
 	ItemInvite   = "invite"  // staff: invite a client
 	ItemClients  = "clients" // staff: their cases
 	ItemNews     = "news"    // staff: group news
+	ItemPlan     = "plan"    // the client's integration plan
 )
 
 // Action is parsed button data.
@@ -134,7 +141,13 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = a.Arg == "ask" || a.Arg == "yes"
 	case ActNoMT:
 		ok = a.Arg == "off" || a.Arg == "on"
-	case ActTake, ActProfile, ActTemplates, ActCorrect:
+	case ActPlanStatus:
+		ok = planStatusArg.MatchString(a.Arg)
+	case ActPlanOK:
+		ok = revisionArg.MatchString(a.Arg)
+	case ActStepDone, ActStepHelp:
+		ok = stepArg.MatchString(a.Arg)
+	case ActTake, ActProfile, ActTemplates, ActCorrect, ActPlan, ActPlanAgree:
 		ok = caseArg.MatchString(a.Arg)
 	case ActTemplate:
 		ok = templateArg.MatchString(a.Arg)
@@ -151,7 +164,7 @@ func ParseData(data string) (a Action, ok bool) {
 	case ActStandIn:
 		ok = standInArg.MatchString(a.Arg)
 	case ActMenu:
-		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp || a.Arg == ItemToday || a.Arg == ItemWeek || a.Arg == ItemBlock || a.Arg == ItemInvite || a.Arg == ItemClients || a.Arg == ItemNews
+		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp || a.Arg == ItemToday || a.Arg == ItemWeek || a.Arg == ItemBlock || a.Arg == ItemInvite || a.Arg == ItemClients || a.Arg == ItemNews || a.Arg == ItemPlan
 	}
 	return a, ok
 }

@@ -389,6 +389,11 @@ func (f *Flows) profile(t *turn, label string) error {
 			figures = append(figures, f.staffInterpreter(next))
 		}
 	}
+	if p, err := plan(t.tx, c); err != nil {
+		return err
+	} else if n, s, ok := nextStep(p); ok {
+		figures = append(figures, Phrase{ID: "StaffProfileNextStep", Args: map[string]string{"Step": n}, Sub: map[string]Phrase{"What": Literal(s.Text), "Date": f.dueDay(s.Due)}})
+	}
 	text = append(text, Join("\n", figures...))
 	if len(c.Notes) == 0 {
 		text = append(text, Msg("StaffProfileNoNotes"))

@@ -29,6 +29,11 @@ func (f *Flows) Tick(tx Tx) error {
 				return err
 			}
 			continue
+		case RemindStep:
+			if err := f.remindStep(tx, r); err != nil {
+				return err
+			}
+			continue
 		case RemindPurge:
 			if err := f.retention(tx); err != nil {
 				return err

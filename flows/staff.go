@@ -68,6 +68,12 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.profile(t, t.ev.Text)
 		case "note":
 			return f.addNote(t)
+		case "plan":
+			return f.staffPlan(t, t.ev.Text)
+		case "goal":
+			return f.addGoal(t)
+		case "step":
+			return f.addStep(t)
 		case "away":
 			return f.away(t, s)
 		case "broadcast":
@@ -120,6 +126,12 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.takeButton(t, a.Arg)
 		case ok && a.Name == ActProfile:
 			return f.profile(t, a.Arg)
+		case ok && a.Name == ActPlan:
+			return f.staffPlan(t, a.Arg)
+		case ok && a.Name == ActPlanStatus:
+			return f.planStatus(t, a.Arg)
+		case ok && a.Name == ActPlanAgree:
+			return f.offerPlan(t, a.Arg)
 		case ok && a.Name == ActTemplates:
 			return f.templateMenu(t, a.Arg)
 		case ok && a.Name == ActTemplate:

@@ -17,16 +17,19 @@ import (
 
 // Names of the monthly figures.
 const (
-	statNewClients = "clients.new"        // a client consented for the first time
-	statRequests   = "relay.requests"     // a client's message started a new request
-	statTopic      = "relay.topic."       // + FAQ topic: a request from "ask my manager about this"
-	statAnswer     = "answer."            // + minutes: a request's first answer came after so long
-	statAppt       = "appt."              // + status: an appointment was booked, attended, missed, cancelled
-	statUndone     = ".undone"            // appended: a manager corrected an attended or missed mark
-	statTranslated = "translated."        // + language option: a message was machine-translated from or into it
-	monthLayout    = "2006-01"            // month keys
-	dateLayout     = "2006-01-02"         // report dates
-	statsHeader    = "month,figure,value" // the report's CSV header
+	statNewClients   = "clients.new"        // a client consented for the first time
+	statRequests     = "relay.requests"     // a client's message started a new request
+	statTopic        = "relay.topic."       // + FAQ topic: a request from "ask my manager about this"
+	statAnswer       = "answer."            // + minutes: a request's first answer came after so long
+	statAppt         = "appt."              // + status: an appointment was booked, attended, missed, cancelled
+	statUndone       = ".undone"            // appended: a manager corrected an attended or missed mark
+	statTranslated   = "translated."        // + language option: a message was machine-translated from or into it
+	statPlanGoal     = "plan.goal."         // + field [+ "." reached|dropped]: a goal was set, reached or dropped
+	statPlanStepDone = "plan.step.on_time"  // a client did a step of their plan by its day
+	statPlanStepLate = "plan.step.late"     // a client did a step of their plan after its day
+	monthLayout      = "2006-01"            // month keys
+	dateLayout       = "2006-01-02"         // report dates
+	statsHeader      = "month,figure,value" // the report's CSV header
 )
 
 // count adds one to a figure in the month of t in the town's zone.

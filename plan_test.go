@@ -1,0 +1,201 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lotse-bot/lotse/bot/fakeapi"
+	"github.com/lotse-bot/lotse/flows"
+)
+
+// planOf reads a client's stored plan; the bot must be stopped.
+func (tb *testBot) planOf(client int64) *flows.Plan {
+	tb.t.Helper()
+	db := tb.db()
+	defer db.Close()
+	var p *flows.Plan
+	err := db.View(func(tx flows.Tx) (err error) {
+		p, err = tx.Plan(client)
+		if flows.ErrorCode(err) == flows.ENotFound {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	return p
+}
+
+// stepReminders counts the plan reminders a chat got.
+func (tb *testBot) stepReminders(chat int64) int {
+	n := 0
+	for _, m := range tb.api.Messages(chat) {
+		if strings.HasPrefix(m.Text, "⏰") {
+			n++
+		}
+	}
+	return n
+}
+
+// invited takes a new client in lang through an invitation of manager to the menu.
+func (tb *testBot) invited(manager, u fakeapi.User, lang string) {
+	tb.t.Helper()
+	payload := tb.invite(manager)
+	tb.api.SendText(u, "/start "+payload)
+	tb.press(u, say(tb.t, lang, "LanguageConfirmYes"))
+	tb.press(u, say(tb.t, lang, "PrivacyAccept"))
+	tb.find(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(tb.t, lang, "MenuPlan")) })
+}
+
+func TestIntegrationPlanForAnArabicClient(t *testing.T) {
+	tb := newBookingBot(t) // Monday 22 March 2027; summer time begins on Sunday 28 March
+	haddad := tb.startStaff(900102)
+	yilmaz := tb.startStaff(900101)
+	u := fakeapi.User{ID: 13001, FirstName: "Amal", LanguageCode: "ar"}
+	tb.invited(haddad, u, "ar")
+
+	// The client's plan is empty at first.
+	tb.press(u, say(t, "ar", "MenuPlan"))
+	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "PlanEmpty")) })
+
+	// The manager builds three goals in three fields, with steps.
+	for _, cmd := range []string{
+		"/goal K-0001 language 30.06.2027 language-course",
+		"/goal K-0001 work 31.12.2027 work-recognition",
+		"/goal K-0001 housing 30.09.2027 Wohnung in der Nordstadt suchen",
+		"/step K-0001 1 client 31.03.2027 Anmeldung bei der VHS abgeben",
+		"/step K-0001 2 client 15.04.2027 Zeugnisse kopieren",
+		"/step K-0001 3 client 20.04.2027 Wohnberechtigungsschein beantragen",
+	} {
+		before := len(tb.api.Messages(haddad.ID))
+		tb.api.SendText(haddad, cmd)
+		tb.waitMessages(haddad.ID, before+1)
+	}
+	m := tb.last(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "3.1"))
+	})
+	for _, want := range []string{say(t, "de", "PlanGoalLanguageCourse"), say(t, "de", "PlanGoalWorkRecognition"), "Wohnung in der Nordstadt suchen", "31.03.2027"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("the manager's plan lacks %q:\n%s", want, m.Text)
+		}
+	}
+
+	// Agreeing: the client gets the plan in Arabic, dates isolated, and confirms it.
+	tb.press(haddad, say(t, "de", "StaffPlanAgree"))
+	offer := tb.find(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "ar", "PlanConfirmButton")) })
+	for _, want := range []string{
+		say(t, "ar", "PlanFieldLanguage"), say(t, "ar", "PlanGoalLanguageCourse"), say(t, "ar", "PlanFieldWork"),
+		say(t, "ar", "PlanFieldHousing"), say(t, "ar", "PlanOwnWords", "Text", "Wohnung in der Nordstadt suchen"),
+		render(t, "ar", flows.Number("30.06.2027")), "🗣", "💼", "🏠",
+	} {
+		if !strings.Contains(offer.Text, want) {
+			t.Errorf("the client's plan lacks %q:\n%s", want, offer.Text)
+		}
+	}
+	if !strings.Contains(render(t, "ar", flows.Number("30.06.2027")), "\u2068") {
+		t.Errorf("a date in Arabic text is not isolated")
+	}
+	clean(t, "plan offer", offer)
+	tb.press(u, say(t, "ar", "PlanConfirmButton"))
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "K-0001") && strings.Contains(m.Text, "🤝") && strings.Contains(m.Text, "K-0001 hat den Plan bestätigt")
+	})
+
+	// A step done, help with another: the manager receives both.
+	tb.press(u, say(t, "ar", "PlanDoneButton", "Step", "2.1"))
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanStepDone", "Case", "K-0001", "Step", "2.1", "What", "Zeugnisse kopieren"))
+	})
+	tb.press(u, say(t, "ar", "PlanHelpButton", "Step", "3.1"))
+	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "PlanHelpSent")) })
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "K-0001") && strings.Contains(m.Text, "Wohnberechtigungsschein beantragen") && strings.Contains(m.Text, "3.1")
+	})
+	tb.api.SendText(u, "أين أقدم الطلب؟")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "RelayHeaderStep", "Step", "3.1"))
+	})
+	tb.find(haddad.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" && m.CopiedFrom == u.ID })
+
+	// Bad input changes nothing: a client trying manager commands and manager buttons,
+	// forged and outdated data, steps that do not exist, another manager, impossible dates.
+	have := len(tb.api.Messages(u.ID))
+	tb.api.SendText(u, "/goal K-0001 family 01.05.2027 Verein")
+	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "StaffOnly")) })
+	tb.waitMessages(u.ID, have+1)
+	for _, data := range []string{"1:pls:1.1.d", "1:pla:1", "1:psd:9.9", "1:psd:1.5", "1:psh:0.1", "1:plok:1", "1:psd:2.1", "1:psd:1.1.1"} {
+		if got := tb.pressData(u, offer.ID, data); got != say(t, "ar", "ButtonExpired") {
+			t.Errorf("the client's press of %q answered %q, want the Arabic 'no longer valid'", data, got)
+		}
+	}
+	tb.api.SendText(yilmaz, "/plan K-0001")
+	tb.find(yilmaz.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffNotYourCase", "Case", "K-0001"))
+	})
+	if got := tb.pressData(yilmaz, tb.api.Messages(yilmaz.ID)[0].ID, "1:pls:1.1.d"); got != say(t, "de", "StaffNotYourCase", "Case", "K-0001") {
+		t.Errorf("another manager's status button answered %q", got)
+	}
+	for _, date := range []string{"31.02.2027", "01.01.2020", "morgen"} {
+		tb.api.SendText(haddad, "/goal K-0001 family "+date+" Verein")
+		tb.find(haddad.ID, func(m fakeapi.Message) bool {
+			return strings.Contains(m.Text, say(t, "de", "StaffPlanBadDate", "Date", date))
+		})
+	}
+	tb.api.SendText(haddad, "/step K-0001 7 client 01.05.2027 Nichts")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanBadGoal", "Goal", "7", "Case", "K-0001"))
+	})
+
+	// Step 1.1 is due on Wednesday 31 March: reminded on Sunday 28 March, the day summer
+	// time begins, and on the day itself, each at 09:00 Berlin time, once, across a restart.
+	first := time.Date(2027, 3, 28, 7, 0, 0, 0, time.UTC) // 09:00 CEST
+	tb.at(first.Add(-time.Second))
+	if n := tb.stepReminders(u.ID); n != 0 {
+		t.Fatalf("%d step reminders before 28 March 09:00", n)
+	}
+	tb.at(first)
+	tb.api.WaitFor(5*time.Second, func() bool { return tb.stepReminders(u.ID) == 1 })
+	r := tb.last(u.ID, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, "⏰") })
+	if !strings.Contains(r.Text, "Anmeldung bei der VHS abgeben") || !strings.Contains(r.Text, render(t, "ar", flows.Number("31.03.2027"))) ||
+		!hasButton(r, say(t, "ar", "PlanDoneButton", "Step", "1.1")) || !hasButton(r, say(t, "ar", "PlanHelpButton", "Step", "1.1")) || !hasButton(r, say(t, "ar", "PlanBookButton")) {
+		t.Errorf("the first reminder: %q %v", r.Text, labels(r))
+	}
+	tb.restart()
+	time.Sleep(300 * time.Millisecond)
+	if n := tb.stepReminders(u.ID); n != 1 {
+		t.Fatalf("%d step reminders after a restart, want 1", n)
+	}
+	second := time.Date(2027, 3, 31, 7, 0, 0, 0, time.UTC)
+	tb.at(second.Add(-time.Second))
+	if n := tb.stepReminders(u.ID); n != 1 {
+		t.Fatalf("a reminder came before 31 March 09:00")
+	}
+	tb.at(second)
+	tb.api.WaitFor(5*time.Second, func() bool { return tb.stepReminders(u.ID) == 2 })
+	tb.restart()
+	time.Sleep(300 * time.Millisecond)
+	if n := tb.stepReminders(u.ID); n != 2 {
+		t.Fatalf("%d step reminders, want 2", n)
+	}
+	r = tb.last(u.ID, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, "⏰") })
+	if !strings.Contains(r.Text, "Anmeldung bei der VHS abgeben") || strings.Contains(r.Text, render(t, "ar", flows.Number("31.03.2027"))) {
+		t.Errorf("the reminder on the day: %q", r.Text)
+	}
+
+	// The case card names the next step.
+	tb.api.SendText(haddad, "/client K-0001")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "Anmeldung bei der VHS abgeben") && strings.Contains(m.Text, "🧭") && hasButton(m, say(t, "de", "RelayPlan"))
+	})
+
+	tb.stop()
+	p := tb.planOf(u.ID)
+	if p == nil || len(p.Goals) != 3 || p.Goals[0].Status != flows.GoalAgreed || p.Agreed != p.Revision || p.AgreedAt.IsZero() {
+		t.Fatalf("stored plan: %+v", p)
+	}
+	if !p.Goals[1].Steps[0].Done || p.Goals[1].Status != flows.GoalActive || p.Goals[0].Steps[0].Done || p.Goals[2].Steps[0].Done || len(p.Goals[0].Steps) != 1 {
+		t.Errorf("steps after the client's answers: %+v %+v %+v", p.Goals[0].Steps[0], p.Goals[1].Steps[0], p.Goals[2].Steps[0])
+	}
+}
