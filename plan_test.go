@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -197,5 +200,53 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 	}
 	if !p.Goals[1].Steps[0].Done || p.Goals[1].Status != flows.GoalActive || p.Goals[0].Steps[0].Done || p.Goals[2].Steps[0].Done || len(p.Goals[0].Steps) != 1 {
 		t.Errorf("steps after the client's answers: %+v %+v %+v", p.Goals[0].Steps[0], p.Goals[1].Steps[0], p.Goals[2].Steps[0])
+	}
+}
+
+func TestTownFieldsOfActionAndTheirMistakes(t *testing.T) {
+	// The example town adds "sport" and the common goal "sport-swim": a manager uses them,
+	// the client reads the town's Arabic names.
+	tb := newBookingBot(t)
+	haddad := tb.startStaff(900102)
+	u := fakeapi.User{ID: 13101, FirstName: "Rami", LanguageCode: "ar"}
+	tb.invited(haddad, u, "ar")
+	tb.api.SendText(haddad, "/goal K-0001 sport 30.06.2027 sport-swim")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1")) && strings.Contains(m.Text, "Schwimmen lernen")
+	})
+	tb.press(u, say(t, "ar", "MenuPlan"))
+	tb.find(u.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "⚽") && strings.Contains(m.Text, "الرياضة والترفيه") && strings.Contains(m.Text, "تعلّم السباحة")
+	})
+	tb.api.SendText(haddad, "/goal K-0001 sport 30.06.2027 language-course")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalField", "Goal", "language-course", "Field", "language"))
+	})
+
+	path := writeConfig(t, t.TempDir(),
+		`emoji = "⚽"`, `emoji = ""`,
+		`field = "sport"`, `field = "sports"`,
+		`ar = "تعلّم السباحة"`, `xx = "تعلّم السباحة"`,
+	)
+	code, out := runMain(t, nil, "check", path)
+	if code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(text string) string {
+		return fmt.Sprintf("%s:%d: ", path, strings.Count(string(data[:bytes.Index(data, []byte(text))]), "\n")+1)
+	}
+	for _, want := range []string{
+		at(`emoji = ""`) + "plan.fields[1].emoji: must not be empty",
+		at(`field = "sports"`) + `plan.goals[1].field: unknown field of action "sports"`,
+		at(`xx = `) + `plan.goals[1].texts.xx: "xx" is not one of the town's languages`,
+		"\n3 problems\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output:\n%s\nlacks %q", out, want)
+		}
 	}
 }
