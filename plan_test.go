@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -248,5 +249,56 @@ func TestTownFieldsOfActionAndTheirMistakes(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output:\n%s\nlacks %q", out, want)
 		}
+	}
+}
+
+func TestThePlanIsInTheClientsDataAndGoesWithThem(t *testing.T) {
+	tb := newBookingBot(t)
+	haddad := tb.startStaff(900102)
+	u := fakeapi.User{ID: 13201, FirstName: "Dana", LanguageCode: "uk"}
+	tb.invited(haddad, u, "uk")
+	tb.api.SendText(haddad, "/goal K-0001 papers 30.06.2027 papers-residence")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1")) })
+	tb.api.SendText(haddad, "/step K-0001 1 client 31.03.2027 Termin bei der Ausländerbehörde")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.1")) })
+
+	tb.api.SendText(u, "/mydata")
+	doc := tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" && strings.HasSuffix(m.FileName, ".json") })
+	var got struct {
+		Plan struct {
+			Goals []struct {
+				Common string
+				Steps  []struct{ Text string }
+			}
+		} `json:"integration_plan"`
+		Reminders []struct{ Kind string }
+	}
+	if err := json.Unmarshal(doc.FileData, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Plan.Goals) != 1 || got.Plan.Goals[0].Common != "papers-residence" || len(got.Plan.Goals[0].Steps) != 1 || len(got.Reminders) != 2 {
+		t.Errorf("the export lacks the plan or its reminders:\n%s", doc.FileData)
+	}
+
+	tb.api.SendText(u, "/delete")
+	tb.press(u, say(t, "uk", "DeleteYes"))
+	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "uk", "Deleted") })
+	tb.stop()
+	if p := tb.planOf(u.ID); p != nil {
+		t.Errorf("the plan outlived its client: %+v", p)
+	}
+	db := tb.db()
+	defer db.Close()
+	_, err := db.Update(func(tx flows.Tx) error {
+		due, err := tx.Due(time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC), 100)
+		for _, r := range due {
+			if r.Kind == flows.RemindStep {
+				t.Errorf("a reminder of the erased client's step remains: %+v", r)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
