@@ -258,9 +258,13 @@ func TestThePlanIsInTheClientsDataAndGoesWithThem(t *testing.T) {
 	u := fakeapi.User{ID: 13201, FirstName: "Dana", LanguageCode: "uk"}
 	tb.invited(haddad, u, "uk")
 	tb.api.SendText(haddad, "/goal K-0001 papers 30.06.2027 papers-residence")
-	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1")) })
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1"))
+	})
 	tb.api.SendText(haddad, "/step K-0001 1 client 31.03.2027 Termin bei der Ausländerbehörde")
-	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.1")) })
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.1"))
+	})
 
 	tb.api.SendText(u, "/mydata")
 	doc := tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" && strings.HasSuffix(m.FileName, ".json") })
