@@ -188,15 +188,32 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 		t.Errorf("the reminder on the day: %q", r.Text)
 	}
 
-	// The case card names the next step.
+	// The manager marks the language goal reached; the report counts goals by field and
+	// status, and the step done on time, without naming anyone.
+	before := len(tb.api.Messages(haddad.ID))
+	tb.api.SendText(haddad, "/plan K-0001")
+	tb.waitMessages(haddad.ID, before+1)
+	tb.press(haddad, say(t, "de", "StaffPlanSetReached", "Goal", "1"))
+	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "PlanStatusReached")) })
+	admin := tb.startStaff(900001)
+	tb.api.SendText(admin, "/stats")
+	report := tb.find(admin.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "🧭") })
+	if !strings.Contains(report.Text, "housing 1/0/0 · language 1/1/0 · work 1/0/0") || strings.Contains(report.Text, "K-0001") {
+		t.Errorf("the report's plan figures: %q", report.Text)
+	}
+	if !strings.Contains(report.Text, render(t, "de", flows.Phrase{ID: "StatsPlan", Sub: map[string]flows.Phrase{"Goals": flows.Literal("housing 1/0/0 · language 1/1/0 · work 1/0/0"), "OnTime": flows.Number("1"), "Late": flows.Number("0")}})) {
+		t.Errorf("the report does not count one step done on time: %q", report.Text)
+	}
+
+	// The case card names the next step of the goals still open.
 	tb.api.SendText(haddad, "/client K-0001")
 	tb.find(haddad.ID, func(m fakeapi.Message) bool {
-		return strings.Contains(m.Text, "Anmeldung bei der VHS abgeben") && strings.Contains(m.Text, "🧭") && hasButton(m, say(t, "de", "RelayPlan"))
+		return strings.Contains(m.Text, say(t, "de", "StaffProfileNextStep", "Step", "3.1", "What", "Wohnberechtigungsschein beantragen", "Date", "20.04.2027")) && strings.Contains(m.Text, "🧭") && hasButton(m, say(t, "de", "RelayPlan"))
 	})
 
 	tb.stop()
 	p := tb.planOf(u.ID)
-	if p == nil || len(p.Goals) != 3 || p.Goals[0].Status != flows.GoalAgreed || p.Agreed != p.Revision || p.AgreedAt.IsZero() {
+	if p == nil || len(p.Goals) != 3 || p.Goals[0].Status != flows.GoalReached || p.Agreed != p.Revision-1 || p.AgreedAt.IsZero() {
 		t.Fatalf("stored plan: %+v", p)
 	}
 	if !p.Goals[1].Steps[0].Done || p.Goals[1].Status != flows.GoalActive || p.Goals[0].Steps[0].Done || p.Goals[2].Steps[0].Done || len(p.Goals[0].Steps) != 1 {

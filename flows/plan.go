@@ -493,7 +493,7 @@ func (f *Flows) addGoal(t *turn) error {
 	if err := t.tx.PutPlan(p); err != nil {
 		return err
 	}
-	if err := f.count(t.tx, f.Now(), statPlanGoal+g.Field); err != nil {
+	if err := f.count(t.tx, f.Now(), statPlanGoal+g.Field+"."+string(GoalAgreed)); err != nil {
 		return err
 	}
 	return t.showNew(f.staffPlanScreen(c, p, t.lang).after(Msg("StaffPlanGoalAdded", "Goal", itoa(len(p.Goals)))))
