@@ -64,9 +64,15 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 	tb.press(u, say(t, "ar", "MenuPlan"))
 	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "PlanEmpty")) })
 
-	// The manager builds three goals in three fields, with steps.
+	// The manager builds three goals in three fields, with steps: the first with buttons
+	// (field, common goal, a date three months ahead), the others with commands.
+	tb.api.SendText(haddad, "/plan K-0001")
+	tb.press(haddad, say(t, "de", "StaffPlanAddGoal"))
+	tb.press(haddad, "🗣 "+say(t, "de", "PlanFieldLanguage"))
+	tb.press(haddad, say(t, "de", "PlanGoalLanguageCourse"))
+	tb.press(haddad, "22.06.2027")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1")) })
 	for _, cmd := range []string{
-		"/goal K-0001 language 30.06.2027 language-course",
 		"/goal K-0001 work 31.12.2027 work-recognition",
 		"/goal K-0001 housing 30.09.2027 Wohnung in der Nordstadt suchen",
 		"/step K-0001 1 client 31.03.2027 Anmeldung bei der VHS abgeben",
@@ -92,13 +98,13 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 	for _, want := range []string{
 		say(t, "ar", "PlanFieldLanguage"), say(t, "ar", "PlanGoalLanguageCourse"), say(t, "ar", "PlanFieldWork"),
 		say(t, "ar", "PlanFieldHousing"), say(t, "ar", "PlanOwnWords", "Text", "Wohnung in der Nordstadt suchen"),
-		render(t, "ar", flows.Number("30.06.2027")), "🗣", "💼", "🏠",
+		render(t, "ar", flows.Number("22.06.2027")), "🗣", "💼", "🏠",
 	} {
 		if !strings.Contains(offer.Text, want) {
 			t.Errorf("the client's plan lacks %q:\n%s", want, offer.Text)
 		}
 	}
-	if !strings.Contains(render(t, "ar", flows.Number("30.06.2027")), "\u2068") {
+	if !strings.Contains(render(t, "ar", flows.Number("22.06.2027")), "\u2068") {
 		t.Errorf("a date in Arabic text is not isolated")
 	}
 	clean(t, "plan offer", offer)
@@ -129,7 +135,7 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 	tb.api.SendText(u, "/goal K-0001 family 01.05.2027 Verein")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "StaffOnly")) })
 	tb.waitMessages(u.ID, have+1)
-	for _, data := range []string{"1:pls:1.1.d", "1:pla:1", "1:psd:9.9", "1:psd:1.5", "1:psh:0.1", "1:plok:1", "1:psd:2.1", "1:psd:1.1.1"} {
+	for _, data := range []string{"1:pls:1.1.d", "1:pla:1", "1:pln:1", "1:pld:1.language-course.20270601", "1:psd:9.9", "1:psd:1.5", "1:psh:0.1", "1:plok:1", "1:psd:2.1", "1:psd:1.1.1"} {
 		if got := tb.pressData(u, offer.ID, data); got != say(t, "ar", "ButtonExpired") {
 			t.Errorf("the client's press of %q answered %q, want the Arabic 'no longer valid'", data, got)
 		}
@@ -140,6 +146,17 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 	})
 	if got := tb.pressData(yilmaz, tb.api.Messages(yilmaz.ID)[0].ID, "1:pls:1.1.d"); got != say(t, "de", "StaffNotYourCase", "Case", "K-0001") {
 		t.Errorf("another manager's status button answered %q", got)
+	}
+	for data, want := range map[string]string{
+		"1:plf:1.nosuchfield":              say(t, "de", "ButtonExpired"),
+		"1:plg:1.nosuchgoal":               say(t, "de", "ButtonExpired"),
+		"1:pld:1.language-course.20200101": say(t, "de", "StaffPlanBadDate", "Date", "01.01.2020"),
+		"1:pld:1.language-course.20270231": say(t, "de", "ButtonExpired"),
+		"1:pls:1.9.r":                      say(t, "de", "ButtonExpired"),
+	} {
+		if got := tb.pressData(haddad, tb.api.Messages(haddad.ID)[0].ID, data); got != want {
+			t.Errorf("the manager's press of %q answered %q, want %q", data, got, want)
+		}
 	}
 	for _, date := range []string{"31.02.2027", "01.01.2020", "morgen"} {
 		tb.api.SendText(haddad, "/goal K-0001 family "+date+" Verein")

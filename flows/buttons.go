@@ -59,6 +59,10 @@ const (
 	ActPlanOK     = "plok"    // argument: the plan's revision; the client confirms it
 	ActStepDone   = "psd"     // argument: goal "." step; the client did a step of their plan
 	ActStepHelp   = "psh"     // argument: goal "." step; the client needs help with a step
+	ActPlanAdd    = "pln"     // argument: case number; a manager adds a goal: the fields of action
+	ActPlanField  = "plf"     // argument: case number "." field; the common goals of the field
+	ActPlanGoal   = "plg"     // argument: case number "." common goal; the dates to choose from
+	ActPlanDate   = "pld"     // argument: case number "." common goal "." day 20060102; add the goal
 )
 
 var (
@@ -145,9 +149,13 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = planStatusArg.MatchString(a.Arg)
 	case ActPlanOK:
 		ok = revisionArg.MatchString(a.Arg)
+	case ActPlanField, ActPlanGoal:
+		ok = planFieldArg.MatchString(a.Arg)
+	case ActPlanDate:
+		ok = planDateArg.MatchString(a.Arg)
 	case ActStepDone, ActStepHelp:
 		ok = stepArg.MatchString(a.Arg)
-	case ActTake, ActProfile, ActTemplates, ActCorrect, ActPlan, ActPlanAgree:
+	case ActTake, ActProfile, ActTemplates, ActCorrect, ActPlan, ActPlanAgree, ActPlanAdd:
 		ok = caseArg.MatchString(a.Arg)
 	case ActTemplate:
 		ok = templateArg.MatchString(a.Arg)

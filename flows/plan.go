@@ -384,6 +384,8 @@ func stepAt(p *Plan, n string) (*Goal, *PlanStep, bool) {
 var (
 	planStatusArg = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{1,2}\.[apdr]$`)
 	stepArg       = regexp.MustCompile(`^[0-9]{1,2}\.[0-9]{1,2}$`)
+	planFieldArg  = regexp.MustCompile(`^[0-9]{1,9}\.[a-z0-9][a-z0-9_-]{0,31}$`)
+	planDateArg   = regexp.MustCompile(`^[0-9]{1,9}\.[a-z0-9][a-z0-9_-]{0,31}\.[0-9]{8}$`)
 	revisionArg   = regexp.MustCompile(`^[0-9]{1,6}$`)
 )
 
@@ -433,6 +435,7 @@ func (f *Flows) staffPlanScreen(c *Client, p *Plan, lang string) screen {
 		}
 		rows = append(rows, row)
 	}
+	rows = append(rows, []Button{{Label: Msg("StaffPlanAddGoal"), Data: Data(ActPlanAdd, n)}})
 	if len(p.Goals) > 0 {
 		rows = append(rows, []Button{{Label: Msg("StaffPlanAgree"), Data: Data(ActPlanAgree, n)}})
 	}
@@ -481,6 +484,11 @@ func (f *Flows) addGoal(t *turn) error {
 		}
 		g.Text = rest
 	}
+	return f.putGoal(t, c, g)
+}
+
+// putGoal adds a goal to client c's plan and shows the manager the plan.
+func (f *Flows) putGoal(t *turn, c *Client, g *Goal) error {
 	p, err := plan(t.tx, c)
 	if err != nil {
 		return err
@@ -496,7 +504,71 @@ func (f *Flows) addGoal(t *turn) error {
 	if err := f.count(t.tx, f.Now(), statPlanGoal+g.Field+"."+string(GoalAgreed)); err != nil {
 		return err
 	}
-	return t.showNew(f.staffPlanScreen(c, p, t.lang).after(Msg("StaffPlanGoalAdded", "Goal", itoa(len(p.Goals)))))
+	return t.show(f.staffPlanScreen(c, p, t.lang).after(Msg("StaffPlanGoalAdded", "Goal", itoa(len(p.Goals)))))
+}
+
+// goalPicker handles the buttons that add a goal step by step: the field of action, a
+// common goal of it, the date. Each press carries the case and what was chosen so far, and
+// everything is checked again.
+func (f *Flows) goalPicker(t *turn, a Action) error {
+	parts := strings.Split(a.Arg, ".")
+	c, err := f.caseOf(t, parts[0])
+	if err != nil || c == nil {
+		return err
+	}
+	p, err := plan(t.tx, c)
+	if err != nil {
+		return err
+	}
+	n := itoa(c.Case)
+	back := []Button{{Label: Msg("RelayPlan"), Data: Data(ActPlan, n)}}
+	switch a.Name {
+	case ActPlanAdd:
+		s := screen{text: []Phrase{Msg("StaffPlanTitle", "Case", c.CaseLabel()), Msg("StaffPlanChooseField")}}
+		for _, pf := range f.fields() {
+			s.buttons = append(s.buttons, []Button{{Label: Join(" ", Literal(pf.Emoji), f.fieldName(pf.ID, t.lang)), Data: Data(ActPlanField, n+"."+pf.ID)}})
+		}
+		return t.show(s.withRow(back))
+	case ActPlanField:
+		pf, ok := f.field(parts[1])
+		if !ok {
+			return t.refuse(f.staffPlanScreen(c, p, t.lang))
+		}
+		s := screen{text: []Phrase{Join(" ", Literal(pf.Emoji), f.fieldName(pf.ID, t.lang)), Msg("StaffPlanChooseGoal", "Case", c.CaseLabel(), "Field", pf.ID)}}
+		for _, g := range f.commonGoals() {
+			if g.Field == pf.ID {
+				s.buttons = append(s.buttons, []Button{{Label: f.goalText(&Goal{Common: g.ID}, t.lang, false), Data: Data(ActPlanGoal, n+"."+g.ID)}})
+			}
+		}
+		return t.show(s.withRow(back))
+	case ActPlanGoal:
+		g, ok := f.commonGoal(parts[1])
+		if !ok {
+			return t.refuse(f.staffPlanScreen(c, p, t.lang))
+		}
+		s := screen{text: []Phrase{f.goalText(&Goal{Common: g.ID}, t.lang, false), Msg("StaffPlanChooseDate", "Case", c.CaseLabel(), "Field", g.Field, "Goal", g.ID)}}
+		loc := f.Config.location()
+		now := f.Now().In(loc)
+		var row []Button
+		for _, months := range []int{1, 3, 6, 12} {
+			d := time.Date(now.Year(), now.Month(), now.Day(), 12, 0, 0, 0, loc).AddDate(0, months, 0)
+			row = append(row, Button{Label: Number(d.Format("02.01.2006")), Data: Data(ActPlanDate, n+"."+g.ID+"."+d.Format("20060102"))})
+		}
+		s.buttons = [][]Button{row}
+		return t.show(s.withRow(back))
+	case ActPlanDate:
+		g, ok := f.commonGoal(parts[1])
+		d, err := time.Parse("20060102", parts[2])
+		if !ok || err != nil {
+			return t.refuse(f.staffPlanScreen(c, p, t.lang))
+		}
+		due, ok := f.parseDay(d.Format("02.01.2006"))
+		if !ok {
+			return f.staffNote(t, Msg("StaffPlanBadDate", "Date", d.Format("02.01.2006")))
+		}
+		return f.putGoal(t, c, &Goal{Field: g.Field, Common: g.ID, Due: due, Status: GoalAgreed, Created: f.Now()})
+	}
+	return t.refuse(f.staffPlanScreen(c, p, t.lang))
 }
 
 // addStep handles "/step K-0042 goal who 31.03.2027 what".

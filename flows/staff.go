@@ -132,6 +132,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.planStatus(t, a.Arg)
 		case ok && a.Name == ActPlanAgree:
 			return f.offerPlan(t, a.Arg)
+		case ok && (a.Name == ActPlanAdd || a.Name == ActPlanField || a.Name == ActPlanGoal || a.Name == ActPlanDate):
+			return f.goalPicker(t, a)
 		case ok && a.Name == ActTemplates:
 			return f.templateMenu(t, a.Arg)
 		case ok && a.Name == ActTemplate:
@@ -198,7 +200,7 @@ func (f *Flows) staffPage(t *turn, s *Staff, arg string) (handled bool, err erro
 func (f *Flows) staffHelp(id int64) []Phrase {
 	help := []Phrase{Msg("ManagerHelp", "Town", f.Config.Town)}
 	if _, ok := f.Config.Manager(id); ok {
-		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"))
+		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"), Msg("ManagerHelpPlan"))
 		if f.Config.Translation.On() {
 			help = append(help, Msg("ManagerHelpTranslate"))
 		}
