@@ -71,7 +71,9 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 	tb.press(haddad, "🗣 "+say(t, "de", "PlanFieldLanguage"))
 	tb.press(haddad, say(t, "de", "PlanGoalLanguageCourse"))
 	tb.press(haddad, "22.06.2027")
-	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1")) })
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1"))
+	})
 	for _, cmd := range []string{
 		"/goal K-0001 work 31.12.2027 work-recognition",
 		"/goal K-0001 housing 30.09.2027 Wohnung in der Nordstadt suchen",
