@@ -11,6 +11,7 @@ import (
 
 	"github.com/lotse-bot/lotse/bot/fakeapi"
 	"github.com/lotse-bot/lotse/flows"
+	"github.com/lotse-bot/lotse/translate/fake"
 )
 
 // planOf reads a client's stored plan; the bot must be stopped.
@@ -340,5 +341,45 @@ func TestThePlanIsInTheClientsDataAndGoesWithThem(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestAManagersOwnWordsInThePlanAreTranslated(t *testing.T) {
+	tb, _ := newTranslatingBot(t, fake.Options{})
+	haddad := tb.startStaff(900102)
+	u := fakeapi.User{ID: 13301, FirstName: "Samir", LanguageCode: "ar"}
+	tb.invited(haddad, u, "ar")
+	tb.api.SendText(haddad, "/goal K-0001 housing 30.09.2027 Wohnung in der Nordstadt suchen")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1")) })
+	tb.api.SendText(haddad, "/step K-0001 1 client 30.06.2027 Wohnberechtigungsschein beantragen")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.1")) })
+
+	// The translations are kept in the plan as they come; the client then reads them,
+	// marked as machine translations, in the common goal's place the catalog text.
+	want := []string{
+		say(t, "ar", "PlanMachineTranslated", "Text", "[de→ar] Wohnung in der Nordstadt suchen"),
+		say(t, "ar", "PlanMachineTranslated", "Text", "[de→ar] Wohnberechtigungsschein beantragen"),
+	}
+	var shown string
+	for try := 0; try < 20 && !(strings.Contains(shown, want[0]) && strings.Contains(shown, want[1])); try++ {
+		before := len(tb.api.Messages(u.ID))
+		tb.api.SendText(u, "/menu")
+		menu := tb.waitMessages(u.ID, before+1)[before]
+		tb.pressData(u, menu.ID, flows.Data(flows.ActMenu, flows.ItemPlan))
+		tb.api.WaitFor(5*time.Second, func() bool {
+			m, _ := tb.api.MessageByID(u.ID, menu.ID)
+			shown = m.Text
+			return strings.Contains(shown, say(t, "ar", "PlanTitle"))
+		})
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(shown, want[0]) || !strings.Contains(shown, want[1]) {
+		t.Fatalf("the client's plan shows no machine translation of the manager's words: %q", shown)
+	}
+	// The manager's view keeps their own words.
+	tb.api.SendText(haddad, "/plan K-0001")
+	m := tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, say(t, "de", "StaffPlanTitle", "Case", "K-0001")) })
+	if strings.Contains(m.Text, "[de→ar]") || !strings.Contains(m.Text, "Wohnung in der Nordstadt suchen") {
+		t.Errorf("the manager's plan: %q", m.Text)
 	}
 }

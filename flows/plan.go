@@ -47,6 +47,7 @@ type Goal struct {
 	// Common is a common goal's id; Text the manager's own words when Common is "".
 	Common  string      `json:"common,omitempty"`
 	Text    string      `json:"text,omitempty"`
+	Words   Rendering   `json:"mt,omitzero"`
 	Due     string      `json:"due"` // 20060102
 	Status  GoalStatus  `json:"status"`
 	Steps   []*PlanStep `json:"steps,omitempty"`
@@ -58,6 +59,7 @@ type PlanStep struct {
 	Text string `json:"text"`
 	// Who is "client", "manager", or the name of a service (the Jobcenter, a school …).
 	Who    string    `json:"who"`
+	Words  Rendering `json:"mt,omitzero"`
 	Due    string    `json:"due"` // 20060102
 	Done   bool      `json:"done,omitempty"`
 	DoneAt time.Time `json:"done_at,omitzero"`
@@ -66,6 +68,13 @@ type PlanStep struct {
 // planTopic starts the topic of a client's next message after "I need help" with a step;
 // the step's number follows.
 const planTopic = "plan."
+
+// Rendering is the machine translation of a manager's own words in the plan into the
+// client's language, kept so that the plan is translated once, not every time it is shown.
+type Rendering struct {
+	Lang string `json:"lang,omitempty"`
+	Text string `json:"text,omitempty"`
+}
 
 // Who does a step.
 const (
@@ -264,14 +273,17 @@ func (f *Flows) goalText(g *Goal, lang string, forClient bool) Phrase {
 		}
 		return Literal(cg.Text)
 	}
-	return ownWords(g.Text, forClient)
+	return ownWords(g.Text, g.Words, lang, forClient)
 }
 
 // ownWords is a manager's free text; for the client it is marked as written by their
 // manager, since it is not in their language unless the manager wrote it so.
-func ownWords(text string, forClient bool) Phrase {
-	if !forClient {
+func ownWords(text string, mt Rendering, lang string, forClient bool) Phrase {
+	switch {
+	case !forClient:
 		return Literal(text)
+	case mt.Lang == lang && mt.Text != "":
+		return Phrase{ID: "PlanMachineTranslated", Args: map[string]string{"Text": mt.Text}}
 	}
 	return Phrase{ID: "PlanOwnWords", Args: map[string]string{"Text": text}}
 }
@@ -310,7 +322,7 @@ func plan(tx Tx, c *Client) (*Plan, error) {
 }
 
 // stepLine describes a step: what, who, by when, done or not; for the client when forClient.
-func (f *Flows) stepLine(n string, s *PlanStep, forClient bool) Phrase {
+func (f *Flows) stepLine(n string, s *PlanStep, lang string, forClient bool) Phrase {
 	who := Literal(s.Who)
 	switch {
 	case s.Who == WhoClient && forClient:
@@ -324,7 +336,7 @@ func (f *Flows) stepLine(n string, s *PlanStep, forClient bool) Phrase {
 	if s.Done {
 		id = "PlanStepLineDone"
 	}
-	return Phrase{ID: id, Args: map[string]string{"Step": n}, Sub: map[string]Phrase{"What": ownWords(s.Text, forClient), "Who": who, "Date": f.dueDay(s.Due)}}
+	return Phrase{ID: id, Args: map[string]string{"Step": n}, Sub: map[string]Phrase{"What": ownWords(s.Text, s.Words, lang, forClient), "Who": who, "Date": f.dueDay(s.Due)}}
 }
 
 // goalLine describes a goal with its field's emoji, its date and status.
@@ -344,7 +356,7 @@ func (f *Flows) planText(p *Plan, lang string, forClient bool) []Phrase {
 		}
 		lines := []Phrase{f.goalLine(i+1, g, lang, forClient)}
 		for j, s := range g.Steps {
-			lines = append(lines, f.stepLine(stepNumber(i, j), s, forClient))
+			lines = append(lines, f.stepLine(stepNumber(i, j), s, lang, forClient))
 		}
 		out = append(out, Join("\n", lines...))
 	}
@@ -483,8 +495,51 @@ func (f *Flows) addGoal(t *turn) error {
 			return t.showNew(screen{text: []Phrase{Msg("StaffPlanTooLong", "Max", itoa(maxPlanText))}})
 		}
 		g.Text = rest
+		if err := f.translateWords(t, c, rest); err != nil {
+			return err
+		}
 	}
 	return f.putGoal(t, c, g)
+}
+
+// translateWords asks the town's engine, if it translates for the client, to translate a
+// manager's own words in the plan; the translation is kept in the plan when it comes.
+func (f *Flows) translateWords(t *turn, c *Client, text string) error {
+	if text == "" || !f.translates(c, t.lang, c.Lang) {
+		return nil
+	}
+	return t.tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutTranslate,
+		Translate: &TranslateJob{Dir: TranslatePlan, Text: text, From: t.lang, To: c.Lang, Client: c.ID, Staff: t.ev.UserID}})
+}
+
+// planTranslated keeps the translation of a manager's own words with every goal and step
+// written so; nothing is sent: the client reads it the next time they look at the plan.
+func (f *Flows) planTranslated(tx Tx, job *TranslateJob, r TranslationResult) error {
+	if r.Outcome != Translated {
+		return nil
+	}
+	p, err := tx.Plan(job.Client)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	mt := Rendering{Lang: job.To, Text: r.Text}
+	for _, g := range p.Goals {
+		if g.Common == "" && g.Text == job.Text {
+			g.Words = mt
+		}
+		for _, s := range g.Steps {
+			if s.Text == job.Text {
+				s.Words = mt
+			}
+		}
+	}
+	if err := f.count(tx, f.Now(), statTranslated+job.To); err != nil {
+		return err
+	}
+	return tx.PutPlan(p)
 }
 
 // putGoal adds a goal to client c's plan and shows the manager the plan.
@@ -612,6 +667,9 @@ func (f *Flows) addStep(t *turn) error {
 		return t.showNew(screen{text: []Phrase{Msg("StaffPlanFull")}})
 	}
 	g.Steps = append(g.Steps, &PlanStep{Text: text, Who: who, Due: due})
+	if err := f.translateWords(t, c, text); err != nil {
+		return err
+	}
 	p.Revision++
 	if err := t.tx.PutPlan(p); err != nil {
 		return err
@@ -858,9 +916,9 @@ func (f *Flows) remindStep(tx Tx, r Reminder) error {
 		return nil
 	}
 	f.observe("reminder_sent")
-	text := Phrase{ID: "PlanReminder", Sub: map[string]Phrase{"What": ownWords(s.Text, true), "Date": f.dueDay(due)}}
+	text := Phrase{ID: "PlanReminder", Sub: map[string]Phrase{"What": ownWords(s.Text, s.Words, c.Lang, true), "Date": f.dueDay(due)}}
 	if today == due {
-		text = Phrase{ID: "PlanReminderToday", Sub: map[string]Phrase{"What": ownWords(s.Text, true)}}
+		text = Phrase{ID: "PlanReminderToday", Sub: map[string]Phrase{"What": ownWords(s.Text, s.Words, c.Lang, true)}}
 	}
 	return tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: []Phrase{text}, Buttons: [][]Button{
 		{{Label: Msg("PlanDoneButton", "Step", n), Data: Data(ActStepDone, n)}, {Label: Msg("PlanHelpButton", "Step", n), Data: Data(ActStepHelp, n)}},
