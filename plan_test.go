@@ -350,9 +350,13 @@ func TestAManagersOwnWordsInThePlanAreTranslated(t *testing.T) {
 	u := fakeapi.User{ID: 13301, FirstName: "Samir", LanguageCode: "ar"}
 	tb.invited(haddad, u, "ar")
 	tb.api.SendText(haddad, "/goal K-0001 housing 30.09.2027 Wohnung in der Nordstadt suchen")
-	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1")) })
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1"))
+	})
 	tb.api.SendText(haddad, "/step K-0001 1 client 30.06.2027 Wohnberechtigungsschein beantragen")
-	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.1")) })
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.1"))
+	})
 
 	// The translations are kept in the plan as they come; the client then reads them,
 	// marked as machine translations, in the common goal's place the catalog text.
@@ -378,7 +382,9 @@ func TestAManagersOwnWordsInThePlanAreTranslated(t *testing.T) {
 	}
 	// The manager's view keeps their own words.
 	tb.api.SendText(haddad, "/plan K-0001")
-	m := tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, say(t, "de", "StaffPlanTitle", "Case", "K-0001")) })
+	m := tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.HasPrefix(m.Text, say(t, "de", "StaffPlanTitle", "Case", "K-0001"))
+	})
 	if strings.Contains(m.Text, "[de→ar]") || !strings.Contains(m.Text, "Wohnung in der Nordstadt suchen") {
 		t.Errorf("the manager's plan: %q", m.Text)
 	}
