@@ -280,7 +280,7 @@ func TestTownFieldsOfActionAndTheirMistakes(t *testing.T) {
 	for _, want := range []string{
 		at(`emoji = ""`) + "plan.fields[1].emoji: must not be empty",
 		at(`field = "sports"`) + `plan.goals[1].field: unknown field of action "sports"`,
-		at(`xx = `) + `plan.goals[1].texts.xx: "xx" is not one of the town's languages`,
+		at(`xx = `) + `plan.goals[1].texts.xx: "xx" is not a language option of Lotse`,
 		"\n3 problems\n",
 	} {
 		if !strings.Contains(out, want) {

@@ -566,7 +566,7 @@ func (c *Config) validate(has func(field string) bool) []string {
 	problems = append(problems, c.Booking.validate()...)
 	problems = append(problems, c.Relay.validate()...)
 	problems = append(problems, c.Translation.validate()...)
-	problems = append(problems, c.Plan.validate(c.Languages)...)
+	problems = append(problems, c.Plan.validate()...)
 	for kind, p := range c.Local {
 		f := "local." + kind
 		if !slices.Contains(LocalPlaces, kind) {

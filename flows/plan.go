@@ -139,15 +139,16 @@ func catalogID(id string) string {
 }
 
 // validate fills defaults and returns every problem, each starting with the field's path.
-func (p *PlanSettings) validate(languages []string) []string {
+func (p *PlanSettings) validate() []string {
 	var problems []string
 	bad := func(field, format string, args ...any) {
 		problems = append(problems, "plan."+field+": "+fmt.Sprintf(format, args...))
 	}
 	known := func(field string, names map[string]string) {
+		// A name in a language the town does not offer (yet) does no harm.
 		for lang, text := range names {
-			if !slices.Contains(languages, lang) {
-				bad(field+"."+lang, "%q is not one of the town's languages", lang)
+			if _, ok := LookupLanguage(lang); !ok {
+				bad(field+"."+lang, "%q is not a language option of Lotse (%s)", lang, shippedOptions())
 			}
 			if strings.TrimSpace(text) == "" {
 				bad(field+"."+lang, "must not be empty")
