@@ -138,7 +138,7 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 	tb.api.SendText(u, "/goal K-0001 family 01.05.2027 Verein")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "StaffOnly")) })
 	tb.waitMessages(u.ID, have+1)
-	for _, data := range []string{"1:pls:1.1.d", "1:pla:1", "1:pln:1", "1:pld:1.language-course.20270601", "1:psd:9.9", "1:psd:1.5", "1:psh:0.1", "1:plok:1", "1:psd:2.1", "1:psd:1.1.1"} {
+	for _, data := range []string{"1:pls:1.1.d", "1:pss:1.1.1", "1:pla:1", "1:pln:1", "1:pld:1.language-course.20270601", "1:psd:9.9", "1:psd:1.5", "1:psh:0.1", "1:plok:1", "1:psd:2.1", "1:psd:1.1.1"} {
 		if got := tb.pressData(u, offer.ID, data); got != say(t, "ar", "ButtonExpired") {
 			t.Errorf("the client's press of %q answered %q, want the Arabic 'no longer valid'", data, got)
 		}
@@ -231,12 +231,21 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 		return strings.Contains(m.Text, say(t, "de", "StaffProfileNextStep", "Step", "3.1", "What", "Wohnberechtigungsschein beantragen", "Date", "20.04.2027")) && strings.Contains(m.Text, "🧭") && hasButton(m, say(t, "de", "RelayPlan"))
 	})
 
+	// The manager marks the step the client needed help with as done.
+	before = len(tb.api.Messages(haddad.ID))
+	tb.api.SendText(haddad, "/plan K-0001")
+	tb.waitMessages(haddad.ID, before+1)
+	tb.press(haddad, say(t, "de", "PlanDoneButton", "Step", "3.1"))
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "✅ 3.1 Wohnberechtigungsschein beantragen") && !hasButton(m, say(t, "de", "PlanDoneButton", "Step", "3.1"))
+	})
+
 	tb.stop()
 	p := tb.planOf(u.ID)
 	if p == nil || len(p.Goals) != 3 || p.Goals[0].Status != flows.GoalReached || p.Agreed != p.Revision-1 || p.AgreedAt.IsZero() {
 		t.Fatalf("stored plan: %+v", p)
 	}
-	if !p.Goals[1].Steps[0].Done || p.Goals[1].Status != flows.GoalActive || p.Goals[0].Steps[0].Done || p.Goals[2].Steps[0].Done || len(p.Goals[0].Steps) != 1 {
+	if !p.Goals[1].Steps[0].Done || p.Goals[1].Status != flows.GoalActive || p.Goals[0].Steps[0].Done || !p.Goals[2].Steps[0].Done || len(p.Goals[0].Steps) != 1 {
 		t.Errorf("steps after the client's answers: %+v %+v %+v", p.Goals[0].Steps[0], p.Goals[1].Steps[0], p.Goals[2].Steps[0])
 	}
 }

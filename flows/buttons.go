@@ -14,55 +14,56 @@ const dataVersion = "1"
 
 // Action names carried in button data.
 const (
-	ActLanguage   = "lang"    // argument: language option
-	ActLanguages  = "langs"   // show the language picker
-	ActConsent    = "consent" // argument: yes, no
-	ActMenu       = "menu"    // argument: a menu item
-	ActFAQ        = "faq"     // the FAQ topics
-	ActTopic      = "faqt"    // argument: an FAQ topic id
-	ActQuestion   = "faqq"    // argument: an FAQ question id
-	ActAsk        = "faqm"    // argument: an FAQ question id; talk to my manager about it
-	ActAppts      = "appt"    // the client's appointments
-	ActBook       = "book"    // start booking: the days with free slots
-	ActDay        = "bkd"     // argument: a day, 20060102
-	ActTime       = "bkt"     // argument: a slot reference (Config.SlotRef)
-	ActTopicFor   = "bkp"     // argument: slot reference "." topic
-	ActInterp     = "bki"     // argument: slot reference "." topic "." y|n; whether the client needs an interpreter
-	ActConfirm    = "bky"     // argument: slot reference "." topic "." y|n
-	ActCancel     = "apx"     // argument: an appointment id
-	ActResched    = "apr"     // argument: an appointment id
-	ActWillCome   = "apc"     // argument: an appointment id; the client will come
-	ActCame       = "stc"     // argument: an appointment id; a manager marks it attended
-	ActMissed     = "stm"     // argument: an appointment id; a manager marks it missed
-	ActBlock      = "blk"     // argument: a day, 20060102; a manager blocks it
-	ActDistrict   = "dst"     // argument: a district id, or "-" for none
-	ActBookFor    = "mbk"     // argument: case number "." slot reference [".y" with an interpreter]; a manager books for a client
-	ActWrite      = "write"   // the client wants to write to their manager
-	ActNewsOff    = "news"    // argument: off, on; the client turns group news off or on
-	ActTake       = "take"    // argument: case number; a manager takes a case from the intake
-	ActProfile    = "prof"    // argument: case number; the case card
-	ActTemplates  = "tpl"     // argument: case number; the ready-made replies
-	ActTemplate   = "tps"     // argument: case number "." template ["." date, day or document]
-	ActSendTo     = "rto"     // argument: case number "." message id; send a manager's message to a case
-	ActNews       = "bcs"     // argument: news ["." day ["." segment]]; group news, step by step
-	ActNewsSend   = "bcg"     // argument: news "." day "." segment; send the group news
-	ActMyData     = "mydata"  // the client's data as a file
-	ActErase      = "erase"   // argument: ask, yes; the client deletes their data
-	ActPage       = "pg"      // argument: list "." page "." version ["." context]; another page of a picker
-	ActAssign     = "asg"     // argument: case number "." manager reference; an admin gives a case to a manager
-	ActCorrect    = "mtc"     // argument: case number; a manager corrects a translated message
-	ActNoMT       = "nomt"    // argument: off, on; the client turns machine translation off or on
-	ActStandIn    = "sub"     // argument: from "." to "." manager reference; an absent manager's substitute
-	ActPlan       = "pl"      // argument: case number; a manager looks at the case's plan
-	ActPlanStatus = "pls"     // argument: case number "." goal "." a|p|r|d; a manager sets a goal's status
-	ActPlanAgree  = "pla"     // argument: case number; a manager sends the plan to the client to confirm
-	ActPlanOK     = "plok"    // argument: the plan's revision; the client confirms it
-	ActStepDone   = "psd"     // argument: goal "." step; the client did a step of their plan
-	ActStepHelp   = "psh"     // argument: goal "." step; the client needs help with a step
-	ActPlanAdd    = "pln"     // argument: case number; a manager adds a goal: the fields of action
-	ActPlanField  = "plf"     // argument: case number "." field; the common goals of the field
-	ActPlanGoal   = "plg"     // argument: case number "." common goal; the dates to choose from
-	ActPlanDate   = "pld"     // argument: case number "." common goal "." day 20060102; add the goal
+	ActLanguage     = "lang"    // argument: language option
+	ActLanguages    = "langs"   // show the language picker
+	ActConsent      = "consent" // argument: yes, no
+	ActMenu         = "menu"    // argument: a menu item
+	ActFAQ          = "faq"     // the FAQ topics
+	ActTopic        = "faqt"    // argument: an FAQ topic id
+	ActQuestion     = "faqq"    // argument: an FAQ question id
+	ActAsk          = "faqm"    // argument: an FAQ question id; talk to my manager about it
+	ActAppts        = "appt"    // the client's appointments
+	ActBook         = "book"    // start booking: the days with free slots
+	ActDay          = "bkd"     // argument: a day, 20060102
+	ActTime         = "bkt"     // argument: a slot reference (Config.SlotRef)
+	ActTopicFor     = "bkp"     // argument: slot reference "." topic
+	ActInterp       = "bki"     // argument: slot reference "." topic "." y|n; whether the client needs an interpreter
+	ActConfirm      = "bky"     // argument: slot reference "." topic "." y|n
+	ActCancel       = "apx"     // argument: an appointment id
+	ActResched      = "apr"     // argument: an appointment id
+	ActWillCome     = "apc"     // argument: an appointment id; the client will come
+	ActCame         = "stc"     // argument: an appointment id; a manager marks it attended
+	ActMissed       = "stm"     // argument: an appointment id; a manager marks it missed
+	ActBlock        = "blk"     // argument: a day, 20060102; a manager blocks it
+	ActDistrict     = "dst"     // argument: a district id, or "-" for none
+	ActBookFor      = "mbk"     // argument: case number "." slot reference [".y" with an interpreter]; a manager books for a client
+	ActWrite        = "write"   // the client wants to write to their manager
+	ActNewsOff      = "news"    // argument: off, on; the client turns group news off or on
+	ActTake         = "take"    // argument: case number; a manager takes a case from the intake
+	ActProfile      = "prof"    // argument: case number; the case card
+	ActTemplates    = "tpl"     // argument: case number; the ready-made replies
+	ActTemplate     = "tps"     // argument: case number "." template ["." date, day or document]
+	ActSendTo       = "rto"     // argument: case number "." message id; send a manager's message to a case
+	ActNews         = "bcs"     // argument: news ["." day ["." segment]]; group news, step by step
+	ActNewsSend     = "bcg"     // argument: news "." day "." segment; send the group news
+	ActMyData       = "mydata"  // the client's data as a file
+	ActErase        = "erase"   // argument: ask, yes; the client deletes their data
+	ActPage         = "pg"      // argument: list "." page "." version ["." context]; another page of a picker
+	ActAssign       = "asg"     // argument: case number "." manager reference; an admin gives a case to a manager
+	ActCorrect      = "mtc"     // argument: case number; a manager corrects a translated message
+	ActNoMT         = "nomt"    // argument: off, on; the client turns machine translation off or on
+	ActStandIn      = "sub"     // argument: from "." to "." manager reference; an absent manager's substitute
+	ActPlan         = "pl"      // argument: case number; a manager looks at the case's plan
+	ActPlanStatus   = "pls"     // argument: case number "." goal "." a|p|r|d; a manager sets a goal's status
+	ActPlanAgree    = "pla"     // argument: case number; a manager sends the plan to the client to confirm
+	ActPlanOK       = "plok"    // argument: the plan's revision; the client confirms it
+	ActStepDone     = "psd"     // argument: goal "." step; the client did a step of their plan
+	ActStepHelp     = "psh"     // argument: goal "." step; the client needs help with a step
+	ActPlanStepDone = "pss"     // argument: case number "." goal "." step; a manager marks a step done
+	ActPlanAdd      = "pln"     // argument: case number; a manager adds a goal: the fields of action
+	ActPlanField    = "plf"     // argument: case number "." field; the common goals of the field
+	ActPlanGoal     = "plg"     // argument: case number "." common goal; the dates to choose from
+	ActPlanDate     = "pld"     // argument: case number "." common goal "." day 20060102; add the goal
 )
 
 var (
@@ -149,6 +150,8 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = planStatusArg.MatchString(a.Arg)
 	case ActPlanOK:
 		ok = revisionArg.MatchString(a.Arg)
+	case ActPlanStepDone:
+		ok = planStepArg.MatchString(a.Arg)
 	case ActPlanField, ActPlanGoal:
 		ok = planFieldArg.MatchString(a.Arg)
 	case ActPlanDate:

@@ -397,6 +397,7 @@ func stepAt(p *Plan, n string) (*Goal, *PlanStep, bool) {
 var (
 	planStatusArg = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{1,2}\.[apdr]$`)
 	stepArg       = regexp.MustCompile(`^[0-9]{1,2}\.[0-9]{1,2}$`)
+	planStepArg   = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{1,2}\.[0-9]{1,2}$`)
 	planFieldArg  = regexp.MustCompile(`^[0-9]{1,9}\.[a-z0-9][a-z0-9_-]{0,31}$`)
 	planDateArg   = regexp.MustCompile(`^[0-9]{1,9}\.[a-z0-9][a-z0-9_-]{0,31}\.[0-9]{8}$`)
 	revisionArg   = regexp.MustCompile(`^[0-9]{1,6}$`)
@@ -447,6 +448,18 @@ func (f *Flows) staffPlanScreen(c *Client, p *Plan, lang string) screen {
 			}
 		}
 		rows = append(rows, row)
+		if g.Status == GoalReached || g.Status == GoalDropped {
+			continue
+		}
+		var done []Button
+		for j, s := range g.Steps {
+			if !s.Done {
+				done = append(done, Button{Label: Msg("PlanDoneButton", "Step", stepNumber(i, j)), Data: Data(ActPlanStepDone, n+"."+stepNumber(i, j))})
+			}
+		}
+		if len(done) > 0 {
+			rows = append(rows, done)
+		}
 	}
 	rows = append(rows, []Button{{Label: Msg("StaffPlanAddGoal"), Data: Data(ActPlanAdd, n)}})
 	if len(p.Goals) > 0 {
@@ -715,6 +728,44 @@ func (f *Flows) planStatus(t *turn, arg string) error {
 	return t.show(f.staffPlanScreen(c, p, t.lang))
 }
 
+// planStepDone records that a step is done, from a manager's button "case.goal.step".
+func (f *Flows) planStepDone(t *turn, arg string) error {
+	label, n, _ := strings.Cut(arg, ".")
+	c, err := f.caseOf(t, label)
+	if err != nil || c == nil {
+		return err
+	}
+	p, err := plan(t.tx, c)
+	if err != nil {
+		return err
+	}
+	g, s, ok := stepAt(p, n)
+	if !ok || s.Done || g.Status == GoalReached || g.Status == GoalDropped {
+		return t.refuse(f.staffPlanScreen(c, p, t.lang))
+	}
+	if err := f.stepDone(t.tx, p, g, s); err != nil {
+		return err
+	}
+	return t.show(f.staffPlanScreen(c, p, t.lang))
+}
+
+// stepDone marks a step done, starts its goal, stores the plan and counts whether the step
+// was done by its day.
+func (f *Flows) stepDone(tx Tx, p *Plan, g *Goal, s *PlanStep) error {
+	s.Done, s.DoneAt = true, f.Now()
+	if g.Status == GoalAgreed {
+		g.Status = GoalActive
+	}
+	if err := tx.PutPlan(p); err != nil {
+		return err
+	}
+	name := statPlanStepDone
+	if f.Now().In(f.Config.location()).Format("20060102") > s.Due {
+		name = statPlanStepLate
+	}
+	return f.count(tx, f.Now(), name)
+}
+
 // offerPlan sends the client the plan to confirm.
 func (f *Flows) offerPlan(t *turn, arg string) error {
 	c, err := f.caseOf(t, arg)
@@ -804,18 +855,7 @@ func (f *Flows) planButton(t *turn, c *Client, a Action) (handled bool, err erro
 		if !ok || s.Done || s.Who != WhoClient || g.Status == GoalReached || g.Status == GoalDropped {
 			return false, nil
 		}
-		s.Done, s.DoneAt = true, f.Now()
-		if g.Status == GoalAgreed {
-			g.Status = GoalActive
-		}
-		if err := t.tx.PutPlan(p); err != nil {
-			return true, err
-		}
-		name := statPlanStepDone
-		if f.Now().In(f.Config.location()).Format("20060102") > s.Due {
-			name = statPlanStepLate
-		}
-		if err := f.count(t.tx, f.Now(), name); err != nil {
+		if err := f.stepDone(t.tx, p, g, s); err != nil {
 			return true, err
 		}
 		if err := f.toCaseManagers(t.tx, c, Phrase{ID: "StaffPlanStepDone", Args: map[string]string{"Case": c.CaseLabel(), "Step": a.Arg}, Sub: map[string]Phrase{"What": Literal(s.Text)}}); err != nil {

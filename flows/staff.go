@@ -130,6 +130,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.staffPlan(t, a.Arg)
 		case ok && a.Name == ActPlanStatus:
 			return f.planStatus(t, a.Arg)
+		case ok && a.Name == ActPlanStepDone:
+			return f.planStepDone(t, a.Arg)
 		case ok && a.Name == ActPlanAgree:
 			return f.offerPlan(t, a.Arg)
 		case ok && (a.Name == ActPlanAdd || a.Name == ActPlanField || a.Name == ActPlanGoal || a.Name == ActPlanDate):
