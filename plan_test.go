@@ -312,6 +312,12 @@ func TestThePlanIsInTheClientsDataAndGoesWithThem(t *testing.T) {
 		return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.1"))
 	})
 
+	// No plan is kept for a client who did not accept the privacy notice.
+	v := fakeapi.User{ID: 13202, FirstName: "Omid", LanguageCode: "fa"}
+	tb.toMenu(v, "fa", false)
+	tb.api.SendText(haddad, "/goal K-0002 language 30.06.2027 language-course")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffPlanNoConsent", "Case", "K-0002") })
+
 	tb.api.SendText(u, "/mydata")
 	doc := tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" && strings.HasSuffix(m.FileName, ".json") })
 	var got struct {
@@ -336,6 +342,9 @@ func TestThePlanIsInTheClientsDataAndGoesWithThem(t *testing.T) {
 	tb.stop()
 	if p := tb.planOf(u.ID); p != nil {
 		t.Errorf("the plan outlived its client: %+v", p)
+	}
+	if p := tb.planOf(v.ID); p != nil {
+		t.Errorf("a plan was kept for a client without consent: %+v", p)
 	}
 	db := tb.db()
 	defer db.Close()

@@ -408,6 +408,19 @@ const maxPlanText = 200
 
 // ---- Manager side ----
 
+// planCaseOf is caseOf for changes to a plan: Lotse keeps a plan only for a client who
+// accepted the privacy notice.
+func (f *Flows) planCaseOf(t *turn, label string) (*Client, error) {
+	c, err := f.caseOf(t, label)
+	if err != nil || c == nil {
+		return c, err
+	}
+	if !c.Consented() {
+		return nil, f.staffNote(t, Msg("StaffPlanNoConsent", "Case", c.CaseLabel()))
+	}
+	return c, nil
+}
+
 // staffPlan shows a case's plan to its manager, with the buttons to change it.
 func (f *Flows) staffPlan(t *turn, label string, notes ...Phrase) error {
 	c, err := f.caseOf(t, label)
@@ -486,7 +499,7 @@ func (f *Flows) addGoal(t *turn) error {
 	if len(args) < 4 {
 		return t.showNew(screen{text: []Phrase{Msg("StaffPlanGoalUsage")}})
 	}
-	c, err := f.caseOf(t, args[0])
+	c, err := f.planCaseOf(t, args[0])
 	if err != nil || c == nil {
 		return err
 	}
@@ -581,7 +594,7 @@ func (f *Flows) putGoal(t *turn, c *Client, g *Goal) error {
 // everything is checked again.
 func (f *Flows) goalPicker(t *turn, a Action) error {
 	parts := strings.Split(a.Arg, ".")
-	c, err := f.caseOf(t, parts[0])
+	c, err := f.planCaseOf(t, parts[0])
 	if err != nil || c == nil {
 		return err
 	}
@@ -646,7 +659,7 @@ func (f *Flows) addStep(t *turn) error {
 	if len(args) < 5 {
 		return t.showNew(screen{text: []Phrase{Msg("StaffPlanStepUsage")}})
 	}
-	c, err := f.caseOf(t, args[0])
+	c, err := f.planCaseOf(t, args[0])
 	if err != nil || c == nil {
 		return err
 	}
@@ -699,7 +712,7 @@ func (f *Flows) addStep(t *turn) error {
 // planStatus sets a goal's status from a button "case.goal.code".
 func (f *Flows) planStatus(t *turn, arg string) error {
 	parts := strings.Split(arg, ".")
-	c, err := f.caseOf(t, parts[0])
+	c, err := f.planCaseOf(t, parts[0])
 	if err != nil || c == nil {
 		return err
 	}
@@ -731,7 +744,7 @@ func (f *Flows) planStatus(t *turn, arg string) error {
 // planStepDone records that a step is done, from a manager's button "case.goal.step".
 func (f *Flows) planStepDone(t *turn, arg string) error {
 	label, n, _ := strings.Cut(arg, ".")
-	c, err := f.caseOf(t, label)
+	c, err := f.planCaseOf(t, label)
 	if err != nil || c == nil {
 		return err
 	}
