@@ -225,6 +225,16 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 		t.Errorf("the report does not count one step done on time: %q", report.Text)
 	}
 
+	// Agreeing again: the client is asked about what changed since they agreed, only.
+	tb.press(haddad, say(t, "de", "StaffPlanAgree"))
+	changed := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, say(t, "ar", "PlanOfferChanged")) })
+	if !strings.Contains(changed.Text, say(t, "ar", "PlanGoalLanguageCourse")) || !strings.Contains(changed.Text, say(t, "ar", "PlanStatusReached")) ||
+		strings.Contains(changed.Text, "Wohnung in der Nordstadt suchen") || strings.Contains(changed.Text, say(t, "ar", "PlanGoalWorkRecognition")) {
+		t.Errorf("the changed part of the plan: %q", changed.Text)
+	}
+	tb.press(u, say(t, "ar", "PlanConfirmButton"))
+	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "PlanConfirmed")) && m.ID == changed.ID })
+
 	// The case card names the next step of the goals still open.
 	tb.api.SendText(haddad, "/client K-0001")
 	tb.find(haddad.ID, func(m fakeapi.Message) bool {
@@ -242,7 +252,7 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 
 	tb.stop()
 	p := tb.planOf(u.ID)
-	if p == nil || len(p.Goals) != 3 || p.Goals[0].Status != flows.GoalReached || p.Agreed != p.Revision-1 || p.AgreedAt.IsZero() {
+	if p == nil || len(p.Goals) != 3 || p.Goals[0].Status != flows.GoalReached || p.Agreed != p.Revision || p.AgreedAt.IsZero() {
 		t.Fatalf("stored plan: %+v", p)
 	}
 	if !p.Goals[1].Steps[0].Done || p.Goals[1].Status != flows.GoalActive || p.Goals[0].Steps[0].Done || !p.Goals[2].Steps[0].Done || len(p.Goals[0].Steps) != 1 {

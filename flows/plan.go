@@ -52,6 +52,9 @@ type Goal struct {
 	Status  GoalStatus  `json:"status"`
 	Steps   []*PlanStep `json:"steps,omitempty"`
 	Created time.Time   `json:"created"`
+	// Rev is the plan's revision when the goal, its status or its steps last changed: what
+	// changed since the client's confirmation is what they are asked to agree to.
+	Rev int `json:"rev,omitempty"`
 }
 
 // PlanStep is one next step towards a goal: what, who does it, by when.
@@ -349,10 +352,13 @@ func (f *Flows) goalLine(n int, g *Goal, lang string, forClient bool) Phrase {
 
 // planText lists the goals and steps; forClient leaves out dropped goals and speaks to
 // the client.
-func (f *Flows) planText(p *Plan, lang string, forClient bool) []Phrase {
+//
+// With since > 0 only the goals changed after that revision are listed, dropped ones too,
+// under their numbers in the whole plan.
+func (f *Flows) planText(p *Plan, lang string, forClient bool, since int) []Phrase {
 	var out []Phrase
 	for i, g := range p.Goals {
-		if forClient && g.Status == GoalDropped {
+		if since > 0 && g.Rev <= since || since == 0 && forClient && g.Status == GoalDropped {
 			continue
 		}
 		lines := []Phrase{f.goalLine(i+1, g, lang, forClient)}
@@ -439,7 +445,7 @@ func (f *Flows) staffPlanScreen(c *Client, p *Plan, lang string) screen {
 	if len(p.Goals) == 0 {
 		text = append(text, Msg("StaffPlanEmpty"))
 	}
-	text = append(text, f.planText(p, lang, false)...)
+	text = append(text, f.planText(p, lang, false, 0)...)
 	switch {
 	case p.Agreed > 0 && p.Agreed == p.Revision:
 		text = append(text, Phrase{ID: "StaffPlanAgreed", Sub: map[string]Phrase{"When": f.when(p.AgreedAt)}})
@@ -580,6 +586,7 @@ func (f *Flows) putGoal(t *turn, c *Client, g *Goal) error {
 	}
 	p.Goals = append(p.Goals, g)
 	p.Revision++
+	g.Rev = p.Revision
 	if err := t.tx.PutPlan(p); err != nil {
 		return err
 	}
@@ -694,10 +701,11 @@ func (f *Flows) addStep(t *turn) error {
 		return t.showNew(screen{text: []Phrase{Msg("StaffPlanFull")}})
 	}
 	g.Steps = append(g.Steps, &PlanStep{Text: text, Who: who, Due: due})
+	p.Revision++
+	g.Rev = p.Revision
 	if err := f.translateWords(t, c, text); err != nil {
 		return err
 	}
-	p.Revision++
 	if err := t.tx.PutPlan(p); err != nil {
 		return err
 	}
@@ -729,6 +737,7 @@ func (f *Flows) planStatus(t *turn, arg string) error {
 	if g.Status != status {
 		g.Status = status
 		p.Revision++
+		g.Rev = p.Revision
 		if err := t.tx.PutPlan(p); err != nil {
 			return err
 		}
@@ -801,6 +810,10 @@ func (f *Flows) offerPlan(t *turn, arg string) error {
 	}
 	s := f.clientPlanScreen(c, p)
 	s.text = append([]Phrase{Msg("PlanOffer")}, s.text[1:]...)
+	if changed := f.planText(p, c.Lang, true, p.Agreed); p.Agreed > 0 && len(changed) > 0 {
+		// The client agreed to an earlier version: they are asked about what changed.
+		s.text = append([]Phrase{Msg("PlanOfferChanged")}, changed...)
+	}
 	if err := t.tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: s.text, Buttons: s.buttons}); err != nil {
 		return err
 	}
@@ -816,7 +829,7 @@ func (f *Flows) clientPlanScreen(c *Client, p *Plan) screen {
 	if len(p.Goals) == 0 {
 		return screen{text: append(text, Msg("PlanEmpty")), buttons: [][]Button{{backButton()}}}
 	}
-	text = append(text, f.planText(p, c.Lang, true)...)
+	text = append(text, f.planText(p, c.Lang, true, 0)...)
 	var rows [][]Button
 	for i, g := range p.Goals {
 		if g.Status == GoalReached || g.Status == GoalDropped {
