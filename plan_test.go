@@ -233,7 +233,9 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 		t.Errorf("the changed part of the plan: %q", changed.Text)
 	}
 	tb.press(u, say(t, "ar", "PlanConfirmButton"))
-	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "PlanConfirmed")) && m.ID == changed.ID })
+	tb.find(u.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "ar", "PlanConfirmed")) && m.ID == changed.ID
+	})
 
 	// The case card names the next step of the goals still open.
 	tb.api.SendText(haddad, "/client K-0001")
