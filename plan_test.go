@@ -419,3 +419,39 @@ func TestAManagersOwnWordsInThePlanAreTranslated(t *testing.T) {
 		t.Errorf("the manager's plan: %q", m.Text)
 	}
 }
+
+func TestStepRemindersAfterDowntimeComeOnce(t *testing.T) {
+	tb := newBookingBot(t)
+	haddad := tb.startStaff(900102)
+	u := fakeapi.User{ID: 13401, FirstName: "Lina", LanguageCode: "ti"}
+	tb.invited(haddad, u, "ti")
+	tb.api.SendText(haddad, "/goal K-0001 school 30.06.2027 school-place")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1")) })
+	tb.api.SendText(haddad, "/step K-0001 1 client 31.03.2027 Kita-Anmeldung abgeben")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.1")) })
+	// While the bot is down, both reminders fall due; the step's day has not passed.
+	tb.stop()
+	tb.setNow(time.Date(2027, 3, 31, 10, 0, 0, 0, time.UTC))
+	tb.start()
+	tb.api.WaitFor(5*time.Second, func() bool { return tb.stepReminders(u.ID) > 0 })
+	tb.restart()
+	time.Sleep(300 * time.Millisecond)
+	if n := tb.stepReminders(u.ID); n != 1 {
+		t.Fatalf("%d step reminders after downtime, want 1 (the latest)", n)
+	}
+	r := tb.last(u.ID, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, "⏰") })
+	today := flows.Phrase{ID: "PlanReminderToday", Sub: map[string]flows.Phrase{"What": {ID: "PlanOwnWords", Args: map[string]string{"Text": "Kita-Anmeldung abgeben"}}}}
+	if r.Text != render(t, "ti", today) {
+		t.Errorf("the reminder after downtime is not the one of the day: %q", r.Text)
+	}
+	// A step whose day passed during downtime is not reminded any more.
+	tb.api.SendText(haddad, "/step K-0001 1 client 02.04.2027 Impfpass mitbringen")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.2")) })
+	tb.stop()
+	tb.setNow(time.Date(2027, 4, 3, 10, 0, 0, 0, time.UTC))
+	tb.start()
+	time.Sleep(300 * time.Millisecond)
+	if n := tb.stepReminders(u.ID); n != 1 {
+		t.Errorf("%d step reminders, want still 1: the second step's day had passed", n)
+	}
+}
