@@ -426,9 +426,13 @@ func TestStepRemindersAfterDowntimeComeOnce(t *testing.T) {
 	u := fakeapi.User{ID: 13401, FirstName: "Lina", LanguageCode: "ti"}
 	tb.invited(haddad, u, "ti")
 	tb.api.SendText(haddad, "/goal K-0001 school 30.06.2027 school-place")
-	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1")) })
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1"))
+	})
 	tb.api.SendText(haddad, "/step K-0001 1 client 31.03.2027 Kita-Anmeldung abgeben")
-	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.1")) })
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.1"))
+	})
 	// While the bot is down, both reminders fall due; the step's day has not passed.
 	tb.stop()
 	tb.setNow(time.Date(2027, 3, 31, 10, 0, 0, 0, time.UTC))
@@ -446,7 +450,9 @@ func TestStepRemindersAfterDowntimeComeOnce(t *testing.T) {
 	}
 	// A step whose day passed during downtime is not reminded any more.
 	tb.api.SendText(haddad, "/step K-0001 1 client 02.04.2027 Impfpass mitbringen")
-	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.2")) })
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.2"))
+	})
 	tb.stop()
 	tb.setNow(time.Date(2027, 4, 3, 10, 0, 0, 0, time.UTC))
 	tb.start()
