@@ -415,7 +415,7 @@ const maxPlanText = 200
 // ---- Manager side ----
 
 // planCaseOf is caseOf for changes to a plan: Lotse keeps a plan only for a client who
-// accepted the privacy notice.
+// accepted the privacy notice. The change is audited like other access to a case.
 func (f *Flows) planCaseOf(t *turn, label string) (*Client, error) {
 	c, err := f.caseOf(t, label)
 	if err != nil || c == nil {
@@ -424,22 +424,28 @@ func (f *Flows) planCaseOf(t *turn, label string) (*Client, error) {
 	if !c.Consented() {
 		return nil, f.staffNote(t, Msg("StaffPlanNoConsent", "Case", c.CaseLabel()))
 	}
-	return c, nil
+	return c, f.audit(t.tx, t.ev.UserID, "plan-change", c)
 }
 
 // staffPlan shows a case's plan to its manager, with the buttons to change it.
-func (f *Flows) staffPlan(t *turn, label string, notes ...Phrase) error {
+func (f *Flows) staffPlan(t *turn, label string) error {
 	c, err := f.caseOf(t, label)
 	if err != nil || c == nil {
+		return err
+	}
+	if err := f.audit(t.tx, t.ev.UserID, "plan", c); err != nil {
 		return err
 	}
 	p, err := plan(t.tx, c)
 	if err != nil {
 		return err
 	}
-	return t.showNew(f.staffPlanScreen(c, p, t.lang).after(notes...))
+	return t.showNew(f.staffPlanScreen(c, p, t.lang))
 }
 
+// staffPlanScreen is a case's plan for its manager: goals and steps, whether the client
+// confirmed this version, how to add more, and buttons for the goals' status, steps done,
+// a new goal and agreeing with the client.
 func (f *Flows) staffPlanScreen(c *Client, p *Plan, lang string) screen {
 	text := []Phrase{Msg("StaffPlanTitle", "Case", c.CaseLabel())}
 	if len(p.Goals) == 0 {
