@@ -17,19 +17,23 @@ import (
 
 // Names of the monthly figures.
 const (
-	statNewClients   = "clients.new"        // a client consented for the first time
-	statRequests     = "relay.requests"     // a client's message started a new request
-	statTopic        = "relay.topic."       // + FAQ topic: a request from "ask my manager about this"
-	statAnswer       = "answer."            // + minutes: a request's first answer came after so long
-	statAppt         = "appt."              // + status: an appointment was booked, attended, missed, cancelled
-	statUndone       = ".undone"            // appended: a manager corrected an attended or missed mark
-	statTranslated   = "translated."        // + language option: a message was machine-translated from or into it
-	statPlanGoal     = "plan.goal."         // + field "." agreed|reached|dropped: a goal was set, reached or dropped
-	statPlanStepDone = "plan.step.on_time"  // a client did a step of their plan by its day
-	statPlanStepLate = "plan.step.late"     // a client did a step of their plan after its day
-	monthLayout      = "2006-01"            // month keys
-	dateLayout       = "2006-01-02"         // report dates
-	statsHeader      = "month,figure,value" // the report's CSV header
+	statNewClients = "clients.new"        // a client consented for the first time
+	statRequests   = "relay.requests"     // a client's message started a new request
+	statTopic      = "relay.topic."       // + FAQ topic: a request from "ask my manager about this"
+	statAnswer     = "answer."            // + minutes: a request's first answer came after so long
+	statAppt       = "appt."              // + status: an appointment was booked, attended, missed, cancelled
+	statUndone     = ".undone"            // appended: a manager corrected an attended or missed mark
+	statTranslated = "translated."        // + language option: a message was machine-translated from or into it
+	monthLayout    = "2006-01"            // month keys
+	dateLayout     = "2006-01-02"         // report dates
+	statsHeader    = "month,figure,value" // the report's CSV header
+)
+
+// Figures of the integration plan (plan.go).
+const (
+	statPlanGoal     = "plan.goal."        // + field "." agreed|reached|dropped: a goal was set, reached or dropped
+	statPlanStepDone = "plan.step.on_time" // a step of a plan was done by its day
+	statPlanStepLate = "plan.step.late"    // a step of a plan was done after its day
 )
 
 // count adds one to a figure in the month of t in the town's zone.
@@ -74,8 +78,8 @@ type Figures struct {
 	Translated           map[string]int // language option → messages machine-translated from or into it
 	FirstAnswer          []int          // minutes until the first answer, one per answered request
 	Goals                map[string]int // field "." agreed|reached|dropped → goals set, reached, dropped
-	StepsOnTime          int            // plan steps a client did by their day
-	StepsLate            int            // plan steps a client did after their day
+	StepsOnTime          int            // plan steps done by their day
+	StepsLate            int            // plan steps done after their day
 	Months               map[string]map[string]int
 }
 
