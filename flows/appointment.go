@@ -58,6 +58,9 @@ const (
 	// RemindUnmarked asks the manager, after the slot and a grace period, whether the client
 	// came.
 	RemindUnmarked ReminderKind = "unmarked"
+	// RemindStep reminds the client of a step of their plan; Appointment holds
+	// StepReminderPrefix, the step's number and its due day.
+	RemindStep ReminderKind = "step"
 )
 
 // Reminder is something due at a time: stored in an index by time, so finding what is due

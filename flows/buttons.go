@@ -60,6 +60,21 @@ const (
 	ActVisitLate = "vsl"     // argument: an appointment id; the client asks for another time
 )
 
+// Actions of the integration plan (plan.go).
+const (
+	ActPlan         = "pl"   // argument: case number; a manager looks at the case's plan
+	ActPlanStatus   = "pls"  // argument: case number "." goal "." a|p|r|d; a manager sets a goal's status
+	ActPlanAgree    = "pla"  // argument: case number; a manager sends the plan to the client to confirm
+	ActPlanOK       = "plok" // argument: the plan's revision; the client confirms it
+	ActStepDone     = "psd"  // argument: goal "." step; the client did a step of their plan
+	ActStepHelp     = "psh"  // argument: goal "." step; the client needs help with a step
+	ActPlanStepDone = "pss"  // argument: case number "." goal "." step; a manager marks a step done
+	ActPlanAdd      = "pln"  // argument: case number; a manager adds a goal: the fields of action
+	ActPlanField    = "plf"  // argument: case number "." field; the common goals of the field
+	ActPlanGoal     = "plg"  // argument: case number "." common goal; the dates to choose from
+	ActPlanDate     = "pld"  // argument: case number "." common goal "." day 20060102; add the goal
+)
+
 var (
 	dayArg     = regexp.MustCompile(`^[0-9]{8}$`)
 	slotArg    = regexp.MustCompile(`^` + slotRefPattern + `$`)
@@ -85,6 +100,7 @@ const (
 	ItemInvite   = "invite"  // staff: invite a client
 	ItemClients  = "clients" // staff: their cases
 	ItemNews     = "news"    // staff: group news
+	ItemPlan     = "plan"    // the client's integration plan
 )
 
 // Action is parsed button data.
@@ -147,7 +163,19 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = a.Arg == "ask" || a.Arg == "yes"
 	case ActNoMT:
 		ok = a.Arg == "off" || a.Arg == "on"
-	case ActTake, ActProfile, ActTemplates, ActCorrect:
+	case ActPlanStatus:
+		ok = planStatusArg.MatchString(a.Arg)
+	case ActPlanOK:
+		ok = revisionArg.MatchString(a.Arg)
+	case ActPlanStepDone:
+		ok = planStepArg.MatchString(a.Arg)
+	case ActPlanField, ActPlanGoal:
+		ok = planFieldArg.MatchString(a.Arg)
+	case ActPlanDate:
+		ok = planDateArg.MatchString(a.Arg)
+	case ActStepDone, ActStepHelp:
+		ok = stepArg.MatchString(a.Arg)
+	case ActTake, ActProfile, ActTemplates, ActCorrect, ActPlan, ActPlanAgree, ActPlanAdd:
 		ok = caseArg.MatchString(a.Arg)
 	case ActTemplate:
 		ok = templateArg.MatchString(a.Arg)
@@ -164,7 +192,7 @@ func ParseData(data string) (a Action, ok bool) {
 	case ActStandIn:
 		ok = standInArg.MatchString(a.Arg)
 	case ActMenu:
-		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp || a.Arg == ItemToday || a.Arg == ItemWeek || a.Arg == ItemBlock || a.Arg == ItemInvite || a.Arg == ItemClients || a.Arg == ItemNews
+		ok = a.Arg == ItemHome || a.Arg == ItemLanguage || a.Arg == ItemPrivacy || a.Arg == ItemHelp || a.Arg == ItemToday || a.Arg == ItemWeek || a.Arg == ItemBlock || a.Arg == ItemInvite || a.Arg == ItemClients || a.Arg == ItemNews || a.Arg == ItemPlan
 	}
 	return a, ok
 }

@@ -404,6 +404,11 @@ func (f *Flows) profile(t *turn, label string) error {
 	if nextVisit != nil {
 		figures = append(figures, Join("\n", Msg("StaffProfileNextVisit"), f.staffLine(t.tx, nextVisit)))
 	}
+	if p, err := plan(t.tx, c); err != nil {
+		return err
+	} else if n, s, ok := nextStep(p); ok {
+		figures = append(figures, Phrase{ID: "StaffProfileNextStep", Args: map[string]string{"Step": n}, Sub: map[string]Phrase{"What": Literal(s.Text), "Date": f.dueDay(s.Due)}})
+	}
 	text = append(text, Join("\n", figures...))
 	if len(c.Notes) == 0 {
 		text = append(text, Msg("StaffProfileNoNotes"))

@@ -43,6 +43,7 @@ type Config struct {
 	Booking          Booking       `toml:"booking"`
 	Relay            Relay         `toml:"relay"`
 	Translation      Translation   `toml:"translation"`
+	Plan             PlanSettings  `toml:"plan"`
 	// Local names the places an answer may point to, by kind (see LocalPlaces).
 	Local map[string]Place `toml:"local"`
 	// FAQDir holds the town's own FAQ files (<language>.toml), relative to the configuration
@@ -565,6 +566,7 @@ func (c *Config) validate(has func(field string) bool) []string {
 	problems = append(problems, c.Booking.validate()...)
 	problems = append(problems, c.Relay.validate()...)
 	problems = append(problems, c.Translation.validate()...)
+	problems = append(problems, c.Plan.validate()...)
 	for kind, p := range c.Local {
 		f := "local." + kind
 		if !slices.Contains(LocalPlaces, kind) {

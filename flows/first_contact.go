@@ -126,7 +126,7 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 		return f.myData(t, c)
 	case "delete":
 		return t.show(f.askErase())
-	case "stats", "audit", "today", "week", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign", "team", "translate", "visit":
+	case "stats", "audit", "today", "week", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign", "team", "translate", "visit", "plan", "goal", "step":
 		return t.show(f.clientScreen(c, t.lang).after(Msg("StaffOnly")))
 	default:
 		return t.show(f.clientScreen(c, t.lang).after(Msg("NotUnderstood")))
@@ -158,6 +158,17 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 			return err
 		}
 		return t.refuse(f.clientScreen(c, t.lang))
+	case ActPlanOK, ActStepDone, ActStepHelp:
+		c.Step = StepMenu
+		handled, err := f.planButton(t, c, a)
+		if err != nil || handled {
+			return err
+		}
+		p, err := plan(t.tx, c)
+		if err != nil {
+			return err
+		}
+		return t.refuse(f.clientPlanScreen(c, p))
 	case ActLanguage:
 		c.Lang, t.lang = a.Arg, a.Arg
 		if c.Step == StepLanguage {
@@ -239,6 +250,13 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 			return t.show(f.privacyDetails(c))
 		case ItemHelp:
 			return t.show(screen{text: []Phrase{Msg("Help", "Town", f.Config.Town)}, buttons: [][]Button{{backButton()}}})
+		case ItemPlan:
+			c.Step = StepMenu
+			p, err := plan(t.tx, c)
+			if err != nil {
+				return err
+			}
+			return t.show(f.clientPlanScreen(c, p))
 		default:
 			c.Step = StepMenu
 			return t.show(f.menu())

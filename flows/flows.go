@@ -80,6 +80,10 @@ type Tx interface {
 	PutBroadcast(b *Broadcast) error
 	Broadcast(id string) (*Broadcast, error)
 
+	// Plan returns a client's integration plan, or fails with ENotFound; PutPlan stores it.
+	Plan(client int64) (*Plan, error)
+	PutPlan(p *Plan) error
+
 	// Trace returns everything stored about a client beyond their record; EraseClient
 	// deletes the record and all of it.
 	Trace(client int64) (*Trace, error)
@@ -114,6 +118,7 @@ type Trace struct {
 	Reminders    []Reminder
 	Relays       []RelayRecord
 	Invites      []*Invite
+	Plan         *Plan // nil for none
 }
 
 // RelayRecord is one message in a staff member's chat that stands for a client's case.

@@ -150,6 +150,7 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		ManagerMessages int           `json:"messages_in_managers_chats"`
 		OnTheirWay      []onTheWay    `json:"your_messages_on_their_way"`
 		Invitations     []invitation  `json:"invitations"`
+		Plan            *Plan         `json:"integration_plan,omitempty"`
 	}{
 		Exported: f.Now(), Town: f.Config.Town, TelegramID: c.ID, Case: c.CaseLabel(), Language: c.Lang, Step: c.Step,
 		Consent: c.ConsentAt, Declined: c.DeclinedAt, Housing: f.districtName(c.District), Manager: f.managerName(c.Manager),
@@ -188,6 +189,7 @@ func (f *Flows) myData(t *turn, c *Client) error {
 	for _, inv := range tr.Invites {
 		out.Invitations = append(out.Invitations, invitation{Token: inv.Token, Manager: f.managerName(inv.Manager), Expires: inv.Expires})
 	}
+	out.Plan = tr.Plan
 	raw, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return err

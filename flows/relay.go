@@ -2,6 +2,7 @@ package flows
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -49,7 +50,7 @@ func (f *Flows) relay(t *turn, c *Client) error {
 		if err := f.count(t.tx, now, statRequests); err != nil {
 			return err
 		}
-		if c.Topic != "" {
+		if c.Topic != "" && !strings.HasPrefix(c.Topic, planTopic) {
 			if err := f.count(t.tx, now, statTopic+c.Topic); err != nil {
 				return err
 			}
@@ -112,7 +113,9 @@ func (f *Flows) header(c *Client, firstName, topic string, note Phrase) Phrase {
 		first.Sub = map[string]Phrase{"District": Msg("StaffDistrictUnknown")}
 	}
 	lines := []Phrase{first}
-	if topic != "" {
+	if step, ok := strings.CutPrefix(topic, planTopic); ok {
+		lines = append(lines, Msg("RelayHeaderStep", "Step", step))
+	} else if topic != "" {
 		lines = append(lines, Phrase{ID: "RelayHeaderTopic", Sub: map[string]Phrase{"Topic": Content(PhraseTopic, topic)}})
 	}
 	if note.ID != "" {
@@ -125,7 +128,7 @@ func (f *Flows) header(c *Client, firstName, topic string, note Phrase) Phrase {
 // while nobody looks after the client.
 func (f *Flows) caseButtons(c *Client) [][]Button {
 	n := itoa(c.Case)
-	rows := [][]Button{{{Label: Msg("RelayTemplates"), Data: Data(ActTemplates, n)}, {Label: Msg("RelayProfile"), Data: Data(ActProfile, n)}}}
+	rows := [][]Button{{{Label: Msg("RelayTemplates"), Data: Data(ActTemplates, n)}, {Label: Msg("RelayProfile"), Data: Data(ActProfile, n)}, {Label: Msg("RelayPlan"), Data: Data(ActPlan, n)}}}
 	if c.Manager == 0 {
 		rows = append([][]Button{{{Label: Msg("RelayTake"), Data: Data(ActTake, n)}}}, rows...)
 	}

@@ -14,7 +14,7 @@ const dueBatch = 100
 // the same transaction as the messages it causes, so none is lost and none is sent twice.
 // After downtime, a reminder is still sent if its appointment lies ahead and skipped if
 // not; of several reminders of one appointment that came due meanwhile, only the latest is
-// sent.
+// sent. A plan step's reminders follow the same rules, against the step's day.
 func (f *Flows) Tick(tx Tx) error {
 	now := f.Now()
 	due, err := tx.Due(now, dueBatch)
@@ -27,6 +27,17 @@ func (f *Flows) Tick(tx Tx) error {
 		switch r.Kind {
 		case RemindNudge:
 			if err := f.nudge(tx, r.Appointment); err != nil {
+				return err
+			}
+			continue
+		case RemindStep:
+			// Of a step's reminders that came due during downtime, only the latest is sent.
+			if remindedOf[r.Appointment] {
+				f.observe("reminder_skipped")
+				continue
+			}
+			remindedOf[r.Appointment] = true
+			if err := f.remindStep(tx, r); err != nil {
 				return err
 			}
 			continue

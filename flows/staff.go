@@ -70,6 +70,12 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.profile(t, t.ev.Text)
 		case "note":
 			return f.addNote(t)
+		case "plan":
+			return f.staffPlan(t, t.ev.Text)
+		case "goal":
+			return f.addGoal(t)
+		case "step":
+			return f.addStep(t)
 		case "away":
 			return f.away(t, s)
 		case "broadcast":
@@ -122,6 +128,16 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.takeButton(t, a.Arg)
 		case ok && a.Name == ActProfile:
 			return f.profile(t, a.Arg)
+		case ok && a.Name == ActPlan:
+			return f.staffPlan(t, a.Arg)
+		case ok && a.Name == ActPlanStatus:
+			return f.planStatus(t, a.Arg)
+		case ok && a.Name == ActPlanStepDone:
+			return f.planStepDone(t, a.Arg)
+		case ok && a.Name == ActPlanAgree:
+			return f.offerPlan(t, a.Arg)
+		case ok && (a.Name == ActPlanAdd || a.Name == ActPlanField || a.Name == ActPlanGoal || a.Name == ActPlanDate):
+			return f.goalPicker(t, a)
 		case ok && a.Name == ActTemplates:
 			return f.templateMenu(t, a.Arg)
 		case ok && a.Name == ActTemplate:
@@ -193,7 +209,7 @@ func (f *Flows) staffPage(t *turn, s *Staff, arg string) (handled bool, err erro
 func (f *Flows) staffHelp(id int64) []Phrase {
 	help := []Phrase{Msg("ManagerHelp", "Town", f.Config.Town)}
 	if _, ok := f.Config.Manager(id); ok {
-		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"), Msg("ManagerHelpVisit"))
+		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"), Msg("ManagerHelpVisit"), Msg("ManagerHelpPlan"))
 		if f.Config.Translation.On() {
 			help = append(help, Msg("ManagerHelpTranslate"))
 		}

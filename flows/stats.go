@@ -30,6 +30,13 @@ const (
 	statsHeader    = "month,figure,value" // the report's CSV header
 )
 
+// Figures of the integration plan (plan.go).
+const (
+	statPlanGoal     = "plan.goal."        // + field "." agreed|reached|dropped: a goal was set, reached or dropped
+	statPlanStepDone = "plan.step.on_time" // a step of a plan was done by its day
+	statPlanStepLate = "plan.step.late"    // a step of a plan was done after its day
+)
+
 // count adds one to a figure in the month of t in the town's zone.
 func (f *Flows) count(tx Tx, t time.Time, name string) error {
 	return tx.Count(t.In(f.Config.location()).Format(monthLayout), name)
@@ -82,6 +89,9 @@ type Figures struct {
 	Translated                                         map[string]int // language option → messages machine-translated from or into it
 	FirstAnswer                                        []int          // minutes until the first answer, one per answered request
 	Months                                             map[string]map[string]int
+	Goals                                              map[string]int // field "." agreed|reached|dropped → goals set, reached, dropped
+	StepsOnTime                                        int            // plan steps done by their day
+	StepsLate                                          int            // plan steps done after their day
 }
 
 // MedianAnswer is the median time until the first answer; ok is false without answers.
@@ -97,7 +107,7 @@ func (g *Figures) MedianAnswer() (time.Duration, bool) {
 // months, and the clients who use Lotse now.
 func (f *Flows) Report(tx Tx, from, to time.Time) (*Figures, error) {
 	loc := f.Config.location()
-	g := &Figures{From: from, To: to, ByLanguage: map[string]int{}, ByDistrict: map[string]int{}, ByTopic: map[string]int{}, Translated: map[string]int{}}
+	g := &Figures{From: from, To: to, ByLanguage: map[string]int{}, ByDistrict: map[string]int{}, ByTopic: map[string]int{}, Translated: map[string]int{}, Goals: map[string]int{}}
 	months, err := tx.Counts(from.In(loc).Format(monthLayout), to.In(loc).Format(monthLayout))
 	if err != nil {
 		return nil, err
@@ -112,6 +122,12 @@ func (f *Flows) Report(tx Tx, from, to time.Time) (*Figures, error) {
 				g.Requests += n
 			case strings.HasPrefix(name, statTopic):
 				g.ByTopic[strings.TrimPrefix(name, statTopic)] += n
+			case strings.HasPrefix(name, statPlanGoal):
+				g.Goals[strings.TrimPrefix(name, statPlanGoal)] += n
+			case name == statPlanStepDone:
+				g.StepsOnTime += n
+			case name == statPlanStepLate:
+				g.StepsLate += n
 			case strings.HasPrefix(name, statTranslated):
 				g.Translated[strings.TrimPrefix(name, statTranslated)] += n
 			case strings.HasPrefix(name, statAnswer):
@@ -196,6 +212,11 @@ func (g *Figures) CSV() ([]byte, error) {
 	if m, ok := g.MedianAnswer(); ok {
 		total("first_answer.median_minutes", int(m/time.Minute))
 	}
+	for _, k := range slices.Sorted(maps.Keys(g.Goals)) {
+		total("plan.goals."+k, g.Goals[k])
+	}
+	total("plan.steps.on_time", g.StepsOnTime)
+	total("plan.steps.late", g.StepsLate)
 	today := "today"
 	w.Write([]string{today, "clients", strconv.Itoa(g.Clients)})
 	for _, l := range slices.Sorted(maps.Keys(g.ByLanguage)) {
@@ -206,6 +227,24 @@ func (g *Figures) CSV() ([]byte, error) {
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()
+}
+
+// goalList writes the plan's goals by field as "language 3/1/0 · work 2/0/1": agreed,
+// reached, dropped.
+func (g *Figures) goalList() Phrase {
+	fields := map[string]bool{}
+	for k := range g.Goals {
+		field, _, _ := strings.Cut(k, ".")
+		fields[field] = true
+	}
+	if len(fields) == 0 {
+		return Msg("StatsNone")
+	}
+	var parts []string
+	for _, field := range slices.Sorted(maps.Keys(fields)) {
+		parts = append(parts, fmt.Sprintf("%s %d/%d/%d", field, g.Goals[field+"."+string(GoalAgreed)], g.Goals[field+"."+string(GoalReached)], g.Goals[field+"."+string(GoalDropped)]))
+	}
+	return Literal(strings.Join(parts, " · "))
 }
 
 // statsPeriod reads "/stats", "/stats 2026" or "/stats 2026-11": the period and ok.
@@ -274,6 +313,7 @@ func (f *Flows) stats(t *turn, arg string) error {
 		Phrase{ID: "StatsRelays", Sub: map[string]Phrase{"Count": num(g.Requests), "Median": median}},
 		Phrase{ID: "StatsTopics", Sub: map[string]Phrase{"List": list(g.ByTopic, topicName)}},
 	)}
+	text[0].Parts = append(text[0].Parts, Phrase{ID: "StatsPlan", Sub: map[string]Phrase{"Goals": g.goalList(), "OnTime": num(g.StepsOnTime), "Late": num(g.StepsLate)}})
 	if f.Config.Translation.On() {
 		text[0].Parts = append(text[0].Parts, Phrase{ID: "StatsTranslated", Sub: map[string]Phrase{"List": list(g.Translated, langName)}})
 	}

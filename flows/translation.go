@@ -26,6 +26,7 @@ const (
 	TranslateIn     = "in"     // a client's text for a manager: follows the copy, replying to it
 	TranslateOut    = "out"    // a manager's text for a client: the translation is the message
 	TranslateFollow = "follow" // a manager's text went out as written; its translation follows
+	TranslatePlan   = "plan"   // a manager's own words in a client's plan: kept in the plan
 )
 
 // TranslateJob is a text to translate and whom it is for.
@@ -126,6 +127,9 @@ func (f *Flows) Translated(tx Tx, o Outgoing, r TranslationResult) error {
 	job := o.Translate
 	if job == nil {
 		return nil
+	}
+	if job.Dir == TranslatePlan {
+		return f.planTranslated(tx, job, r)
 	}
 	c, err := tx.Client(job.Client)
 	if isNotFound(err) {

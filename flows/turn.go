@@ -8,6 +8,12 @@ type screen struct {
 	step Step
 }
 
+// withRow returns the screen with a row of buttons added below.
+func (s screen) withRow(row []Button) screen {
+	s.buttons = append(s.buttons, row)
+	return s
+}
+
 // after returns the screen with notes put before its text.
 func (s screen) after(notes ...Phrase) screen {
 	s.text = append(append([]Phrase{}, notes...), s.text...)

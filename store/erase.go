@@ -27,8 +27,9 @@ func (t *tx) Trace(client int64) (*flows.Trace, error) {
 		ids[a.ID] = true
 	}
 	nudge := []byte("C" + strconv.FormatInt(client, 10) + ".")
+	stepOf := []byte(flows.StepReminderPrefix(client))
 	err = t.bolt.Bucket(bucketReminders).ForEach(func(k, _ []byte) error {
-		if r, ok := parseReminderKey(k); ok && (ids[r.Appointment] || (r.Kind == flows.RemindNudge || r.Kind == flows.RemindKept) && bytes.HasPrefix([]byte(r.Appointment), nudge)) {
+		if r, ok := parseReminderKey(k); ok && (ids[r.Appointment] || (r.Kind == flows.RemindNudge || r.Kind == flows.RemindKept) && bytes.HasPrefix([]byte(r.Appointment), nudge) || r.Kind == flows.RemindStep && bytes.HasPrefix([]byte(r.Appointment), stepOf)) {
 			tr.Reminders = append(tr.Reminders, r)
 		}
 		return nil
@@ -54,6 +55,12 @@ func (t *tx) Trace(client int64) (*flows.Trace, error) {
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	if tr.Plan, err = t.Plan(client); flows.ErrorCode(err) == flows.ENotFound {
+		err = nil
+	}
 	return tr, err
 }
 
@@ -94,6 +101,9 @@ func (t *tx) EraseClient(client int64) error {
 		if err := del(bucketRelays, messageKey(r.Chat, r.Message)); err != nil {
 			return err
 		}
+	}
+	if err := del(bucketPlans, i64(client)); err != nil {
+		return err
 	}
 	for _, b := range [][]byte{bucketRelayCopy, bucketDeliveries, bucketIntake} {
 		if err := deletePrefix(t.bolt.Bucket(b), i64(client)); err != nil {

@@ -145,7 +145,7 @@ func tune(b *bolt.DB) {
 // buckets are all the buckets; init creates those missing.
 var buckets = [][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff, bucketViews,
 	bucketAppointments, bucketSeats, bucketByManager, bucketByClient, bucketReminders, bucketBlocked, bucketCases, bucketInvites,
-	bucketRelays, bucketRelayCopy, bucketBroadcasts, bucketStats, bucketAudit, bucketNotices, bucketDeliveries, bucketIntake}
+	bucketRelays, bucketRelayCopy, bucketBroadcasts, bucketStats, bucketAudit, bucketNotices, bucketDeliveries, bucketIntake, bucketPlans}
 
 func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
