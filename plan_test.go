@@ -350,6 +350,13 @@ func TestThePlanIsInTheClientsDataAndGoesWithThem(t *testing.T) {
 	if len(got.Plan.Goals) != 1 || got.Plan.Goals[0].Common != "papers-residence" || len(got.Plan.Goals[0].Steps) != 1 || len(got.Reminders) != 2 {
 		t.Errorf("the export lacks the plan or its reminders:\n%s", doc.FileData)
 	}
+	// The document to read has the plan too, in her language.
+	readable := tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" && strings.HasSuffix(m.FileName, ".txt") })
+	for _, want := range []string{say(t, "uk", "PlanTitle"), "Termin bei der Ausländerbehörde"} {
+		if !strings.Contains(string(readable.FileData), want) {
+			t.Errorf("the document to read lacks %q:\n%s", want, readable.FileData)
+		}
+	}
 
 	tb.api.SendText(u, "/delete")
 	tb.press(u, say(t, "uk", "DeleteYes"))

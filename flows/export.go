@@ -19,11 +19,12 @@ type export struct {
 type exportSection func(f *Flows, x *export) []Phrase
 
 // exportSections are the document's sections, in the order the client reads them. Whatever
-// else Lotse comes to store about a client (the integration plan) adds its section here,
-// built from the Trace like the others.
+// else Lotse comes to store about a client adds its section here, built from the Trace like
+// the others.
 var exportSections = []exportSection{
 	(*Flows).exportAbout,
 	(*Flows).exportConsent,
+	(*Flows).exportPlan,
 	(*Flows).exportAppointments,
 	(*Flows).exportReminders,
 	(*Flows).exportMessages,
@@ -47,6 +48,16 @@ func (f *Flows) readableExport(x *export) []Phrase {
 // date says a day like 30.03.2027 in the town's zone, in the reader's digits.
 func (f *Flows) date(t time.Time) Phrase {
 	return Number(t.In(f.Config.location()).Format("02.01.2006"))
+}
+
+// exportPlan lists the integration plan as the client sees it under 🧭: goals, steps, dates
+// and status.
+func (f *Flows) exportPlan(x *export) []Phrase {
+	p := x.trace.Plan
+	if p == nil || len(p.Goals) == 0 {
+		return nil
+	}
+	return append([]Phrase{Msg("PlanTitle")}, f.planText(p, x.client.Lang, true, 0)...)
 }
 
 // exportAbout says who the client is for Lotse: case number, language, housing site,
