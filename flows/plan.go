@@ -229,12 +229,7 @@ func (f *Flows) fields() []PlanField {
 }
 
 func (f *Flows) field(id string) (PlanField, bool) {
-	for _, pf := range f.fields() {
-		if pf.ID == id {
-			return pf, true
-		}
-	}
-	return PlanField{}, false
+	return byID(f.fields(), id, func(pf PlanField) string { return pf.ID })
 }
 
 func (f *Flows) commonGoals() []CommonGoal {
@@ -242,12 +237,17 @@ func (f *Flows) commonGoals() []CommonGoal {
 }
 
 func (f *Flows) commonGoal(id string) (CommonGoal, bool) {
-	for _, g := range f.commonGoals() {
-		if g.ID == id {
-			return g, true
-		}
+	return byID(f.commonGoals(), id, func(g CommonGoal) string { return g.ID })
+}
+
+// byID finds the item whose key is id.
+func byID[T any](items []T, id string, key func(T) string) (T, bool) {
+	i := slices.IndexFunc(items, func(item T) bool { return key(item) == id })
+	if i < 0 {
+		var none T
+		return none, false
 	}
-	return CommonGoal{}, false
+	return items[i], true
 }
 
 // fieldName names a field of action in language lang: from the catalog for a shipped
