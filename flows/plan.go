@@ -167,7 +167,7 @@ func (p *PlanSettings) validate() []string {
 		if fields[f.ID] && idPattern.MatchString(f.ID) {
 			bad(at+".id", "%q is a shipped field of action already", f.ID)
 		} else {
-			checkID(func(field, format string, args ...any) { bad(field, format, args...) }, at+".id", f.ID, fields)
+			checkID(bad, at+".id", f.ID, fields)
 		}
 		if strings.TrimSpace(f.Emoji) == "" {
 			bad(at+".emoji", "must not be empty")
@@ -186,7 +186,7 @@ func (p *PlanSettings) validate() []string {
 		if goals[g.ID] && idPattern.MatchString(g.ID) {
 			bad(at+".id", "%q is a shipped common goal already", g.ID)
 		} else {
-			checkID(func(field, format string, args ...any) { bad(field, format, args...) }, at+".id", g.ID, goals)
+			checkID(bad, at+".id", g.ID, goals)
 		}
 		if !fields[g.Field] {
 			bad(at+".field", "unknown field of action %q (shipped: %s, or one of [[plan.fields]])", g.Field, shippedFieldList())

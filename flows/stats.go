@@ -94,6 +94,25 @@ type Figures struct {
 	StepsLate                                          int            // plan steps done after their day
 }
 
+// countStatus adds n to the counter of an appointment or visit figure ("attended", or
+// "attended.undone" for a corrected mark, which takes n away).
+func countStatus(figure string, n int, booked, attended, missed, cancelled *int) {
+	status, undone := strings.CutSuffix(figure, statUndone)
+	if undone {
+		n = -n
+	}
+	switch Status(status) {
+	case StatusBooked:
+		*booked += n
+	case StatusAttended:
+		*attended += n
+	case StatusMissed:
+		*missed += n
+	case StatusCancelled:
+		*cancelled += n
+	}
+}
+
 // MedianAnswer is the median time until the first answer; ok is false without answers.
 func (g *Figures) MedianAnswer() (time.Duration, bool) {
 	if len(g.FirstAnswer) == 0 {
@@ -137,35 +156,9 @@ func (f *Flows) Report(tx Tx, from, to time.Time) (*Figures, error) {
 					}
 				}
 			case strings.HasPrefix(name, statAppt):
-				status, undone := strings.CutSuffix(strings.TrimPrefix(name, statAppt), statUndone)
-				if undone {
-					n = -n
-				}
-				switch Status(status) {
-				case StatusBooked:
-					g.Booked += n
-				case StatusAttended:
-					g.Held += n
-				case StatusMissed:
-					g.Missed += n
-				case StatusCancelled:
-					g.Cancelled += n
-				}
+				countStatus(strings.TrimPrefix(name, statAppt), n, &g.Booked, &g.Held, &g.Missed, &g.Cancelled)
 			case strings.HasPrefix(name, statVisit):
-				status, undone := strings.CutSuffix(strings.TrimPrefix(name, statVisit), statUndone)
-				if undone {
-					n = -n
-				}
-				switch Status(status) {
-				case StatusBooked:
-					g.Visits += n
-				case StatusAttended:
-					g.VisitsHeld += n
-				case StatusMissed:
-					g.VisitsNotHeld += n
-				case StatusCancelled:
-					g.VisitsCancelled += n
-				}
+				countStatus(strings.TrimPrefix(name, statVisit), n, &g.Visits, &g.VisitsHeld, &g.VisitsNotHeld, &g.VisitsCancelled)
 			}
 		}
 	}
