@@ -471,3 +471,67 @@ func TestStepRemindersAfterDowntimeComeOnce(t *testing.T) {
 		t.Errorf("%d step reminders, want still 1: the second step's day had passed", n)
 	}
 }
+
+func TestPlanGoalsAndStepsWithButtonsAndWords(t *testing.T) {
+	tb := newBookingBot(t) // Monday 22 March 2027
+	haddad := tb.startStaff(900102)
+	u := fakeapi.User{ID: 13501, FirstName: "Rami", LanguageCode: "ar"}
+	tb.invited(haddad, u, "ar")
+
+	// A goal in the manager's own words: field, "in my own words", a date, then the words.
+	tb.api.SendText(haddad, "/plan K-0001")
+	tb.press(haddad, say(t, "de", "StaffPlanAddGoal"))
+	tb.press(haddad, "🏠 "+say(t, "de", "PlanFieldHousing"))
+	tb.press(haddad, say(t, "de", "StaffPlanOwnWords"))
+	tb.press(haddad, "22.06.2027")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanWriteGoal", "Case", "K-0001"))
+	})
+	tb.api.SendText(haddad, "Eine Wohnung mit drei Zimmern finden")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanGoalAdded", "Goal", "1")) && strings.Contains(m.Text, "Eine Wohnung mit drei Zimmern finden")
+	})
+
+	// A step with buttons: who, by when, then the words.
+	tb.press(haddad, say(t, "de", "StaffPlanAddStep", "Goal", "1"))
+	tb.idle()
+	tb.press(haddad, say(t, "de", "PlanWhoClient"))
+	tb.idle()
+	tb.press(haddad, "29.03.2027")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanWriteStep", "Step", "1.1"))
+	})
+	tb.api.SendText(haddad, "Wohnungsanzeigen lesen")
+	added := tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.1"))
+	})
+	if !strings.Contains(added.Text, "Wohnungsanzeigen lesen") || !strings.Contains(added.Text, "29.03.2027") {
+		t.Errorf("the step is not in the plan:\n%s", added.Text)
+	}
+
+	// A draft dropped by a command: the words that follow are a message, not a step.
+	tb.press(haddad, say(t, "de", "StaffPlanAddStep", "Goal", "1"))
+	tb.idle()
+	tb.press(haddad, say(t, "de", "PlanWhoManager"))
+	tb.idle()
+	tb.press(haddad, "05.04.2027")
+	tb.api.SendText(haddad, "/today")
+	before := len(tb.api.Messages(haddad.ID))
+	tb.api.SendText(haddad, "Nicht für den Plan")
+	tb.waitMessages(haddad.ID, before+1)
+	tb.idle()
+	for _, m := range tb.api.Messages(haddad.ID)[before:] {
+		if strings.Contains(m.Text, say(t, "de", "StaffPlanStepAdded", "Step", "1.2")) {
+			t.Errorf("a dropped draft took the next message as a step")
+		}
+	}
+
+	// The client reads the goal and the step, marked as the manager's words.
+	tb.api.SendText(u, "/menu")
+	tb.idle()
+	tb.press(u, say(t, "ar", "MenuPlan"))
+	plan := tb.last(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "Wohnungsanzeigen lesen") })
+	if !strings.Contains(plan.Text, say(t, "ar", "PlanOwnWords", "Text", "Eine Wohnung mit drei Zimmern finden")) {
+		t.Errorf("the client's plan lacks the goal in the manager's words:\n%s", plan.Text)
+	}
+}

@@ -34,6 +34,7 @@ func toEvent(u *models.Update, botUsername string) (ev flows.Event, chat int64, 
 			Kind:         flows.EventButton,
 			UserID:       q.From.ID,
 			LanguageCode: q.From.LanguageCode,
+			FirstName:    q.From.FirstName,
 			Data:         q.Data,
 			CallbackID:   q.ID,
 		}

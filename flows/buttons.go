@@ -2,6 +2,7 @@ package flows
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -73,6 +74,14 @@ const (
 	ActPlanField    = "plf"  // argument: case number "." field; the common goals of the field
 	ActPlanGoal     = "plg"  // argument: case number "." common goal; the dates to choose from
 	ActPlanDate     = "pld"  // argument: case number "." common goal "." day 20060102; add the goal
+	ActPlanOwn      = "plo"  // argument: case number "." field ["." day]; a goal in the manager's own words
+	ActPlanStep     = "plx"  // argument: case number "." goal ["." who ["." day]]; add a step: who, when, then the words
+)
+
+// Actions of households (household.go).
+const (
+	ActFamily    = "fam" // argument: none, "add", or a relation; the client's family screen, inviting someone
+	ActHousehold = "hh"  // argument: case number ["." relation]; a manager invites a family member into a case
 )
 
 var (
@@ -163,6 +172,11 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = a.Arg == "ask" || a.Arg == "yes"
 	case ActNoMT:
 		ok = a.Arg == "off" || a.Arg == "on"
+	case ActFamily:
+		ok = a.Arg == "" || a.Arg == "add" || slices.Contains(relations, a.Arg)
+	case ActHousehold:
+		n, relation, more := strings.Cut(a.Arg, ".")
+		ok = caseArg.MatchString(n) && (!more || slices.Contains(relations, relation))
 	case ActPlanStatus:
 		ok = planStatusArg.MatchString(a.Arg)
 	case ActPlanOK:
@@ -173,6 +187,10 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = planFieldArg.MatchString(a.Arg)
 	case ActPlanDate:
 		ok = planDateArg.MatchString(a.Arg)
+	case ActPlanOwn:
+		ok = planOwnArg.MatchString(a.Arg)
+	case ActPlanStep:
+		ok = planStepDraftArg.MatchString(a.Arg)
 	case ActStepDone, ActStepHelp:
 		ok = stepArg.MatchString(a.Arg)
 	case ActTake, ActProfile, ActTemplates, ActCorrect, ActPlan, ActPlanAgree, ActPlanAdd:

@@ -72,6 +72,9 @@ func (f *Flows) staffMessage(t *turn) error {
 	if _, ok := f.Config.Manager(t.ev.UserID); !ok {
 		return t.show(f.staffMenu().after(Msg("NotUnderstood")))
 	}
+	if t.ev.ReplyTo == 0 && t.staff != nil && t.staff.Writing != nil {
+		return f.planWritten(t)
+	}
 	if t.ev.ReplyTo == 0 {
 		return f.askWhichCase(t)
 	}
@@ -159,7 +162,10 @@ func (f *Flows) toClient(t *turn, c *Client, o Outgoing, done ...Outgoing) error
 		}
 	}
 	c.WaitingSince = time.Time{}
-	return t.tx.PutClient(c)
+	if err := f.countServed(t.tx, c); err != nil {
+		return err
+	}
+	return f.saveClient(t.tx, c)
 }
 
 // take makes the manager of turn t responsible for client c and tells the colleagues who
@@ -183,7 +189,7 @@ func (f *Flows) take(t *turn, c *Client) error {
 	if err := f.audit(t.tx, me, "take", c); err != nil {
 		return err
 	}
-	return t.tx.PutClient(c)
+	return f.saveClient(t.tx, c)
 }
 
 // takeButton handles "take case" under an intake header.
@@ -217,9 +223,16 @@ func (f *Flows) writeTo(t *turn) error {
 	if label == "" || text == "" {
 		return t.showNew(screen{text: []Phrase{Msg("StaffRUsage")}})
 	}
+	label, n := splitMember(label)
 	c, err := f.caseOf(t, label)
 	if err != nil || c == nil {
 		return err
+	}
+	if n != "" {
+		// "/r K-0042/2 …" writes to the household's second member.
+		if c, err = f.member(t, c, n); err != nil || c == nil {
+			return err
+		}
 	}
 	return f.toClient(t, c, f.managerText(t, c, text, t.ev.MessageID, false, Outgoing{Kind: OutSend, Text: []Phrase{Literal(text)}}),
 		Outgoing{Chat: t.ev.UserID, Kind: OutReact, MessageID: t.ev.MessageID, Text: []Phrase{Literal(reaction)}})
@@ -234,10 +247,15 @@ func (f *Flows) askWhichCase(t *turn) error {
 	}
 	slices.SortFunc(recent, func(a, b *Client) int { return b.RelayAt.Compare(a.RelayAt) })
 	s := screen{text: []Phrase{Msg("StaffWhichCaseNone")}}
+	offered := map[int]bool{}
 	for _, c := range recent {
 		if len(s.buttons) == 5 || c.RelayAt.IsZero() {
 			break
 		}
+		if offered[c.Case] {
+			continue // a household's members share the case
+		}
+		offered[c.Case] = true
 		l, _ := LookupLanguage(c.Lang)
 		s.buttons = append(s.buttons, []Button{{Label: Literal("✉️ " + c.CaseLabel() + " · " + l.Name), Data: Data(ActSendTo, itoa(c.Case)+"."+itoa(t.ev.MessageID))}})
 	}
@@ -288,6 +306,28 @@ func (f *Flows) casesOf(tx Tx, id int64) ([]*Client, error) {
 	return out, err
 }
 
+// byCase lists each case once, by the client who holds it; a household waits since its
+// members' oldest unanswered message.
+func byCase(clients []*Client) []*Client {
+	holders := map[int64]*Client{}
+	for _, c := range clients {
+		if c.Holder == 0 {
+			holders[c.ID] = c
+		}
+	}
+	var out []*Client
+	for _, c := range clients {
+		h, ok := holders[c.Holder]
+		switch {
+		case c.Holder == 0:
+			out = append(out, c)
+		case ok && !c.WaitingSince.IsZero() && (h.WaitingSince.IsZero() || c.WaitingSince.Before(h.WaitingSince)):
+			h.WaitingSince = c.WaitingSince
+		}
+	}
+	return out
+}
+
 // listCases shows a manager their cases: waiting ones first, the longest waiting on top,
 // then by last contact.
 func (f *Flows) listCases(t *turn) error {
@@ -295,6 +335,7 @@ func (f *Flows) listCases(t *turn) error {
 	if err != nil {
 		return err
 	}
+	cases = byCase(cases)
 	if len(cases) == 0 {
 		return t.show(f.staffMenu().after(Msg("StaffClientsNone")))
 	}
@@ -320,6 +361,9 @@ func (f *Flows) listCases(t *turn) error {
 		l, _ := LookupLanguage(c.Lang)
 		line := Phrase{ID: "StaffClientLine", Args: map[string]string{"Case": c.CaseLabel(), "Language": l.Name}, Sub: map[string]Phrase{"Date": Number(c.LastSeenAt.In(loc).Format("02.01.2006"))}}
 		parts := []Phrase{line}
+		if len(c.Members) > 0 {
+			parts = append(parts, Literal("👪 "+itoa(len(c.Members)+1)))
+		}
 		if c.Manager == 0 {
 			parts = append([]Phrase{Literal("🆕")}, parts...)
 		}
@@ -368,6 +412,13 @@ func (f *Flows) profile(t *turn, label string) error {
 		head = append(head, f.clientNeedsInterpreter(c))
 	}
 	text := []Phrase{Join("\n", head...)}
+	all, err := household(t.tx, c)
+	if err != nil {
+		return err
+	}
+	if len(all) > 1 {
+		text = append(text, f.householdLines(all))
+	}
 	appts, err := t.tx.ClientAppointments(c.ID)
 	if err != nil {
 		return err
@@ -423,7 +474,8 @@ func (f *Flows) profile(t *turn, label string) error {
 	if may {
 		buttons = f.caseButtons(c)
 		if c.Consented() {
-			buttons = append(buttons, []Button{{Label: Msg("StaffVisitPropose"), Data: Data(ActVisit, itoa(c.Case))}})
+			buttons = append(buttons, []Button{{Label: Msg("StaffVisitPropose"), Data: Data(ActVisit, itoa(c.Case))}},
+				[]Button{{Label: Msg("StaffHouseholdAdd"), Data: Data(ActHousehold, itoa(c.Case))}})
 		}
 	}
 	return t.showNew(screen{text: text, buttons: buttons})
@@ -446,7 +498,7 @@ func (f *Flows) addNote(t *turn) error {
 		return err
 	}
 	c.Notes = append(c.Notes, Note{At: f.Now(), By: t.ev.UserID, Text: text})
-	if err := t.tx.PutClient(c); err != nil {
+	if err := f.saveClient(t.tx, c); err != nil {
 		return err
 	}
 	if err := f.audit(t.tx, t.ev.UserID, "note", c); err != nil {
@@ -526,7 +578,7 @@ func (f *Flows) assignTo(t *turn, c *Client, m Manager) error {
 	if err := f.refreshIntakeHeaders(t.tx, c); err != nil {
 		return err
 	}
-	if err := t.tx.PutClient(c); err != nil {
+	if err := f.saveClient(t.tx, c); err != nil {
 		return err
 	}
 	if err := f.audit(t.tx, t.ev.UserID, "assign:"+m.Name, c); err != nil {

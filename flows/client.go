@@ -70,6 +70,23 @@ type Client struct {
 	NoNews bool `json:"no_news,omitempty"`
 	// Notes are the managers' short case notes.
 	Notes []Note `json:"notes,omitempty"`
+
+	// A household is one case of several people, each with their own chat and language.
+	// Its first member holds the case: the case number maps to them, their record keeps the
+	// notes and the plan is filed under their id, and Members lists the others in the order
+	// they joined. A member's Holder names the holder. Every record of a household carries
+	// the case's manager, district and translation setting (see saveClient).
+	Holder  int64   `json:"holder,omitempty"`
+	Members []int64 `json:"members,omitempty"`
+	// Relation is how a member is related to the one who invited them (a relation id);
+	// Name is the first name Telegram gives for a household's members, so that the team can
+	// tell them apart.
+	Relation string `json:"relation,omitempty"`
+	Name     string `json:"name,omitempty"`
+	// Served is the last month (2006-01) the client was counted as served, CaseServed on the
+	// holder's record the last month their case was: the report counts each once a month.
+	Served     string `json:"served,omitempty"`
+	CaseServed string `json:"case_served,omitempty"`
 }
 
 // Note is a manager's short note on a case.
@@ -116,6 +133,9 @@ type Staff struct {
 	// Search is the name typed with /assign or /away while its matches fill more than one
 	// page, so that their paging buttons find them again.
 	Search string `json:"search,omitempty"`
+	// Writing is a goal or step put together with buttons that waits for the manager's
+	// words, nil for none.
+	Writing *PlanDraft `json:"writing,omitempty"`
 }
 
 // Draft is a manager's message whose case is still to be chosen.
@@ -150,4 +170,9 @@ type Invite struct {
 	Manager int64     `json:"manager"`
 	Expires time.Time `json:"expires"`
 	UsedBy  int64     `json:"used_by,omitempty"`
+	// Case is set for an invitation into a household: who opens it joins that case as a
+	// family member with Relation; By is the client who made it (0 for a manager).
+	Case     int    `json:"case,omitempty"`
+	Relation string `json:"relation,omitempty"`
+	By       int64  `json:"by,omitempty"`
 }

@@ -202,7 +202,7 @@ func (f *Flows) retryKept(tx Tx, client int64) error {
 	if err := f.sendKept(tx, c, r); err != nil {
 		return err
 	}
-	return tx.PutClient(c)
+	return f.saveClient(tx, c)
 }
 
 // relaySettled records what follows from a message of a client's case that left the outbox.
@@ -235,7 +235,7 @@ func (f *Flows) relaySettled(tx Tx, o Outgoing, r Result, msgID int) error {
 func (f *Flows) headerSettled(tx Tx, c *Client, chat int64, ref RelayRef, r Result, msgID int) error {
 	if r != Delivered {
 		c.Headed = slices.DeleteFunc(c.Headed, func(id int64) bool { return id == chat })
-		return tx.PutClient(c)
+		return f.saveClient(tx, c)
 	}
 	if !ref.Intake || msgID == 0 {
 		return nil
@@ -312,21 +312,29 @@ func (f *Flows) copySettled(tx Tx, c *Client, chat int64, source int, r Result) 
 			return err
 		}
 	}
-	return tx.PutClient(c)
+	return f.saveClient(tx, c)
 }
 
 // refreshIntakeHeaders edits every header that still offers "take case" for client c to
 // say who looks after the case now.
 func (f *Flows) refreshIntakeHeaders(tx Tx, c *Client) error {
-	headers, err := tx.TakeIntakeHeaders(c.ID)
+	all, err := household(tx, c)
 	if err != nil {
 		return err
 	}
 	owner := Msg("RelayHeaderOwner", "Name", f.managerName(c.Manager))
-	for _, h := range headers {
-		if err := tx.Send(Outgoing{Chat: h.Chat, Lang: f.staffLang(tx, h.Chat), Kind: OutEdit, EditID: h.Message,
-			Text: []Phrase{f.header(c, h.FirstName, h.Topic, owner)}, Buttons: f.caseButtons(c)}); err != nil {
+	for _, m := range all {
+		// Every member's headers of the household's case say who has it now.
+		headers, err := tx.TakeIntakeHeaders(m.ID)
+		if err != nil {
 			return err
+		}
+		m.Manager = c.Manager
+		for _, h := range headers {
+			if err := tx.Send(Outgoing{Chat: h.Chat, Lang: f.staffLang(tx, h.Chat), Kind: OutEdit, EditID: h.Message,
+				Text: []Phrase{f.header(m, h.FirstName, h.Topic, owner)}, Buttons: f.caseButtons(m)}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

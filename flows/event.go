@@ -22,7 +22,7 @@ type Event struct {
 	Kind         EventKind
 	UserID       int64  // Telegram user id; equals the private chat's id
 	LanguageCode string // the phone's interface language as Telegram reports it; a hint only
-	FirstName    string // the first name the person gave Telegram; shown to their manager, never stored
+	FirstName    string // the first name the person gave Telegram; shown to their manager, stored only for a household's members
 	MessageID    int    // the message sent, or the bot message whose button was pressed
 	ReplyTo      int    // the message of the same chat this one replies to, 0 for none
 	Text         string // the text or caption, or the command's arguments

@@ -12,6 +12,7 @@ type export struct {
 	client     *Client
 	trace      *Trace
 	deliveries []*Delivery
+	household  []*Client // the client's household, holder first; the client alone if none
 }
 
 // exportSection builds one section of the readable document: a heading and its lines. It
@@ -57,7 +58,7 @@ func (f *Flows) exportPlan(x *export) []Phrase {
 	if p == nil || len(p.Goals) == 0 {
 		return nil
 	}
-	return append([]Phrase{Msg("PlanTitle")}, f.planText(p, x.client.Lang, true, 0)...)
+	return append([]Phrase{Msg("PlanTitle")}, f.planText(p, x.client.Lang, true, 0, x.client.ID)...)
 }
 
 // exportAbout says who the client is for Lotse: case number, language, housing site,
@@ -66,6 +67,9 @@ func (f *Flows) exportAbout(x *export) []Phrase {
 	c := x.client
 	l, _ := LookupLanguage(c.Lang)
 	lines := []Phrase{Msg("ExportAboutTitle"), Msg("ExportCase", "Case", c.CaseLabel())}
+	if len(x.household) > 1 {
+		lines = append(lines, Phrase{ID: "ExportFamily", Sub: map[string]Phrase{"Count": Number(itoa(len(x.household))), "Member": memberName(c, "")}})
+	}
 	if c.Lang != "" {
 		lines = append(lines, Msg("ExportLanguage", "Language", l.Name))
 	}

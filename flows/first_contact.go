@@ -24,6 +24,9 @@ func (f *Flows) handleClient(tx Tx, ev Event) error {
 	}
 	c.LastSeenAt = now
 	c.Unreachable = false
+	if c.inHousehold() && ev.FirstName != "" {
+		c.Name = ev.FirstName // the team tells the members of a household apart by it
+	}
 	if c.Case == 0 {
 		if c.Case, err = tx.NextCase(); err != nil {
 			return err
@@ -40,10 +43,13 @@ func (f *Flows) handleClient(tx Tx, ev Event) error {
 	if t.erased {
 		return nil
 	}
+	if err := f.countServed(tx, c); err != nil {
+		return err
+	}
 	if c.Step != StepDistrict {
 		c.Search = "" // what they typed to find their housing is of no use any more
 	}
-	if err := tx.PutClient(c); err != nil {
+	if err := f.saveClient(tx, c); err != nil {
 		return err
 	}
 	return t.finish()
@@ -89,7 +95,7 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 			case c.Consented():
 				// Assignment is processing of the client's data: only with consent.
 				c.Invite = token
-				note, err := f.redeemInvite(t.tx, c)
+				note, err := f.redeemInvite(t, c)
 				if err != nil {
 					return err
 				}
@@ -158,6 +164,9 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 			return err
 		}
 		return t.refuse(f.clientScreen(c, t.lang))
+	case ActFamily:
+		c.Step = StepMenu
+		return f.familyButton(t, c, a.Arg)
 	case ActPlanOK, ActStepDone, ActStepHelp:
 		c.Step = StepMenu
 		handled, err := f.planButton(t, c, a)
@@ -213,7 +222,7 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 			c.ConsentAt, c.DeclinedAt, c.ConsentNotice = f.Now(), time.Time{}, f.noticeVersion()
 			notes := []Phrase{Msg("ConsentThanks")}
 			if c.Invite != "" {
-				note, err := f.redeemInvite(t.tx, c)
+				note, err := f.redeemInvite(t, c)
 				if err != nil {
 					return err
 				}
@@ -227,7 +236,17 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 			return t.show(f.menu().after(notes...))
 		}
 		// Without consent Lotse keeps nothing it does not need: not where the client lives,
-		// not who their manager is.
+		// not who their manager is, not their family's case.
+		if c.inHousehold() {
+			if err := f.leaveHousehold(t.tx, c); err != nil {
+				return err
+			}
+			n, err := t.tx.NextCase()
+			if err != nil {
+				return err
+			}
+			c.Case = n
+		}
 		c.ConsentAt, c.DeclinedAt, c.District, c.Manager, c.Invite = time.Time{}, f.Now(), "", 0, ""
 		c.Step = StepMenu
 		return t.show(f.menu().after(Msg("ConsentDeclined")))

@@ -80,9 +80,11 @@ type Tx interface {
 	PutBroadcast(b *Broadcast) error
 	Broadcast(id string) (*Broadcast, error)
 
-	// Plan returns a client's integration plan, or fails with ENotFound; PutPlan stores it.
+	// Plan returns a client's integration plan, or fails with ENotFound; PutPlan stores it,
+	// DeletePlan removes it.
 	Plan(client int64) (*Plan, error)
 	PutPlan(p *Plan) error
+	DeletePlan(client int64) error
 
 	// Trace returns everything stored about a client beyond their record; EraseClient
 	// deletes the record and all of it.

@@ -30,10 +30,12 @@ func (f *Flows) staffInvite(t *turn) error {
 	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutInviteQR, Invite: inv.Token, Text: []Phrase{Msg("StaffInviteQR")}})
 }
 
-// redeemInvite assigns a consenting client to the manager of the invitation they opened and
-// returns the note that tells them; an invitation that is unknown, expired or used by
+// redeemInvite assigns a consenting client to the manager of the invitation they opened, or
+// for a family member's invitation to the family's case, and returns the note that tells
+// them; an invitation that is unknown, expired or used by
 // someone else gives the polite "this link did not work".
-func (f *Flows) redeemInvite(tx Tx, c *Client) (Phrase, error) {
+func (f *Flows) redeemInvite(t *turn, c *Client) (Phrase, error) {
+	tx := t.tx
 	token := c.Invite
 	c.Invite = ""
 	inv, err := tx.Invite(token)
@@ -43,8 +45,14 @@ func (f *Flows) redeemInvite(tx Tx, c *Client) (Phrase, error) {
 	case err != nil:
 		return Phrase{}, err
 	}
+	if (inv.UsedBy != 0 && inv.UsedBy != c.ID) || f.Now().After(inv.Expires) {
+		return Msg("BadLink"), nil
+	}
+	if inv.Case != 0 {
+		return f.joinHousehold(t, c, inv)
+	}
 	m, ok := f.Config.Manager(inv.Manager)
-	if !ok || (inv.UsedBy != 0 && inv.UsedBy != c.ID) || f.Now().After(inv.Expires) {
+	if !ok {
 		return Msg("BadLink"), nil
 	}
 	inv.UsedBy, c.Manager = c.ID, inv.Manager

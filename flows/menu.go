@@ -7,7 +7,7 @@ func (f *Flows) menu() screen {
 		buttons: [][]Button{
 			{{Label: Msg("MenuFAQ"), Data: Data(ActFAQ)}},
 			{{Label: Msg("MenuAppointments"), Data: Data(ActAppts)}},
-			{{Label: Msg("MenuPlan"), Data: Data(ActMenu, ItemPlan)}},
+			{{Label: Msg("MenuPlan"), Data: Data(ActMenu, ItemPlan)}, {Label: Msg("MenuFamily"), Data: Data(ActFamily)}},
 			{{Label: Msg("MenuWrite"), Data: Data(ActWrite)}},
 			{{Label: Msg("MenuLanguage"), Data: Data(ActMenu, ItemLanguage)}, {Label: Msg("MenuPrivacy"), Data: Data(ActMenu, ItemPrivacy)}},
 			{{Label: Msg("MenuHelp"), Data: Data(ActMenu, ItemHelp)}},

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -28,6 +29,10 @@ type Plan struct {
 	Agreed   int       `json:"agreed,omitempty"`
 	AgreedAt time.Time `json:"agreed_at,omitzero"`
 	Offered  int       `json:"offered,omitempty"`
+
+	// house is the case's household as plan() found it, holder first, for naming whom a
+	// goal or step is for; not stored.
+	house []*Client
 }
 
 // GoalStatus is where a goal stands.
@@ -48,24 +53,34 @@ type Goal struct {
 	Common  string      `json:"common,omitempty"`
 	Text    string      `json:"text,omitempty"`
 	Words   Rendering   `json:"mt,omitzero"`
-	Due     string      `json:"due"` // 20060102
+	More    []Rendering `json:"mt_more,omitempty"` // translations into the other languages of a household
+	Due     string      `json:"due"`               // 20060102
 	Status  GoalStatus  `json:"status"`
 	Steps   []*PlanStep `json:"steps,omitempty"`
 	Created time.Time   `json:"created"`
 	// Rev is the plan's revision when the goal, its status or its steps last changed: what
 	// changed since the client's confirmation is what they are asked to agree to.
 	Rev int `json:"rev,omitempty"`
+	// For names the household member the goal is for, 0 for the whole case. Erased marks
+	// the empty place of a goal for a member who erased their data.
+	For    int64 `json:"for,omitempty"`
+	Erased bool  `json:"erased,omitempty"`
 }
 
 // PlanStep is one next step towards a goal: what, who does it, by when.
 type PlanStep struct {
 	Text string `json:"text"`
 	// Who is "client", "manager", or the name of a service (the Jobcenter, a school …).
-	Who    string    `json:"who"`
-	Words  Rendering `json:"mt,omitzero"`
-	Due    string    `json:"due"` // 20060102
-	Done   bool      `json:"done,omitempty"`
-	DoneAt time.Time `json:"done_at,omitzero"`
+	Who    string      `json:"who"`
+	Words  Rendering   `json:"mt,omitzero"`
+	More   []Rendering `json:"mt_more,omitempty"`
+	Due    string      `json:"due"` // 20060102
+	Done   bool        `json:"done,omitempty"`
+	DoneAt time.Time   `json:"done_at,omitzero"`
+	// For names the household member who does the step, 0 for the client or the whole
+	// case; Erased marks the place of a step for a member who erased their data.
+	For    int64 `json:"for,omitempty"`
+	Erased bool  `json:"erased,omitempty"`
 }
 
 // planTopic starts the topic of a client's next message after "I need help" with a step;
@@ -277,19 +292,34 @@ func (f *Flows) goalText(g *Goal, lang string, forClient bool) Phrase {
 		}
 		return Literal(cg.Text)
 	}
-	return ownWords(g.Text, g.Words, lang, forClient)
+	return ownWords(g.Text, g.Words, g.More, lang, forClient)
 }
 
 // ownWords is a manager's free text; for the client it is marked as written by their
 // manager, since it is not in their language unless the manager wrote it so.
-func ownWords(text string, mt Rendering, lang string, forClient bool) Phrase {
-	switch {
-	case !forClient:
+func ownWords(text string, mt Rendering, more []Rendering, lang string, forClient bool) Phrase {
+	if !forClient {
 		return Literal(text)
-	case mt.Lang == lang && mt.Text != "":
-		return Phrase{ID: "PlanMachineTranslated", Args: map[string]string{"Text": mt.Text}}
+	}
+	for _, r := range append([]Rendering{mt}, more...) {
+		if r.Lang == lang && r.Text != "" {
+			return Phrase{ID: "PlanMachineTranslated", Args: map[string]string{"Text": r.Text}}
+		}
 	}
 	return Phrase{ID: "PlanOwnWords", Args: map[string]string{"Text": text}}
+}
+
+// keepRendering keeps a translation of a manager's words among those of a goal or step, one
+// per language.
+func keepRendering(mt *Rendering, more *[]Rendering, r Rendering) {
+	switch i := slices.IndexFunc(*more, func(o Rendering) bool { return o.Lang == r.Lang }); {
+	case mt.Text == "" || mt.Lang == r.Lang:
+		*mt = r
+	case i >= 0:
+		(*more)[i] = r
+	default:
+		*more = append(*more, r)
+	}
 }
 
 // dueDay writes a date 20060102 as 02.01.2006, in the recipient's digits.
@@ -318,17 +348,43 @@ func (f *Flows) parseDay(s string) (string, bool) {
 
 // plan returns a client's plan, an empty one if there is none.
 func plan(tx Tx, c *Client) (*Plan, error) {
-	p, err := tx.Plan(c.ID)
+	p, err := tx.Plan(c.holderID())
 	if isNotFound(err) {
-		return &Plan{Client: c.ID}, nil
+		p, err = &Plan{Client: c.holderID()}, nil
 	}
+	if err != nil {
+		return nil, err
+	}
+	p.house, err = household(tx, c)
 	return p, err
 }
 
+// forWhom adds to a goal's or step's line the household member it is for.
+func forWhom(line Phrase, p *Plan, member int64) Phrase {
+	if member == 0 || len(p.house) < 2 {
+		return line
+	}
+	for _, m := range p.house {
+		if m.ID == member {
+			return Join(" ", line, Phrase{ID: "PlanFor", Sub: map[string]Phrase{"Member": memberName(m, "")}})
+		}
+	}
+	return line
+}
+
 // stepLine describes a step: what, who, by when, done or not; for the client when forClient.
-func (f *Flows) stepLine(n string, s *PlanStep, lang string, forClient bool) Phrase {
+func (f *Flows) stepLine(n string, s *PlanStep, p *Plan, lang string, forClient bool, reader int64) Phrase {
 	who := Literal(s.Who)
+	var member *Client
+	if s.For != 0 && len(p.house) > 1 {
+		if i := slices.IndexFunc(p.house, func(m *Client) bool { return m.ID == s.For }); i >= 0 {
+			member = p.house[i]
+		}
+	}
 	switch {
+	case s.Who == WhoClient && member != nil && (!forClient || member.ID != reader):
+		// A step of one member of a household names them.
+		who = memberName(member, "")
 	case s.Who == WhoClient && forClient:
 		who = Msg("PlanWhoYou")
 	case s.Who == WhoClient:
@@ -340,7 +396,7 @@ func (f *Flows) stepLine(n string, s *PlanStep, lang string, forClient bool) Phr
 	if s.Done {
 		id = "PlanStepLineDone"
 	}
-	return Phrase{ID: id, Args: map[string]string{"Step": n}, Sub: map[string]Phrase{"What": ownWords(s.Text, s.Words, lang, forClient), "Who": who, "Date": f.dueDay(s.Due)}}
+	return Phrase{ID: id, Args: map[string]string{"Step": n}, Sub: map[string]Phrase{"What": ownWords(s.Text, s.Words, s.More, lang, forClient), "Who": who, "Date": f.dueDay(s.Due)}}
 }
 
 // goalLine describes a goal with its field's emoji, its date and status.
@@ -355,15 +411,17 @@ func (f *Flows) goalLine(n int, g *Goal, lang string, forClient bool) Phrase {
 //
 // With since > 0 only the goals changed after that revision are listed, dropped ones too,
 // under their numbers in the whole plan.
-func (f *Flows) planText(p *Plan, lang string, forClient bool, since int) []Phrase {
+func (f *Flows) planText(p *Plan, lang string, forClient bool, since int, reader int64) []Phrase {
 	var out []Phrase
 	for i, g := range p.Goals {
-		if since > 0 && g.Rev <= since || since == 0 && forClient && g.Status == GoalDropped {
+		if g.Erased || since > 0 && g.Rev <= since || since == 0 && forClient && g.Status == GoalDropped {
 			continue
 		}
-		lines := []Phrase{f.goalLine(i+1, g, lang, forClient)}
+		lines := []Phrase{forWhom(f.goalLine(i+1, g, lang, forClient), p, g.For)}
 		for j, s := range g.Steps {
-			lines = append(lines, f.stepLine(stepNumber(i, j), s, lang, forClient))
+			if !s.Erased {
+				lines = append(lines, f.stepLine(stepNumber(i, j), s, p, lang, forClient, reader))
+			}
 		}
 		out = append(out, Join("\n", lines...))
 	}
@@ -407,6 +465,9 @@ var (
 	planFieldArg  = regexp.MustCompile(`^[0-9]{1,9}\.[a-z0-9][a-z0-9_-]{0,31}$`)
 	planDateArg   = regexp.MustCompile(`^[0-9]{1,9}\.[a-z0-9][a-z0-9_-]{0,31}\.[0-9]{8}$`)
 	revisionArg   = regexp.MustCompile(`^[0-9]{1,6}$`)
+	planOwnArg    = regexp.MustCompile(`^[0-9]{1,9}\.[a-z0-9][a-z0-9_-]{0,31}(\.[0-9]{8})?$`)
+	// planStepDraftArg: case, goal, who (c client, m manager, or a household member's number), day.
+	planStepDraftArg = regexp.MustCompile(`^[0-9]{1,9}\.[0-9]{1,2}(\.(c|m|[0-9]{1,2})(\.[0-9]{8})?)?$`)
 )
 
 // maxPlanText bounds a goal's or step's own words.
@@ -425,6 +486,21 @@ func (f *Flows) planCaseOf(t *turn, label string) (*Client, error) {
 		return nil, f.staffNote(t, Msg("StaffPlanNoConsent", "Case", c.CaseLabel()))
 	}
 	return c, f.audit(t.tx, t.ev.UserID, "plan-change", c)
+}
+
+// planMemberOf is planCaseOf for a label that may name a household member, like K-0042/2:
+// the case's client and the member's id, 0 for the whole case.
+func (f *Flows) planMemberOf(t *turn, label string) (*Client, int64, error) {
+	caseLabel, n := splitMember(label)
+	c, err := f.planCaseOf(t, caseLabel)
+	if err != nil || c == nil || n == "" {
+		return c, 0, err
+	}
+	m, err := f.member(t, c, n)
+	if err != nil || m == nil {
+		return nil, 0, err
+	}
+	return c, m.ID, nil
 }
 
 // staffPlan shows a case's plan to its manager, with the buttons to change it.
@@ -451,7 +527,7 @@ func (f *Flows) staffPlanScreen(c *Client, p *Plan, lang string) screen {
 	if len(p.Goals) == 0 {
 		text = append(text, Msg("StaffPlanEmpty"))
 	}
-	text = append(text, f.planText(p, lang, false, 0)...)
+	text = append(text, f.planText(p, lang, false, 0, 0)...)
 	switch {
 	case p.Agreed > 0 && p.Agreed == p.Revision:
 		text = append(text, Phrase{ID: "StaffPlanAgreed", Sub: map[string]Phrase{"When": f.when(p.AgreedAt)}})
@@ -459,9 +535,15 @@ func (f *Flows) staffPlanScreen(c *Client, p *Plan, lang string) screen {
 		text = append(text, Msg("StaffPlanNotAgreed"))
 	}
 	text = append(text, f.planUsage(c))
+	if len(p.house) > 1 {
+		text = append(text, f.householdLines(p.house))
+	}
 	n := itoa(c.Case)
 	var rows [][]Button
 	for i, g := range p.Goals {
+		if g.Erased {
+			continue
+		}
 		arg := n + "." + itoa(i+1) + "."
 		var row []Button
 		for _, s := range []struct {
@@ -476,14 +558,14 @@ func (f *Flows) staffPlanScreen(c *Client, p *Plan, lang string) screen {
 		if g.Status == GoalReached || g.Status == GoalDropped {
 			continue
 		}
-		var done []Button
+		done := []Button{{Label: Msg("StaffPlanAddStep", "Goal", itoa(i+1)), Data: Data(ActPlanStep, n+"."+itoa(i+1))}}
 		for j, s := range g.Steps {
 			if !s.Done {
 				done = append(done, Button{Label: Msg("PlanDoneButton", "Step", stepNumber(i, j)), Data: Data(ActPlanStepDone, n+"."+stepNumber(i, j))})
 			}
 		}
-		if len(done) > 0 {
-			rows = append(rows, done)
+		for chunk := range slices.Chunk(done, 4) {
+			rows = append(rows, chunk)
 		}
 	}
 	rows = append(rows, []Button{{Label: Msg("StaffPlanAddGoal"), Data: Data(ActPlanAdd, n)}})
@@ -511,7 +593,7 @@ func (f *Flows) addGoal(t *turn) error {
 	if len(args) < 4 {
 		return t.showNew(screen{text: []Phrase{Msg("StaffPlanGoalUsage")}})
 	}
-	c, err := f.planCaseOf(t, args[0])
+	c, member, err := f.planMemberOf(t, args[0])
 	if err != nil || c == nil {
 		return err
 	}
@@ -522,21 +604,26 @@ func (f *Flows) addGoal(t *turn) error {
 	if !ok {
 		return t.showNew(screen{text: []Phrase{Msg("StaffPlanBadDate", "Date", args[2])}})
 	}
-	g := &Goal{Field: args[1], Due: due, Status: GoalAgreed, Created: f.Now()}
+	g := &Goal{Field: args[1], Due: due, Status: GoalAgreed, Created: f.Now(), For: member}
 	rest := strings.Join(args[3:], " ")
 	if cg, ok := f.commonGoal(rest); ok {
 		if cg.Field != g.Field {
 			return t.showNew(screen{text: []Phrase{Msg("StaffPlanGoalField", "Goal", cg.ID, "Field", cg.Field)}})
 		}
 		g.Common = cg.ID
-	} else {
-		if utf8.RuneCountInString(rest) > maxPlanText {
-			return t.showNew(screen{text: []Phrase{Msg("StaffPlanTooLong", "Max", itoa(maxPlanText))}})
-		}
-		g.Text = rest
-		if err := f.translateWords(t, c, rest); err != nil {
-			return err
-		}
+		return f.putGoal(t, c, g)
+	}
+	return f.putOwnGoal(t, c, g, rest)
+}
+
+// putOwnGoal adds a goal in the manager's own words, translated for the household.
+func (f *Flows) putOwnGoal(t *turn, c *Client, g *Goal, text string) error {
+	if utf8.RuneCountInString(text) > maxPlanText {
+		return t.showNew(screen{text: []Phrase{Msg("StaffPlanTooLong", "Max", itoa(maxPlanText))}})
+	}
+	g.Text = text
+	if err := f.translateWords(t, c, text); err != nil {
+		return err
 	}
 	return f.putGoal(t, c, g)
 }
@@ -544,11 +631,26 @@ func (f *Flows) addGoal(t *turn) error {
 // translateWords asks the town's engine, if it translates for the client, to translate a
 // manager's own words in the plan; the translation is kept in the plan when it comes.
 func (f *Flows) translateWords(t *turn, c *Client, text string) error {
-	if text == "" || !f.translates(c, t.lang, c.Lang) {
+	if text == "" {
 		return nil
 	}
-	return t.tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutTranslate,
-		Translate: &TranslateJob{Dir: TranslatePlan, Text: text, From: t.lang, To: c.Lang, Client: c.ID, Staff: t.ev.UserID}})
+	all, err := household(t.tx, c)
+	if err != nil {
+		return err
+	}
+	var done []string
+	for _, m := range all {
+		// One translation per language of the household.
+		if slices.Contains(done, m.Lang) || !f.translates(m, t.lang, m.Lang) {
+			continue
+		}
+		done = append(done, m.Lang)
+		if err := t.tx.Send(Outgoing{Chat: m.ID, Lang: m.Lang, Kind: OutTranslate,
+			Translate: &TranslateJob{Dir: TranslatePlan, Text: text, From: t.lang, To: m.Lang, Client: c.holderID(), Staff: t.ev.UserID}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // planTranslated keeps the translation of a manager's own words with every goal and step
@@ -567,11 +669,11 @@ func (f *Flows) planTranslated(tx Tx, job *TranslateJob, r TranslationResult) er
 	mt := Rendering{Lang: job.To, Text: r.Text}
 	for _, g := range p.Goals {
 		if g.Common == "" && g.Text == job.Text {
-			g.Words = mt
+			keepRendering(&g.Words, &g.More, mt)
 		}
 		for _, s := range g.Steps {
 			if s.Text == job.Text {
-				s.Words = mt
+				keepRendering(&s.Words, &s.More, mt)
 			}
 		}
 	}
@@ -635,6 +737,7 @@ func (f *Flows) goalPicker(t *turn, a Action) error {
 				s.buttons = append(s.buttons, []Button{{Label: f.goalText(&Goal{Common: g.ID}, t.lang, false), Data: Data(ActPlanGoal, n+"."+g.ID)}})
 			}
 		}
+		s.buttons = append(s.buttons, []Button{{Label: Msg("StaffPlanOwnWords"), Data: Data(ActPlanOwn, n+"."+pf.ID)}})
 		return t.show(s.withRow(back))
 	case ActPlanGoal:
 		g, ok := f.commonGoal(parts[1])
@@ -642,14 +745,7 @@ func (f *Flows) goalPicker(t *turn, a Action) error {
 			return t.refuse(f.staffPlanScreen(c, p, t.lang))
 		}
 		s := screen{text: []Phrase{f.goalText(&Goal{Common: g.ID}, t.lang, false), Msg("StaffPlanChooseDate", "Case", c.CaseLabel(), "Field", g.Field, "Goal", g.ID)}}
-		loc := f.Config.location()
-		now := f.Now().In(loc)
-		var row []Button
-		for _, months := range []int{1, 3, 6, 12} {
-			d := time.Date(now.Year(), now.Month(), now.Day(), 12, 0, 0, 0, loc).AddDate(0, months, 0)
-			row = append(row, Button{Label: Number(d.Format("02.01.2006")), Data: Data(ActPlanDate, n+"."+g.ID+"."+d.Format("20060102"))})
-		}
-		s.buttons = [][]Button{row}
+		s.buttons = [][]Button{f.dayButtons(goalDays, func(day string) string { return Data(ActPlanDate, n+"."+g.ID+"."+day) })}
 		return t.show(s.withRow(back))
 	case ActPlanDate:
 		g, ok := f.commonGoal(parts[1])
@@ -672,7 +768,7 @@ func (f *Flows) addStep(t *turn) error {
 	if len(args) < 5 {
 		return t.showNew(screen{text: []Phrase{Msg("StaffPlanStepUsage")}})
 	}
-	c, err := f.planCaseOf(t, args[0])
+	c, member, err := f.planMemberOf(t, args[0])
 	if err != nil || c == nil {
 		return err
 	}
@@ -681,7 +777,7 @@ func (f *Flows) addStep(t *turn) error {
 		return err
 	}
 	gi, err := strconv.Atoi(args[1])
-	if err != nil || gi < 1 || gi > len(p.Goals) {
+	if err != nil || gi < 1 || gi > len(p.Goals) || p.Goals[gi-1].Erased {
 		return t.showNew(screen{text: []Phrase{Msg("StaffPlanBadGoal", "Goal", args[1], "Case", c.CaseLabel())}})
 	}
 	who := args[2]
@@ -698,29 +794,36 @@ func (f *Flows) addStep(t *turn) error {
 	if !ok {
 		return t.showNew(screen{text: []Phrase{Msg("StaffPlanBadDate", "Date", args[3])}})
 	}
-	text := strings.Join(args[4:], " ")
-	if utf8.RuneCountInString(text) > maxPlanText {
+	return f.putStep(t, c, p, gi, &PlanStep{Text: strings.Join(args[4:], " "), Who: who, Due: due, For: member})
+}
+
+// putStep adds a step to goal gi (from 1) of client c's plan p, schedules its reminders and
+// shows the manager the plan.
+func (f *Flows) putStep(t *turn, c *Client, p *Plan, gi int, s *PlanStep) error {
+	if utf8.RuneCountInString(s.Text) > maxPlanText {
 		return t.showNew(screen{text: []Phrase{Msg("StaffPlanTooLong", "Max", itoa(maxPlanText))}})
 	}
 	g := p.Goals[gi-1]
 	if len(g.Steps) >= 20 {
 		return t.showNew(screen{text: []Phrase{Msg("StaffPlanFull")}})
 	}
-	g.Steps = append(g.Steps, &PlanStep{Text: text, Who: who, Due: due})
+	s.For = cmp.Or(s.For, g.For)
+	g.Steps = append(g.Steps, s)
 	p.Revision++
 	g.Rev = p.Revision
-	if err := f.translateWords(t, c, text); err != nil {
+	if err := f.translateWords(t, c, s.Text); err != nil {
 		return err
 	}
 	if err := t.tx.PutPlan(p); err != nil {
 		return err
 	}
-	if who == WhoClient {
-		if err := f.scheduleStep(t.tx, c, stepNumber(gi-1, len(g.Steps)-1), due); err != nil {
+	n := stepNumber(gi-1, len(g.Steps)-1)
+	if s.Who == WhoClient {
+		if err := f.scheduleStep(t.tx, c, n, s.Due); err != nil {
 			return err
 		}
 	}
-	return t.showNew(f.staffPlanScreen(c, p, t.lang).after(Msg("StaffPlanStepAdded", "Step", stepNumber(gi-1, len(g.Steps)-1))))
+	return t.showNew(f.staffPlanScreen(c, p, t.lang).after(Msg("StaffPlanStepAdded", "Step", n)))
 }
 
 // planStatus sets a goal's status from a button "case.goal.code".
@@ -740,6 +843,9 @@ func (f *Flows) planStatus(t *turn, arg string) error {
 	}
 	status := map[string]GoalStatus{"a": GoalAgreed, "p": GoalActive, "r": GoalReached, "d": GoalDropped}[parts[2]]
 	g := p.Goals[gi-1]
+	if g.Erased {
+		return t.refuse(f.staffPlanScreen(c, p, t.lang))
+	}
 	if g.Status != status {
 		g.Status = status
 		p.Revision++
@@ -807,21 +913,31 @@ func (f *Flows) offerPlan(t *turn, arg string) error {
 	if len(p.Goals) == 0 {
 		return t.refuse(f.staffPlanScreen(c, p, t.lang))
 	}
-	if !c.Consented() || c.Unreachable {
+	// In a household every member gets the plan in their language; whoever confirms first
+	// confirms it for the case.
+	var to []*Client
+	for _, m := range p.house {
+		if m.Consented() && !m.Unreachable {
+			to = append(to, m)
+		}
+	}
+	if len(to) == 0 {
 		return f.staffNote(t, Msg("StaffClientNoConsent", "Case", c.CaseLabel()))
 	}
 	p.Offered = p.Revision
 	if err := t.tx.PutPlan(p); err != nil {
 		return err
 	}
-	s := f.clientPlanScreen(c, p)
-	s.text = append([]Phrase{Msg("PlanOffer")}, s.text[1:]...)
-	if changed := f.planText(p, c.Lang, true, p.Agreed); p.Agreed > 0 && len(changed) > 0 {
-		// The client agreed to an earlier version: they are asked about what changed.
-		s.text = append([]Phrase{Msg("PlanOfferChanged")}, changed...)
-	}
-	if err := t.tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: s.text, Buttons: s.buttons}); err != nil {
-		return err
+	for _, m := range to {
+		s := f.clientPlanScreen(m, p)
+		s.text = append([]Phrase{Msg("PlanOffer")}, s.text[1:]...)
+		if changed := f.planText(p, m.Lang, true, p.Agreed, m.ID); p.Agreed > 0 && len(changed) > 0 {
+			// The client agreed to an earlier version: they are asked about what changed.
+			s.text = append([]Phrase{Msg("PlanOfferChanged")}, changed...)
+		}
+		if err := t.tx.Send(Outgoing{Chat: m.ID, Lang: m.Lang, Kind: OutSend, Text: s.text, Buttons: s.buttons}); err != nil {
+			return err
+		}
 	}
 	return t.show(f.staffPlanScreen(c, p, t.lang).after(Msg("StaffPlanOffered")))
 }
@@ -835,7 +951,7 @@ func (f *Flows) clientPlanScreen(c *Client, p *Plan) screen {
 	if len(p.Goals) == 0 {
 		return screen{text: append(text, Msg("PlanEmpty")), buttons: [][]Button{{backButton()}}}
 	}
-	text = append(text, f.planText(p, c.Lang, true, 0)...)
+	text = append(text, f.planText(p, c.Lang, true, 0, c.ID)...)
 	var rows [][]Button
 	for i, g := range p.Goals {
 		if g.Status == GoalReached || g.Status == GoalDropped {
@@ -877,7 +993,7 @@ func (f *Flows) planButton(t *turn, c *Client, a Action) (handled bool, err erro
 			if err := t.tx.PutPlan(p); err != nil {
 				return true, err
 			}
-			if err := f.toCaseManagers(t.tx, c, Phrase{ID: "StaffPlanConfirmed", Args: map[string]string{"Case": c.CaseLabel()}, Sub: map[string]Phrase{"When": f.when(p.AgreedAt)}}); err != nil {
+			if err := f.toCaseManagers(t.tx, c, Phrase{ID: "StaffPlanConfirmed", Sub: map[string]Phrase{"Case": caseRef(c, t.ev.FirstName), "When": f.when(p.AgreedAt)}}); err != nil {
 				return true, err
 			}
 		}
@@ -890,7 +1006,7 @@ func (f *Flows) planButton(t *turn, c *Client, a Action) (handled bool, err erro
 		if err := f.stepDone(t.tx, p, g, s); err != nil {
 			return true, err
 		}
-		if err := f.toCaseManagers(t.tx, c, Phrase{ID: "StaffPlanStepDone", Args: map[string]string{"Case": c.CaseLabel(), "Step": a.Arg}, Sub: map[string]Phrase{"What": Literal(s.Text)}}); err != nil {
+		if err := f.toCaseManagers(t.tx, c, Phrase{ID: "StaffPlanStepDone", Args: map[string]string{"Step": a.Arg}, Sub: map[string]Phrase{"Case": caseRef(c, t.ev.FirstName), "What": Literal(s.Text)}}); err != nil {
 			return true, err
 		}
 		return true, t.show(f.clientPlanScreen(c, p).after(Msg("PlanStepDone")))
@@ -900,7 +1016,7 @@ func (f *Flows) planButton(t *turn, c *Client, a Action) (handled bool, err erro
 			return false, nil
 		}
 		c.Topic = planTopic + a.Arg
-		if err := f.toCaseManagers(t.tx, c, Phrase{ID: "StaffPlanHelp", Args: map[string]string{"Case": c.CaseLabel(), "Step": a.Arg}, Sub: map[string]Phrase{"What": Literal(s.Text)}}); err != nil {
+		if err := f.toCaseManagers(t.tx, c, Phrase{ID: "StaffPlanHelp", Args: map[string]string{"Step": a.Arg}, Sub: map[string]Phrase{"Case": caseRef(c, t.ev.FirstName), "What": Literal(s.Text)}}); err != nil {
 			return true, err
 		}
 		return true, t.show(screen{text: []Phrase{Msg("PlanHelpSent")}, buttons: [][]Button{{{Label: Msg("PlanBookButton"), Data: Data(ActBook)}}, {backButton()}}})
@@ -982,6 +1098,18 @@ func (f *Flows) remindStep(tx Tx, r Reminder) error {
 	}
 	n, due := parts[1]+"."+parts[2], parts[3]
 	g, s, ok := stepAt(p, n)
+	if ok {
+		// A step for one member of a household reminds that member.
+		if who := cmp.Or(s.For, g.For); who != 0 && who != c.ID {
+			m, err := tx.Client(who)
+			switch {
+			case err == nil && m.Holder == c.ID:
+				c = m
+			case err != nil && !isNotFound(err):
+				return err
+			}
+		}
+	}
 	loc := f.Config.location()
 	today := f.Now().In(loc).Format("20060102")
 	if !ok || s.Done || s.Due != due || today > due || g.Status == GoalReached || g.Status == GoalDropped || c.Unreachable || !c.Consented() {
@@ -989,9 +1117,9 @@ func (f *Flows) remindStep(tx Tx, r Reminder) error {
 		return nil
 	}
 	f.observe("reminder_sent")
-	text := Phrase{ID: "PlanReminder", Sub: map[string]Phrase{"What": ownWords(s.Text, s.Words, c.Lang, true), "Date": f.dueDay(due)}}
+	text := Phrase{ID: "PlanReminder", Sub: map[string]Phrase{"What": ownWords(s.Text, s.Words, s.More, c.Lang, true), "Date": f.dueDay(due)}}
 	if today == due {
-		text = Phrase{ID: "PlanReminderToday", Sub: map[string]Phrase{"What": ownWords(s.Text, s.Words, c.Lang, true)}}
+		text = Phrase{ID: "PlanReminderToday", Sub: map[string]Phrase{"What": ownWords(s.Text, s.Words, s.More, c.Lang, true)}}
 	}
 	return tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: []Phrase{text}, Buttons: [][]Button{
 		{{Label: Msg("PlanDoneButton", "Step", n), Data: Data(ActStepDone, n)}, {Label: Msg("PlanHelpButton", "Step", n), Data: Data(ActStepHelp, n)}},

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"encoding/json"
 	"time"
 )
@@ -41,6 +42,18 @@ func (f *Flows) erase(t *turn, c *Client) error {
 	if err != nil {
 		return err
 	}
+	// A member of a household leaves it: the case goes on with the others.
+	deleted := Msg("StaffClientDeleted", "Case", c.CaseLabel())
+	if c.inHousehold() {
+		all, err := household(t.tx, c)
+		if err != nil {
+			return err
+		}
+		deleted = Msg("StaffMemberDeleted", "Case", c.CaseLabel(), "Count", itoa(len(all)-1))
+		if err := f.leaveHousehold(t.tx, c); err != nil {
+			return err
+		}
+	}
 	told := map[int64]bool{}
 	tell := func(manager int64) error {
 		if told[manager] {
@@ -50,7 +63,7 @@ func (f *Flows) erase(t *turn, c *Client) error {
 		if _, ok := f.Config.Manager(manager); !ok {
 			return nil
 		}
-		return t.tx.Send(Outgoing{Chat: manager, Lang: f.staffLang(t.tx, manager), Kind: OutSend, Text: []Phrase{Msg("StaffClientDeleted", "Case", c.CaseLabel())}})
+		return t.tx.Send(Outgoing{Chat: manager, Lang: f.staffLang(t.tx, manager), Kind: OutSend, Text: []Phrase{deleted}})
 	}
 	for _, a := range tr.Appointments {
 		if a.Status == StatusBooked && a.Start.After(f.Now()) {
@@ -82,6 +95,9 @@ func (f *Flows) erase(t *turn, c *Client) error {
 func (f *Flows) myData(t *turn, c *Client) error {
 	tr, err := t.tx.Trace(c.ID)
 	if err != nil {
+		return err
+	}
+	if tr.Plan, err = f.planOf(t.tx, c); err != nil {
 		return err
 	}
 	type note struct {
@@ -151,6 +167,9 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		OnTheirWay      []onTheWay    `json:"your_messages_on_their_way"`
 		Invitations     []invitation  `json:"invitations"`
 		Plan            *Plan         `json:"integration_plan,omitempty"`
+		FamilyRelation  string        `json:"family_relation,omitempty"`
+		FirstName       string        `json:"first_name_for_the_team,omitempty"`
+		FamilyMembers   int           `json:"family_members_in_the_case,omitempty"`
 	}{
 		Exported: f.Now(), Town: f.Config.Town, TelegramID: c.ID, Case: c.CaseLabel(), Language: c.Lang, Step: c.Step,
 		Consent: c.ConsentAt, Declined: c.DeclinedAt, Housing: f.districtName(c.District), Manager: f.managerName(c.Manager),
@@ -190,6 +209,13 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		out.Invitations = append(out.Invitations, invitation{Token: inv.Token, Manager: f.managerName(inv.Manager), Expires: inv.Expires})
 	}
 	out.Plan = tr.Plan
+	all, err := household(t.tx, c)
+	if err != nil {
+		return err
+	}
+	if len(all) > 1 {
+		out.FamilyRelation, out.FirstName, out.FamilyMembers = cmp.Or(c.Relation, "contact_person"), c.Name, len(all)
+	}
 	raw, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return err
@@ -206,6 +232,6 @@ func (f *Flows) myData(t *turn, c *Client) error {
 	if err := t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutDocument, FileName: name + ".json", File: raw, Text: []Phrase{Msg("MyDataCaption")}}); err != nil {
 		return err
 	}
-	readable := f.readableExport(&export{client: c, trace: tr, deliveries: deliveries})
+	readable := f.readableExport(&export{client: c, trace: tr, deliveries: deliveries, household: all})
 	return t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutDocument, FileName: name + ".txt", Body: readable, Text: []Phrase{Msg("ExportCaption")}})
 }

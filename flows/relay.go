@@ -107,10 +107,14 @@ func (f *Flows) header(c *Client, firstName, topic string, note Phrase) Phrase {
 	}
 	l, _ := LookupLanguage(c.Lang)
 	first := Phrase{ID: "RelayHeader", Args: map[string]string{"Case": c.CaseLabel(), "Name": firstName, "Language": l.Name}}
+	first.Sub = map[string]Phrase{}
 	if name := f.districtName(c.District); name != "" {
 		first.Args["District"] = name
 	} else {
-		first.Sub = map[string]Phrase{"District": Msg("StaffDistrictUnknown")}
+		first.Sub["District"] = Msg("StaffDistrictUnknown")
+	}
+	if c.inHousehold() {
+		first.Sub["Name"] = memberName(c, firstName)
 	}
 	lines := []Phrase{first}
 	if step, ok := strings.CutPrefix(topic, planTopic); ok {
@@ -380,7 +384,7 @@ func (f *Flows) districtRefused(tx Tx, chat int64) error {
 		return err
 	}
 	c.Step, c.Search = StepMenu, ""
-	if err := tx.PutClient(c); err != nil {
+	if err := f.saveClient(tx, c); err != nil {
 		return err
 	}
 	menu := f.menu()
@@ -399,7 +403,7 @@ func (f *Flows) markUnreachable(tx Tx, chat int64) error {
 			return err
 		}
 		c.Unreachable = true
-		return tx.PutClient(c)
+		return f.saveClient(tx, c)
 	}
 	s, err := f.staff(tx, chat)
 	if err != nil || s.Unreachable {

@@ -25,6 +25,9 @@ func (f *Flows) handleStaff(tx Tx, ev Event) error {
 	if a, ok := ParseData(ev.Data); ev.Kind != EventButton || !ok || a.Name != ActPage {
 		s.Search = "" // only paging through the matches of a name needs the name
 	}
+	if ev.Kind == EventCommand || ev.Kind == EventButton || s.Writing != nil && f.Now().Sub(s.Writing.At) > writingPatience {
+		s.Writing = nil // the words for a goal or step come next, or not at all
+	}
 	lang := s.Lang
 	if lang == "" {
 		lang = f.Config.ManagerLanguage
@@ -61,6 +64,9 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 		case "visit":
 			return f.visitCommand(t, t.ev.Text)
 		case "invite":
+			if label := strings.TrimSpace(t.ev.Text); label != "" {
+				return f.staffHouseholdInvite(t, label)
+			}
 			return f.staffInvite(t)
 		case "r":
 			return f.writeTo(t)
@@ -130,12 +136,16 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.profile(t, a.Arg)
 		case ok && a.Name == ActPlan:
 			return f.staffPlan(t, a.Arg)
+		case ok && a.Name == ActHousehold:
+			return f.staffHouseholdInvite(t, a.Arg)
 		case ok && a.Name == ActPlanStatus:
 			return f.planStatus(t, a.Arg)
 		case ok && a.Name == ActPlanStepDone:
 			return f.planStepDone(t, a.Arg)
 		case ok && a.Name == ActPlanAgree:
 			return f.offerPlan(t, a.Arg)
+		case ok && (a.Name == ActPlanOwn || a.Name == ActPlanStep):
+			return f.planDraftButton(t, a)
 		case ok && (a.Name == ActPlanAdd || a.Name == ActPlanField || a.Name == ActPlanGoal || a.Name == ActPlanDate):
 			return f.goalPicker(t, a)
 		case ok && a.Name == ActTemplates:
@@ -209,7 +219,7 @@ func (f *Flows) staffPage(t *turn, s *Staff, arg string) (handled bool, err erro
 func (f *Flows) staffHelp(id int64) []Phrase {
 	help := []Phrase{Msg("ManagerHelp", "Town", f.Config.Town)}
 	if _, ok := f.Config.Manager(id); ok {
-		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"), Msg("ManagerHelpVisit"), Msg("ManagerHelpPlan"))
+		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"), Msg("ManagerHelpVisit"), Msg("ManagerHelpPlan"), Msg("ManagerHelpHousehold"))
 		if f.Config.Translation.On() {
 			help = append(help, Msg("ManagerHelpTranslate"))
 		}

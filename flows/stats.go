@@ -37,6 +37,45 @@ const (
 	statPlanStepLate = "plan.step.late"    // a step of a plan was done after its day
 )
 
+// Figures of persons and households (household.go): each counted once a month in which
+// they wrote, used Lotse or got an answer.
+const (
+	statServedPersons    = "served.persons"
+	statServedHouseholds = "served.households"
+)
+
+// countServed counts client c, and their case, as served this month, once.
+func (f *Flows) countServed(tx Tx, c *Client) error {
+	month := f.Now().In(f.Config.location()).Format(monthLayout)
+	if c.Served == month || !c.Consented() {
+		return nil
+	}
+	c.Served = month
+	if err := tx.Count(month, statServedPersons); err != nil {
+		return err
+	}
+	h := c
+	if c.Holder != 0 {
+		var err error
+		if h, err = tx.Client(c.Holder); isNotFound(err) {
+			h = c
+		} else if err != nil {
+			return err
+		}
+	}
+	if h.CaseServed == month {
+		return nil
+	}
+	h.CaseServed = month
+	if err := tx.Count(month, statServedHouseholds); err != nil {
+		return err
+	}
+	if h != c {
+		return tx.PutClient(h)
+	}
+	return nil
+}
+
 // count adds one to a figure in the month of t in the town's zone.
 func (f *Flows) count(tx Tx, t time.Time, name string) error {
 	return tx.Count(t.In(f.Config.location()).Format(monthLayout), name)
@@ -92,6 +131,10 @@ type Figures struct {
 	Goals                                              map[string]int // field "." agreed|reached|dropped → goals set, reached, dropped
 	StepsOnTime                                        int            // plan steps done by their day
 	StepsLate                                          int            // plan steps done after their day
+	// Persons and Households served: summed over the months, each counted once a month.
+	Persons, Households int
+	// HouseholdsNow are the cases of the clients with consent today, a household once.
+	HouseholdsNow int
 }
 
 // countStatus adds n to the counter of an appointment or visit figure ("attended", or
@@ -147,6 +190,10 @@ func (f *Flows) Report(tx Tx, from, to time.Time) (*Figures, error) {
 				g.StepsOnTime += n
 			case name == statPlanStepLate:
 				g.StepsLate += n
+			case name == statServedPersons:
+				g.Persons += n
+			case name == statServedHouseholds:
+				g.Households += n
 			case strings.HasPrefix(name, statTranslated):
 				g.Translated[strings.TrimPrefix(name, statTranslated)] += n
 			case strings.HasPrefix(name, statAnswer):
@@ -167,6 +214,9 @@ func (f *Flows) Report(tx Tx, from, to time.Time) (*Figures, error) {
 			g.Clients++
 			g.ByLanguage[c.Lang]++
 			g.ByDistrict[c.District]++
+			if c.Holder == 0 {
+				g.HouseholdsNow++
+			}
 		}
 		return nil
 	})
@@ -210,8 +260,11 @@ func (g *Figures) CSV() ([]byte, error) {
 	}
 	total("plan.steps.on_time", g.StepsOnTime)
 	total("plan.steps.late", g.StepsLate)
+	total("served.persons", g.Persons)
+	total("served.households", g.Households)
 	today := "today"
 	w.Write([]string{today, "clients", strconv.Itoa(g.Clients)})
+	w.Write([]string{today, "households", strconv.Itoa(g.HouseholdsNow)})
 	for _, l := range slices.Sorted(maps.Keys(g.ByLanguage)) {
 		w.Write([]string{today, "clients.language." + l, strconv.Itoa(g.ByLanguage[l])})
 	}
@@ -306,6 +359,7 @@ func (f *Flows) stats(t *turn, arg string) error {
 		Phrase{ID: "StatsRelays", Sub: map[string]Phrase{"Count": num(g.Requests), "Median": median}},
 		Phrase{ID: "StatsTopics", Sub: map[string]Phrase{"List": list(g.ByTopic, topicName)}},
 	)}
+	text[0].Parts = append(text[0].Parts, Phrase{ID: "StatsServed", Sub: map[string]Phrase{"Persons": num(g.Persons), "Households": num(g.Households), "HouseholdsNow": num(g.HouseholdsNow)}})
 	text[0].Parts = append(text[0].Parts, Phrase{ID: "StatsPlan", Sub: map[string]Phrase{"Goals": g.goalList(), "OnTime": num(g.StepsOnTime), "Late": num(g.StepsLate)}})
 	if f.Config.Translation.On() {
 		text[0].Parts = append(text[0].Parts, Phrase{ID: "StatsTranslated", Sub: map[string]Phrase{"List": list(g.Translated, langName)}})
@@ -376,13 +430,21 @@ func (f *Flows) retention(tx Tx) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range inactive {
+	for _, old := range inactive {
+		// Erasing one member of a household changes the records of the others: read again.
+		c, err := tx.Client(old.ID)
+		if err != nil {
+			return err
+		}
 		appts, err := tx.ClientAppointments(c.ID)
 		if err != nil {
 			return err
 		}
 		if slices.ContainsFunc(appts, func(a *Appointment) bool { return a.Status == StatusBooked && a.Start.After(now) }) {
 			continue
+		}
+		if err := f.leaveHousehold(tx, c); err != nil {
+			return err
 		}
 		if err := tx.EraseClient(c.ID); err != nil {
 			return err

@@ -166,5 +166,5 @@ func (f *Flows) reach(tx Tx, ev Event) error {
 		return err
 	}
 	c.Unreachable = blocked
-	return tx.PutClient(c)
+	return f.saveClient(tx, c)
 }

@@ -241,7 +241,7 @@ func (f *Flows) switchTranslation(t *turn) error {
 		return err
 	}
 	c.TranslationOff = setting == "off"
-	if err := t.tx.PutClient(c); err != nil {
+	if err := f.saveClient(t.tx, c); err != nil {
 		return err
 	}
 	id := "TranslationSwitchedOn"

@@ -50,7 +50,7 @@ func (t *tx) Trace(client int64) (*flows.Trace, error) {
 	}
 	err = t.bolt.Bucket(bucketInvites).ForEach(func(_, v []byte) error {
 		var inv flows.Invite
-		if json.Unmarshal(v, &inv) == nil && inv.UsedBy == client {
+		if json.Unmarshal(v, &inv) == nil && (inv.UsedBy == client || inv.By == client) {
 			tr.Invites = append(tr.Invites, &inv)
 		}
 		return nil
@@ -135,10 +135,14 @@ func (t *tx) EraseClient(client int64) error {
 		}
 	}
 	if c != nil && c.Case > 0 {
-		if err := del(bucketCases, i64(int64(c.Case))); err != nil {
-			return err
+		// The case ends with the client who holds it; a household member's case goes on
+		// with the others (flows hands it to another member before erasing its holder).
+		if h, err := t.ClientByCase(c.Case); flows.ErrorCode(err) == flows.ENotFound || err == nil && h.ID == client {
+			if err := t.forgetCase(c.CaseLabel()); err != nil {
+				return err
+			}
 		}
-		if err := t.forgetCase(c.CaseLabel()); err != nil {
+		if err := t.dropCase(c.Case, client); err != nil {
 			return err
 		}
 	}

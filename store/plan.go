@@ -31,3 +31,6 @@ func (t *tx) PutPlan(p *flows.Plan) error {
 	}
 	return t.bolt.Bucket(bucketPlans).Put(i64(p.Client), raw)
 }
+
+// DeletePlan removes a client's integration plan, if there is one.
+func (t *tx) DeletePlan(client int64) error { return t.bolt.Bucket(bucketPlans).Delete(i64(client)) }

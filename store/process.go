@@ -110,22 +110,45 @@ func (t *tx) Client(id int64) (*flows.Client, error) {
 	return &c, nil
 }
 
+// PutClient stores a client. The cases bucket maps each case number to the client who holds
+// the case — the client themselves, or for a household the member who holds it — so a
+// member's record never takes the number, and a number the client held before (before they
+// joined a household) is given up.
 func (t *tx) PutClient(c *flows.Client) error {
-	if c.Case > 0 {
-		if err := t.bolt.Bucket(bucketCases).Put(i64(int64(c.Case)), i64(c.ID)); err != nil {
+	cases := t.bolt.Bucket(bucketCases)
+	if old, err := t.Client(c.ID); err == nil && old.Case > 0 && (old.Case != c.Case || c.Holder != 0) {
+		if err := t.dropCase(old.Case, c.ID); err != nil {
+			return err
+		}
+	}
+	if c.Case > 0 && c.Holder == 0 {
+		if err := cases.Put(i64(int64(c.Case)), i64(c.ID)); err != nil {
 			return err
 		}
 	}
 	return t.put(bucketClients, c.ID, c)
 }
 
-// ClientByCase returns the client with a case number, or an error with code ENotFound.
+// dropCase forgets that case n is held by client; it stays with whoever else holds it now.
+func (t *tx) dropCase(n int, client int64) error {
+	cases := t.bolt.Bucket(bucketCases)
+	if v := cases.Get(i64(int64(n))); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) == client {
+		return cases.Delete(i64(int64(n)))
+	}
+	return nil
+}
+
+// ClientByCase returns the client who holds a case, or an error with code ENotFound.
 func (t *tx) ClientByCase(n int) (*flows.Client, error) {
 	v := t.bolt.Bucket(bucketCases).Get(i64(int64(n)))
 	if len(v) != 8 {
 		return nil, flows.Errorf(flows.ENotFound, "case %d not found", n)
 	}
-	return t.Client(int64(binary.BigEndian.Uint64(v)))
+	c, err := t.Client(int64(binary.BigEndian.Uint64(v)))
+	if err == nil && (c.Case != n || c.Holder != 0) {
+		return nil, flows.Errorf(flows.ENotFound, "case %d not found", n)
+	}
+	return c, err
 }
 
 // NextCase counts case numbers in the clients bucket's sequence.
