@@ -90,7 +90,7 @@ func (tb *testBot) start() {
 		Reload:  tb.reload,
 	}
 	tb.main = m
-	go func() { tb.done <- m.Run(ctx, nil) }()
+	go func() { tb.done <- exit(m.Stderr, m.Run(ctx, nil)) }()
 }
 
 // stop cancels the bot like a kill would end its work: no draining of queues, no goodbye.
