@@ -4,7 +4,10 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/lotse . \
+# The version the binary reports (lotse version, lotse_build_info): docker build
+# --build-arg VERSION=$(git describe --tags --always --dirty) .
+ARG VERSION=devel
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/lotse . \
  && mkdir -p /out/data
 
 # Run: distroless, non-root, time zones included (Europe/Berlin and its DST switches).
@@ -20,4 +23,6 @@ ENV LOTSE_DB=/data/lotse.db TZ=Europe/Berlin LOTSE_ADMIN_ADDR=0.0.0.0:9090
 EXPOSE 9090
 VOLUME ["/data"]
 USER nonroot:nonroot
+ARG VERSION=devel
+LABEL org.opencontainers.image.version=${VERSION}
 ENTRYPOINT ["/usr/local/bin/lotse"]

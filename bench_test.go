@@ -32,7 +32,7 @@ func BenchmarkFirstContact(b *testing.B) {
 		m := &Main{Getenv: func(k string) string { return env[k] }, Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Now: time.Now}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan int)
-		go func() { done <- m.Run(ctx, nil) }()
+		go func() { done <- exit(m.Stderr, m.Run(ctx, nil)) }()
 		api.WaitFor(10*time.Second, func() bool { return len(api.Commands("uk")) > 0 })
 
 		runFirstContact(b, api)

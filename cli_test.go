@@ -23,7 +23,7 @@ func runMain(t *testing.T, env map[string]string, args ...string) (int, string) 
 	m := &Main{Getenv: func(k string) string { return env[k] }, Stdout: out, Stderr: out, Now: time.Now}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	return m.Run(ctx, args), out.String()
+	return exit(m.Stderr, m.Run(ctx, args)), out.String()
 }
 
 func TestTokenErrors(t *testing.T) {
@@ -50,8 +50,8 @@ func TestTokenErrors(t *testing.T) {
 			if code != 2 {
 				t.Errorf("exit code %d, want 2", code)
 			}
-			if !strings.Contains(out, tt.want) {
-				t.Errorf("output %q lacks %q", out, tt.want)
+			if n := strings.Count(out, tt.want); n != 1 {
+				t.Errorf("output %q has %q %d times, want once", out, tt.want, n)
 			}
 			if strings.Contains(out, secret[10:20]) {
 				t.Errorf("the token was printed: %q", out)
@@ -167,7 +167,7 @@ func TestCheckOutputMatchesTheReadme(t *testing.T) {
 	}
 	m := &Main{Getenv: func(string) string { return "" }, Stdout: io.Discard, Stderr: &syncBuffer{}, Now: time.Now}
 	t.Chdir(dir)
-	code := m.Run(context.Background(), []string{"check", "my-town.toml"})
+	code := exit(m.Stderr, m.Run(context.Background(), []string{"check", "my-town.toml"}))
 	out := m.Stderr.(*syncBuffer).String()
 	if want := string(example[1]) + "\n1 problem\n"; code != 1 || out != want {
 		t.Errorf("exit %d, output %q; want 1 and the README's %q", code, out, want)
@@ -188,5 +188,23 @@ func TestCheckWarnsOfLongListsButPasses(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output:\n%s\nlacks %q", out, want)
 		}
+	}
+}
+
+// TestVersionIsTheStampedOne: what a build stamps with -ldflags "-X main.version=…" is
+// what lotse version prints and what the metrics carry, so an operator can tell which
+// build runs.
+func TestVersionIsTheStampedOne(t *testing.T) {
+	if code, out := runMain(t, nil, "version"); code != 0 || out != "lotse devel\n" {
+		t.Errorf("lotse version of an unstamped test binary: exit %d, %q; want \"lotse devel\"", code, out)
+	}
+	version = "1.4.2-test"
+	t.Cleanup(func() { version = "" })
+	if code, out := runMain(t, map[string]string{"LOTSE_LOG_LEVEL": "loud"}, "version"); code != 0 || out != "lotse 1.4.2-test\n" {
+		t.Errorf("lotse version: exit %d, %q; want \"lotse 1.4.2-test\" whatever the environment", code, out)
+	}
+	tb := newTestBot(t)
+	if _, body := get(t, tb.adminURL()+"/metrics"); !strings.Contains(body, `lotse_build_info{version="1.4.2-test"} 1`) {
+		t.Errorf("/metrics lacks lotse_build_info of the stamped version:\n%.2000s", body)
 	}
 }

@@ -55,7 +55,7 @@ func (tb *testBot) backupTo(file string) {
 	out := &syncBuffer{}
 	m := &Main{Getenv: func(k string) string { return tb.env[k] }, Stdout: out, Stderr: out, Now: tb.now}
 	m.env(tb.main.AdminAddr())
-	if code := m.Run(tb.t.Context(), []string{"backup", file}); code != 0 {
+	if code := exit(m.Stderr, m.Run(tb.t.Context(), []string{"backup", file})); code != 0 {
 		tb.t.Fatalf("lotse backup exited %d: %s", code, out)
 	}
 }
@@ -191,7 +191,7 @@ func TestErasureDelayIsChecked(t *testing.T) {
 		m := &Main{Getenv: func(k string) string {
 			return map[string]string{"TELEGRAM_BOT_TOKEN": fakeapi.Token, "LOTSE_ERASURE_DELAY": v}[k]
 		}, Stdout: io.Discard, Stderr: errs, Now: time.Now}
-		if code := m.Run(t.Context(), nil); code != exitUsage || !strings.Contains(errs.String(), "LOTSE_ERASURE_DELAY") {
+		if code := exit(m.Stderr, m.Run(t.Context(), nil)); code != exitUsage || !strings.Contains(errs.String(), "LOTSE_ERASURE_DELAY") {
 			t.Errorf("LOTSE_ERASURE_DELAY=%s: exit %d, %s", v, code, errs)
 		}
 	}

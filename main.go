@@ -3,6 +3,7 @@
 //	lotse            run the bot (TELEGRAM_BOT_TOKEN, LOTSE_CONFIG, LOTSE_DB, TELEGRAM_API_URL)
 //	lotse playground chat with the bot in a web page, against a built-in stand-in for Telegram
 //	lotse check [f]  validate a configuration file and the catalogs
+//	lotse version    print the version this binary was built from
 package main
 
 import (
@@ -19,7 +20,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,7 +61,43 @@ func main() {
 		}
 	}()
 	m := &Main{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now, Reload: reload}
-	os.Exit(m.Run(ctx, os.Args[1:]))
+	os.Exit(exit(m.Stderr, m.Run(ctx, os.Args[1:])))
+}
+
+// exitError ends Lotse with code. Without err it was reported already: check lists its
+// problems, and a flag set prints its own complaint.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError marks err as a problem of the command line or the environment.
+func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// exit prints err once to w and returns the exit code it stands for: exitOK for nil,
+// exitFailure unless err says otherwise.
+func exit(w io.Writer, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var e *exitError
+	if !errors.As(err, &e) {
+		fmt.Fprintf(w, "lotse: %v\n", err)
+		return exitFailure
+	}
+	if e.err != nil {
+		fmt.Fprintf(w, "lotse: %v\n", err)
+	}
+	return e.code
 }
 
 // Main is the program: it reads the environment, opens the database and runs the bot. Tests
@@ -79,6 +115,8 @@ type Main struct {
 	Reload <-chan struct{}
 
 	log         *slog.Logger
+	environ     environment
+	logIDs      *logIDs
 	adminAddr   atomic.Pointer[string]
 	webhookAddr atomic.Pointer[string]
 }
@@ -91,18 +129,27 @@ func (m *Main) AdminAddr() string {
 	return ""
 }
 
-// Run runs the subcommand in args and returns the exit code.
-func (m *Main) Run(ctx context.Context, args []string) int {
-	log, err := m.logger()
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-		return exitUsage
-	}
-	m.log = log
+// Run runs the subcommand in args. Its error is for main to print; exit tells the code.
+func (m *Main) Run(ctx context.Context, args []string) error {
 	cmd := "run"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	case "version":
+		fmt.Fprintln(m.Stdout, "lotse", buildVersion())
+		return nil
+	}
+	env, err := readEnv(m.Getenv)
+	if err != nil {
+		return usageError(err)
+	}
+	m.environ = env
+	m.logIDs = &logIDs{}
+	m.log = newLogger(m.Stderr, env, m.logIDs)
 	switch cmd {
 	case "run":
 		return m.runBot(ctx)
@@ -114,12 +161,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.backupCommand(args)
 	case "report":
 		return m.reportCommand(args)
-	case "help", "-h", "--help":
-		fmt.Fprint(m.Stdout, usage)
-		return exitOK
+	case "logid":
+		return m.logIDCommand(args)
 	default:
-		fmt.Fprintf(m.Stderr, "lotse: unknown command %q\n\n%s", cmd, usage)
-		return exitUsage
+		return usageError(fmt.Errorf("unknown command %q\n\n%s", cmd, strings.TrimSuffix(usage, "\n")))
 	}
 }
 
@@ -132,6 +177,8 @@ const usage = `Usage:
   lotse backup F   write a consistent copy of the database to F, also while Lotse runs
   lotse report --from 2026-01-01 --to 2026-12-31
                    the figures for reporting, as CSV
+  lotse logid ID   the name a chat or user id has in the log
+  lotse version    the version this binary was built from
 
 Environment:
   TELEGRAM_BOT_TOKEN       the bot's token from @BotFather (or TELEGRAM_BOT_TOKEN_FILE: a file holding it)
@@ -155,41 +202,23 @@ Environment:
 `
 
 // runBot runs the bot configured by the environment until ctx ends.
-func (m *Main) runBot(ctx context.Context) int {
-	token, err := m.token()
+func (m *Main) runBot(ctx context.Context) error {
+	e := m.environ
+	token, err := e.requireToken()
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-		return exitUsage
-	}
-	limits, err := m.limits()
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-		return exitUsage
+		return usageError(err)
 	}
 	cfg, err := m.config()
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-		return exitUsage
+		return usageError(err)
 	}
-	o, err := m.readOps()
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-		return exitUsage
+	if err := e.Ops.checkAdminListener(); err != nil {
+		return usageError(err)
 	}
-	path := m.Getenv("LOTSE_DB")
-	if path == "" {
-		path = "lotse.db"
+	if cfg.Translation.Engine == "deepl" && e.TranslationKey == "" {
+		return usageError(errors.New("translation.engine is deepl: set LOTSE_TRANSLATION_KEY or LOTSE_TRANSLATION_KEY_FILE to the DeepL API key"))
 	}
-	key, _, err := m.secret("LOTSE_TRANSLATION_KEY")
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-		return exitUsage
-	}
-	if cfg.Translation.Engine == "deepl" && key == "" {
-		fmt.Fprintf(m.Stderr, "lotse: translation.engine is deepl: set LOTSE_TRANSLATION_KEY or LOTSE_TRANSLATION_KEY_FILE to the DeepL API key\n")
-		return exitUsage
-	}
-	return m.serve(ctx, serveOptions{Token: token, APIURL: m.Getenv("TELEGRAM_API_URL"), DBPath: path, Config: cfg, Limits: limits, Now: m.Now, Ops: o, TranslationKey: key})
+	return m.serve(ctx, serveOptions{Token: token, APIURL: e.APIURL, DBPath: e.DBPath, Config: cfg, Limits: e.Limits, Now: m.Now, Ops: e.Ops, TranslationKey: e.TranslationKey})
 }
 
 // serveOptions are what a running bot needs: where Telegram is, where the data lives, the
@@ -212,22 +241,22 @@ type serveOptions struct {
 // Reload it reads the configuration and content again: good ones replace the running bot
 // (journal and outbox carry over, nothing is lost), bad ones are logged and the bot goes on
 // with the old.
-func (m *Main) serve(ctx context.Context, o serveOptions) int {
+func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	content, err := bot.LoadContent(o.Config)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-		return exitFailure
+		return err
 	}
 	db, err := store.OpenWith(o.DBPath, store.Options{Ledgers: ledgers(o.DBPath, o.Ops.BackupDir)})
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-		return exitFailure
+		return err
 	}
 	defer db.Close()
+	if err := m.logIDs.load(db); err != nil {
+		return err
+	}
 	// A restored copy older than an erasure brings the erased client back: erase them again.
 	if n, err := db.ApplyLedger(); err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: applying the erasure ledger: %v\n", err)
-		return exitFailure
+		return fmt.Errorf("applying the erasure ledger: %w", err)
 	} else if n > 0 {
 		m.log.Info("erasure ledger applied: clients erased again", "count", n)
 	}
@@ -268,11 +297,10 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 		}
 	}()
 	if o.Ops.AdminAddr != "" {
-		a := newAdmin(db, metrics, reg, o.Ops, current.Load)
+		a := newAdmin(db, metrics, reg, o.Ops, current.Load, m.logIDs)
 		srv, addr, err := listen(o.Ops.AdminAddr, a.handler())
 		if err != nil {
-			fmt.Fprintf(m.Stderr, "lotse: admin listener (LOTSE_ADMIN_ADDR): %v\n", err)
-			return exitFailure
+			return fmt.Errorf("admin listener (LOTSE_ADMIN_ADDR): %w", err)
 		}
 		servers = append(servers, srv)
 		m.adminAddr.Store(&addr)
@@ -290,8 +318,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 		}))
 		srv, addr, err := listen(o.Ops.WebhookListen, mux)
 		if err != nil {
-			fmt.Fprintf(m.Stderr, "lotse: webhook listener (LOTSE_WEBHOOK_LISTEN): %v\n", err)
-			return exitFailure
+			return fmt.Errorf("webhook listener (LOTSE_WEBHOOK_LISTEN): %w", err)
 		}
 		servers = append(servers, srv)
 		m.webhookAddr.Store(&addr)
@@ -335,8 +362,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 		})
 		if err != nil {
 			stop()
-			fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-			return exitFailure
+			return err
 		}
 		running.Store(b)
 		m.log.Info("Lotse starting", "town", cfg.Town, "db", o.DBPath)
@@ -350,15 +376,14 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 			select {
 			case err := <-done:
 				stop()
+				if errors.Is(err, bot.ErrUnauthorized) {
+					return usageError(err)
+				}
 				if err != nil {
-					fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-					if errors.Is(err, bot.ErrUnauthorized) {
-						return exitUsage
-					}
-					return exitFailure
+					return err
 				}
 				m.log.Info("Lotse stopped")
-				return exitOK
+				return nil
 			case <-m.Reload:
 				c, err := m.config()
 				if err == nil {
@@ -374,8 +399,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) int {
 		running.Store(nil)
 		stop()
 		if err := <-done; err != nil {
-			fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-			return exitFailure
+			return err
 		}
 		cfg, content = next, nextContent
 		m.log.Info("configuration and content reloaded", "town", cfg.Town)
@@ -405,44 +429,33 @@ func listen(addr string, h http.Handler) (*http.Server, string, error) {
 
 // playground runs the real bot against a built-in fake Telegram and serves a web page on
 // which one chats with it as several people at once.
-func (m *Main) playground(ctx context.Context, args []string) int {
+func (m *Main) playground(ctx context.Context, args []string) error {
 	flags := flag.NewFlagSet("lotse playground", flag.ContinueOnError)
 	flags.SetOutput(m.Stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "address of the web page")
 	dbPath := flags.String("db", "", "database file (default: a fresh one in a temporary directory, removed at exit)")
 	public := flags.Bool("public", false, "allow an -addr that other machines can reach")
 	translateURL := flags.String("translate-url", "", "a LibreTranslate server to translate free text with (its key, if it needs one, in LOTSE_TRANSLATION_KEY); default: no translation")
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if err := parseFlags(flags, args); err != nil {
+		return err
 	}
 	if flags.NArg() > 0 {
-		fmt.Fprintf(m.Stderr, "lotse playground: unexpected argument %q\n", flags.Arg(0))
-		return exitUsage
+		return usageError(fmt.Errorf("playground: unexpected argument %q", flags.Arg(0)))
 	}
 	if !*public && !isLoopback(*addr) {
-		fmt.Fprintf(m.Stderr, "lotse playground: %s can be reached from other machines, and the playground has no login: "+
+		return usageError(fmt.Errorf("playground: %s can be reached from other machines, and the playground has no login: "+
 			"whoever opens it can read and write every chat in it. Use an address like 127.0.0.1:8080, "+
-			"or add -public if that is what you want.\n", *addr)
-		return exitUsage
+			"or add -public if that is what you want", *addr))
 	}
 	cfg, err := m.config()
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-		return exitUsage
+		return usageError(err)
 	}
-	key, _, err := m.secret("LOTSE_TRANSLATION_KEY")
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-		return exitUsage
-	}
+	key := m.environ.TranslationKey
 	if *translateURL != "" {
 		tr := flows.Translation{Engine: "libretranslate", URL: *translateURL}
 		if problems := tr.Validate(); len(problems) > 0 {
-			fmt.Fprintf(m.Stderr, "lotse playground: -translate-url: %s\n", strings.Join(problems, "; "))
-			return exitUsage
+			return usageError(fmt.Errorf("playground: -translate-url: %s", strings.Join(problems, "; ")))
 		}
 		cfg.Translation = tr
 	}
@@ -453,8 +466,7 @@ func (m *Main) playground(ctx context.Context, args []string) int {
 	if *dbPath == "" {
 		dir, err := os.MkdirTemp("", "lotse-playground-")
 		if err != nil {
-			fmt.Fprintf(m.Stderr, "lotse: %v\n", err)
-			return exitFailure
+			return err
 		}
 		defer os.RemoveAll(dir)
 		*dbPath = filepath.Join(dir, "lotse.db")
@@ -473,8 +485,7 @@ func (m *Main) playground(ctx context.Context, args []string) int {
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "lotse playground: %v\n", err)
-		return exitFailure
+		return fmt.Errorf("playground: %w", err)
 	}
 	srv := &http.Server{Handler: page, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
@@ -563,73 +574,22 @@ func dirStamp(dir string) string {
 	return b.String()
 }
 
-// tokenPattern is the shape of a token from @BotFather: the bot's id, a colon, a secret.
-var tokenPattern = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{30,100}$`)
-
-// token reads the bot token. Errors never contain the token.
-func (m *Main) token() (string, error) {
-	token, source, err := m.secret("TELEGRAM_BOT_TOKEN")
+// parseFlags parses args into flags. The flag set has printed its complaint already; -h
+// is no failure.
+func parseFlags(flags *flag.FlagSet, args []string) error {
+	err := flags.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	if err != nil {
-		return "", err
+		return &exitError{code: exitUsage}
 	}
-	if token == "" {
-		return "", errors.New("TELEGRAM_BOT_TOKEN is not set: give the bot's token from @BotFather in TELEGRAM_BOT_TOKEN or a file named by TELEGRAM_BOT_TOKEN_FILE")
-	}
-	if !tokenPattern.MatchString(token) {
-		return "", fmt.Errorf("%s is malformed: a token looks like 123456789:AA… (digits, a colon, then letters, digits, _ and -)", source)
-	}
-	return token, nil
-}
-
-// secret reads a secret from the variable name or from the file named by name_FILE, the way
-// Docker and systemd hand out secrets. It returns the secret and the variable it came from
-// ("" when neither is set). Errors never contain the secret.
-func (m *Main) secret(name string) (value, source string, err error) {
-	value, source = m.Getenv(name), name
-	file := m.Getenv(name + "_FILE")
-	if file == "" {
-		if value == "" {
-			source = ""
-		}
-		return value, source, nil
-	}
-	if value != "" {
-		return "", "", fmt.Errorf("set either %s or %s_FILE, not both", name, name)
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return "", "", fmt.Errorf("%s_FILE: cannot read %s: %w", name, file, errors.Unwrap(err))
-	}
-	value = strings.TrimSpace(string(data))
-	if value == "" {
-		return "", "", fmt.Errorf("%s_FILE: %s is empty", name, file)
-	}
-	return value, name + "_FILE", nil
-}
-
-// limits reads the sending rates from the environment.
-func (m *Main) limits() (bot.Limits, error) {
-	var l bot.Limits
-	for _, v := range []struct {
-		name string
-		dst  *float64
-	}{{"LOTSE_RATE_GLOBAL", &l.Global}, {"LOTSE_RATE_CHAT", &l.PerChat}} {
-		s := m.Getenv(v.name)
-		if s == "" {
-			continue
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f <= 0 || f > 10000 {
-			return l, fmt.Errorf("%s: %q is not a positive number of messages per second", v.name, s)
-		}
-		*v.dst = f
-	}
-	return l, nil
+	return nil
 }
 
 // config loads LOTSE_CONFIG, or the built-in example town when it is not set.
 func (m *Main) config() (*flows.Config, error) {
-	path := m.Getenv("LOTSE_CONFIG")
+	path := m.environ.ConfigPath
 	if path == "" {
 		m.log.Warn("LOTSE_CONFIG is not set: running on the built-in example town Musterstadt")
 		return flows.ParseConfig(flows.ExampleConfigName, flows.ExampleConfig)
@@ -645,12 +605,11 @@ func (m *Main) config() (*flows.Config, error) {
 
 // check validates a configuration file and the catalogs and reports every problem, then how
 // many there were. Warnings are shown but do not count: the file can be used as it is.
-func (m *Main) check(args []string) int {
+func (m *Main) check(args []string) error {
 	if len(args) > 1 {
-		fmt.Fprintf(m.Stderr, "lotse check: give at most one configuration file\n")
-		return exitUsage
+		return usageError(errors.New("check: give at most one configuration file"))
 	}
-	path := m.Getenv("LOTSE_CONFIG")
+	path := m.environ.ConfigPath
 	if len(args) == 1 {
 		path = args[0]
 	}
@@ -714,10 +673,10 @@ func (m *Main) check(args []string) int {
 	}
 	if problems > 0 {
 		fmt.Fprintln(m.Stderr, summary)
-		return exitFailure
+		return &exitError{code: exitFailure}
 	}
 	fmt.Fprintln(m.Stdout, summary)
-	return exitOK
+	return nil
 }
 
 // plural is "1 problem" or "3 problems".
@@ -759,11 +718,7 @@ func (m *Main) warnNotOpened(db *store.DB, f *flows.Flows) {
 // warnings, not problems: Lotse runs without translation, and check may run where the
 // engine cannot be reached.
 func (m *Main) checkEngine(cfg *flows.Config) []string {
-	key, _, err := m.secret("LOTSE_TRANSLATION_KEY")
-	if err != nil {
-		return []string{"translation: " + err.Error()}
-	}
-	engine := newEngine(cfg.Translation, key)
+	engine := newEngine(cfg.Translation, m.environ.TranslationKey)
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.Translation.Timeout())
 	defer cancel()
 	langs, err := engine.Languages(ctx)

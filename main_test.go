@@ -69,6 +69,11 @@ func newTestBot(t *testing.T, env ...string) *testBot {
 		if rejected := tb.api.Rejected(); len(rejected) > 0 {
 			t.Errorf("the fake Bot API rejected %d requests, first: %s %v: %s", len(rejected), rejected[0].Method, rejected[0].Params, rejected[0].Error)
 		}
+		// The log names chats by a keyed hash only: no id of a person who wrote, nor of the
+		// example town's staff, who may not have.
+		if leaks := rawIDs(tb.logs.String(), append(tb.api.Chats(), yilmaz, haddad, kovalenko, admin)...); len(leaks) > 0 {
+			t.Errorf("the log shows Telegram ids in %d lines, first: %s", len(leaks), leaks[0])
+		}
 		if t.Failed() {
 			t.Logf("bot log:\n%s", tb.logs.String())
 		}
@@ -90,7 +95,7 @@ func (tb *testBot) start() {
 		Reload:  tb.reload,
 	}
 	tb.main = m
-	go func() { tb.done <- m.Run(ctx, nil) }()
+	go func() { tb.done <- exit(m.Stderr, m.Run(ctx, nil)) }()
 }
 
 // stop cancels the bot like a kill would end its work: no draining of queues, no goodbye.

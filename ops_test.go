@@ -186,7 +186,7 @@ func TestBackupUnderWriteLoadHasEveryCommittedRecord(t *testing.T) {
 	out := &syncBuffer{}
 	m := &Main{Getenv: func(k string) string { return tb.env[k] }, Stdout: out, Stderr: out, Now: time.Now}
 	m.env(tb.main.AdminAddr())
-	if code := m.Run(t.Context(), []string{"backup", file}); code != 0 {
+	if code := exit(m.Stderr, m.Run(t.Context(), []string{"backup", file})); code != 0 {
 		t.Fatalf("lotse backup exited %d: %s", code, out)
 	}
 	load.Wait()
@@ -247,7 +247,7 @@ func TestReportAndBackupCommandsOnAStoppedBot(t *testing.T) {
 
 	out, errs := &syncBuffer{}, &syncBuffer{}
 	m := &Main{Getenv: func(k string) string { return tb.env[k] }, Stdout: out, Stderr: errs, Now: tb.now}
-	if code := m.Run(t.Context(), []string{"report", "--from", "2027-01-01", "--to", "2027-12-31"}); code != 0 {
+	if code := exit(m.Stderr, m.Run(t.Context(), []string{"report", "--from", "2027-01-01", "--to", "2027-12-31"})); code != 0 {
 		t.Fatalf("report exited %d: %s", code, errs)
 	}
 	rows, err := csv.NewReader(strings.NewReader(out.String())).ReadAll()
@@ -266,14 +266,14 @@ func TestReportAndBackupCommandsOnAStoppedBot(t *testing.T) {
 	for k := range want {
 		t.Errorf("report lacks %s:\n%s", k, out)
 	}
-	if code := m.Run(t.Context(), []string{"report", "--from", "2027-13-01", "--to", "2027-12-31"}); code != exitUsage || !strings.Contains(errs.String(), "--from") {
+	if code := exit(m.Stderr, m.Run(t.Context(), []string{"report", "--from", "2027-13-01", "--to", "2027-12-31"})); code != exitUsage || !strings.Contains(errs.String(), "--from") {
 		t.Errorf("a bad date: exit %d, %s", code, errs)
 	}
 
 	file := filepath.Join(t.TempDir(), "copy.db")
 	out = &syncBuffer{}
 	m.Stdout = out
-	if code := m.Run(t.Context(), []string{"backup", file}); code != 0 || !strings.Contains(out.String(), "read from") {
+	if code := exit(m.Stderr, m.Run(t.Context(), []string{"backup", file})); code != 0 || !strings.Contains(out.String(), "read from") {
 		t.Fatalf("backup of a stopped bot: %d %s %s", code, out, errs)
 	}
 	tb.start()
@@ -384,7 +384,7 @@ func TestLogFormatAndLevel(t *testing.T) {
 	logs := &syncBuffer{}
 	env := map[string]string{"LOTSE_LOG_FORMAT": "json"}
 	m := &Main{Getenv: func(k string) string { return env[k] }, Stdout: io.Discard, Stderr: logs, Now: time.Now}
-	m.Run(t.Context(), []string{"report", "--from", "2026-01-01", "--to", "2026-12-31"})
+	exit(m.Stderr, m.Run(t.Context(), []string{"report", "--from", "2026-01-01", "--to", "2026-12-31"}))
 	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
 		if strings.HasPrefix(line, "{") {
 			var v map[string]any
@@ -397,7 +397,7 @@ func TestLogFormatAndLevel(t *testing.T) {
 		errs := &syncBuffer{}
 		env := map[string]string{k: v}
 		m := &Main{Getenv: func(k string) string { return env[k] }, Stdout: io.Discard, Stderr: errs, Now: time.Now}
-		if code := m.Run(t.Context(), nil); code != exitUsage || !strings.Contains(errs.String(), k) {
+		if code := exit(m.Stderr, m.Run(t.Context(), nil)); code != exitUsage || !strings.Contains(errs.String(), k) {
 			t.Errorf("%s=%s: exit %d, %q", k, v, code, errs)
 		}
 	}
@@ -486,10 +486,10 @@ func TestAdminTokenGuardsMetricsBackupAndReportButNotHealth(t *testing.T) {
 	out := &syncBuffer{}
 	cli := &Main{Getenv: func(k string) string { return tb.env[k] }, Stdout: out, Stderr: out, Now: time.Now}
 	cli.env(local)
-	if code := cli.Run(t.Context(), []string{"backup", filepath.Join(t.TempDir(), "cli.db")}); code != 0 || !strings.Contains(out.String(), "from the running Lotse") {
+	if code := exit(cli.Stderr, cli.Run(t.Context(), []string{"backup", filepath.Join(t.TempDir(), "cli.db")})); code != 0 || !strings.Contains(out.String(), "from the running Lotse") {
 		t.Errorf("lotse backup with LOTSE_ADMIN_TOKEN_FILE: exit %d, %s", code, out)
 	}
-	if code := cli.Run(t.Context(), []string{"report", "--from", "2026-01-01", "--to", "2026-12-31"}); code != 0 || !strings.Contains(out.String(), "clients") {
+	if code := exit(cli.Stderr, cli.Run(t.Context(), []string{"report", "--from", "2026-01-01", "--to", "2026-12-31"})); code != 0 || !strings.Contains(out.String(), "clients") {
 		t.Errorf("lotse report with LOTSE_ADMIN_TOKEN_FILE: exit %d, %s", code, out)
 	}
 	out = &syncBuffer{}
@@ -500,7 +500,7 @@ func TestAdminTokenGuardsMetricsBackupAndReportButNotHealth(t *testing.T) {
 		return tb.env[k]
 	}, Stdout: out, Stderr: out, Now: time.Now}
 	noToken.env(local)
-	if code := noToken.Run(t.Context(), []string{"backup", filepath.Join(t.TempDir(), "denied.db")}); code == 0 || !strings.Contains(out.String(), "401") {
+	if code := exit(noToken.Stderr, noToken.Run(t.Context(), []string{"backup", filepath.Join(t.TempDir(), "denied.db")})); code == 0 || !strings.Contains(out.String(), "401") {
 		t.Errorf("lotse backup without the token: exit %d, %s; want a failure naming the 401", code, out)
 	}
 

@@ -27,7 +27,7 @@ func TestPlaygroundRunsTheRealBotAndCleansUp(t *testing.T) {
 	m := &Main{Getenv: func(string) string { return "" }, Stdout: out, Stderr: out, Now: time.Now}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	go func() { done <- m.Run(ctx, []string{"playground", "-addr", "127.0.0.1:0"}) }()
+	go func() { done <- exit(m.Stderr, m.Run(ctx, []string{"playground", "-addr", "127.0.0.1:0"})) }()
 	var code int
 	stop := sync.OnceFunc(func() { cancel(); code = <-done })
 	defer stop()

@@ -148,7 +148,7 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 	// TestErasureHoldsInTheFileInKeptBackupsAndAfterARestore).
 	file := filepath.Join(t.TempDir(), "backup.db")
 	m := &Main{Getenv: func(k string) string { return tb.env[k] }, Stdout: io.Discard, Stderr: io.Discard, Now: tb.now}
-	if code := m.Run(t.Context(), []string{"backup", file}); code != 0 {
+	if code := exit(m.Stderr, m.Run(t.Context(), []string{"backup", file})); code != 0 {
 		t.Fatalf("backup exited %d", code)
 	}
 	raw, err := os.ReadFile(file)

@@ -99,7 +99,7 @@ func runRelay(b *testing.B, global, chat string, translating bool) {
 	m := &Main{Getenv: func(k string) string { return env[k] }, Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Now: time.Now}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
-	go func() { done <- m.Run(ctx, nil) }()
+	go func() { done <- exit(m.Stderr, m.Run(ctx, nil)) }()
 	defer func() { cancel(); <-done }()
 	for _, id := range managers {
 		api.SendText(fakeapi.User{ID: id, FirstName: "M", LanguageCode: "de"}, "/start")

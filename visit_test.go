@@ -149,7 +149,7 @@ func TestHomeVisitAfterMissedAppointments(t *testing.T) {
 	tb.stop()
 	out, errs := &syncBuffer{}, &syncBuffer{}
 	m := &Main{Getenv: func(k string) string { return tb.env[k] }, Stdout: out, Stderr: errs, Now: tb.now}
-	if code := m.Run(t.Context(), []string{"report", "--from", "2027-01-01", "--to", "2027-12-31"}); code != 0 {
+	if code := exit(m.Stderr, m.Run(t.Context(), []string{"report", "--from", "2027-01-01", "--to", "2027-12-31"})); code != 0 {
 		t.Fatalf("report exited %d: %s", code, errs)
 	}
 	rows, err := csv.NewReader(strings.NewReader(out.String())).ReadAll()

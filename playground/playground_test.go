@@ -371,7 +371,7 @@ func TestClockMovesAheadByAnHour(t *testing.T) {
 	if after.Advanced != "1 h" {
 		t.Errorf("advanced %q, want %q", after.Advanced, "1 h")
 	}
-	if d := tp.clock.Now().Sub(time.Now()); d < 59*time.Minute {
+	if d := time.Until(tp.clock.Now()); d < 59*time.Minute {
 		t.Errorf("the bot's clock is %v ahead, want an hour", d)
 	}
 	if status := tp.post("/api/clock", map[string]string{"by": "-1h"}, nil); status != http.StatusBadRequest {

@@ -3,6 +3,8 @@ package fakeapi
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -344,6 +346,16 @@ func (s *Server) public(m *message) Message {
 		out.FileData = f.data
 	}
 	return out
+}
+
+// Chats returns the ids of every chat the fake knows, private chats and groups, in
+// ascending order: the ids a test may search the bot's log for.
+func (s *Server) Chats() []int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := slices.Collect(maps.Keys(s.chats))
+	slices.Sort(ids)
+	return ids
 }
 
 // Messages returns the messages the bot has sent to a chat and that are

@@ -153,7 +153,7 @@ func (s *Server) getMyCommands(q *request) (any, *apiError) {
 	}
 	out := []apiBotCommand{}
 	for _, c := range s.commands[key] {
-		out = append(out, apiBotCommand{Command: c.Command, Description: c.Description})
+		out = append(out, apiBotCommand(c))
 	}
 	return out, nil
 }

@@ -1,5 +1,7 @@
 package fakeapi
 
+//lint:file-ignore ST1005 the errors are Telegram's own descriptions, word for word, capitals included
+
 import (
 	"fmt"
 	"strings"
