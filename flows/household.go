@@ -117,19 +117,6 @@ func caseRef(c *Client, firstName string) Phrase {
 	return Join(" · ", Literal(c.CaseLabel()), memberName(c, firstName))
 }
 
-// memberNames maps each member of a household to their name, for plans that name who a goal
-// or step is for; nil for a client on their own.
-func memberNames(all []*Client) map[int64]Phrase {
-	if len(all) < 2 {
-		return nil
-	}
-	names := map[int64]Phrase{}
-	for _, m := range all {
-		names[m.ID] = memberName(m, "")
-	}
-	return names
-}
-
 // member finds member n, counting from 1, of the household of the case c holds; when there
 // is none it tells the manager and returns nil.
 func (f *Flows) member(t *turn, c *Client, n string) (*Client, error) {
