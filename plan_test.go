@@ -534,4 +534,21 @@ func TestPlanGoalsAndStepsWithButtonsAndWords(t *testing.T) {
 	if !strings.Contains(plan.Text, say(t, "ar", "PlanOwnWords", "Text", "Eine Wohnung mit drei Zimmern finden")) {
 		t.Errorf("the client's plan lacks the goal in the manager's words:\n%s", plan.Text)
 	}
+
+	// "Book an appointment about this" after asking for help: no question what it is about,
+	// and the manager's week names the step.
+	tb.press(u, say(t, "ar", "PlanHelpButton", "Step", "1.1"))
+	tb.idle()
+	tb.press(u, say(t, "ar", "PlanBookButton"))
+	tb.press(u, render(t, "ar", flows.Join(" ", flows.Msg("WeekdayWed"), flows.Number("24.03."))))
+	times := tb.last(u.ID, func(m fakeapi.Message) bool {
+		return len(m.Buttons) > 0 && strings.HasPrefix(m.Buttons[0][0].Data, "1:bkt:")
+	})
+	tb.api.PressData(u, times.ID, times.Buttons[0][0].Data)
+	tb.press(u, say(t, "ar", "ApptConfirm"))
+	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "ApptBooked")) })
+	tb.api.SendText(haddad, "/week")
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "de", "StaffApptTopicStep", "Step", "1.1")+": Wohnungsanzeigen lesen")
+	})
 }

@@ -21,6 +21,17 @@ func (f *Flows) bookingButton(t *turn, c *Client, a Action) (handled bool, err e
 	case ActAppts:
 		return true, f.showAppointments(t, c)
 	case ActBook:
+		c.BookStep = ""
+		if a.Arg != "" {
+			// "Book an appointment about this" from the plan: the appointment names the step.
+			p, err := plan(t.tx, c)
+			if err != nil {
+				return true, err
+			}
+			if _, s, ok := stepAt(p, a.Arg); ok && !s.Done {
+				c.BookStep = a.Arg
+			}
+		}
 		return true, f.showDays(t, c)
 	case ActDay:
 		day, err := time.ParseInLocation("20060102", a.Arg, f.Config.location())
@@ -44,12 +55,16 @@ func (f *Flows) bookingButton(t *turn, c *Client, a Action) (handled bool, err e
 		topic, interp := "", ""
 		if len(parts) > 1 {
 			topic = parts[1]
-			if _, ok := f.FAQ.Get().Topic(topic); !ok && topic != topicOther {
+			if _, ok := f.FAQ.Get().Topic(topic); !ok && topic != topicOther && !isStepTopic(topic) {
 				return false, nil
 			}
 		}
 		if len(parts) > 2 {
 			interp = parts[2]
+		}
+		if a.Name == ActTime && c.BookStep != "" {
+			// About a step of the plan: no need to ask what it is about.
+			a.Name, topic = ActTopicFor, stepTopic(c.BookStep)
 		}
 		switch a.Name {
 		case ActTime:
@@ -456,6 +471,7 @@ func (f *Flows) book(t *turn, c *Client, slot Slot, topic string, interpreter bo
 	if len(open) >= f.Config.Booking.MaxOpen {
 		return f.showDays(t, c)
 	}
+	c.BookStep = ""
 	a := &Appointment{
 		Client: c.ID, Manager: slot.Manager, Office: slot.Office, Start: slot.Start, End: slot.End,
 		Topic: topic, Status: StatusBooked, CreatedAt: f.Now(),

@@ -24,7 +24,7 @@ const (
 	ActQuestion  = "faqq"    // argument: an FAQ question id
 	ActAsk       = "faqm"    // argument: an FAQ question id; talk to my manager about it
 	ActAppts     = "appt"    // the client's appointments
-	ActBook      = "book"    // start booking: the days with free slots
+	ActBook      = "book"    // start booking: the days with free slots; argument: none, or the plan step it is about
 	ActDay       = "bkd"     // argument: a day, 20060102
 	ActTime      = "bkt"     // argument: a slot reference (Config.SlotRef)
 	ActTopicFor  = "bkp"     // argument: slot reference "." topic
@@ -140,8 +140,10 @@ func ParseData(data string) (a Action, ok bool) {
 	switch a.Name {
 	case ActLanguage:
 		_, ok = LookupLanguage(a.Arg)
-	case ActLanguages, ActFAQ, ActAppts, ActBook, ActWrite, ActMyData:
+	case ActLanguages, ActFAQ, ActAppts, ActWrite, ActMyData:
 		ok = len(parts) == 2
+	case ActBook:
+		ok = len(parts) == 2 || stepArg.MatchString(a.Arg) // a plan step the appointment is about
 	case ActBookFor:
 		ok = bookForArg.MatchString(a.Arg)
 	case ActDistrict:

@@ -87,6 +87,8 @@ type Client struct {
 	// holder's record the last month their case was: the report counts each once a month.
 	Served     string `json:"served,omitempty"`
 	CaseServed string `json:"case_served,omitempty"`
+	// BookStep is the plan step ("1.2") the booking under way is about, "" for none.
+	BookStep string `json:"book_step,omitempty"`
 }
 
 // Note is a manager's short note on a case.

@@ -87,6 +87,30 @@ type PlanStep struct {
 // the step's number follows.
 const planTopic = "plan."
 
+// stepTopicPrefix starts the topic of an appointment booked about a step of the plan:
+// "plan-1-2" for step 1.2 (a topic's characters fit button data).
+const stepTopicPrefix = "plan-"
+
+func stepTopic(step string) string { return stepTopicPrefix + strings.ReplaceAll(step, ".", "-") }
+
+func isStepTopic(topic string) bool {
+	n, ok := strings.CutPrefix(topic, stepTopicPrefix)
+	return ok && stepArg.MatchString(strings.ReplaceAll(n, "-", "."))
+}
+
+// stepTopicLine names for the manager the step of client's plan an appointment is about.
+func (f *Flows) stepTopicLine(tx Tx, client int64, n string) Phrase {
+	line := Msg("StaffApptTopicStep", "Step", n)
+	if c, err := tx.Client(client); err == nil {
+		if p, err := plan(tx, c); err == nil {
+			if _, s, ok := stepAt(p, n); ok && !s.Erased {
+				line = Join(": ", line, Literal(s.Text))
+			}
+		}
+	}
+	return line
+}
+
 // Rendering is the machine translation of a manager's own words in the plan into the
 // client's language, kept so that the plan is translated once, not every time it is shown.
 type Rendering struct {
@@ -1019,7 +1043,7 @@ func (f *Flows) planButton(t *turn, c *Client, a Action) (handled bool, err erro
 		if err := f.toCaseManagers(t.tx, c, Phrase{ID: "StaffPlanHelp", Args: map[string]string{"Step": a.Arg}, Sub: map[string]Phrase{"Case": caseRef(c, t.ev.FirstName), "What": Literal(s.Text)}}); err != nil {
 			return true, err
 		}
-		return true, t.show(screen{text: []Phrase{Msg("PlanHelpSent")}, buttons: [][]Button{{{Label: Msg("PlanBookButton"), Data: Data(ActBook)}}, {backButton()}}})
+		return true, t.show(screen{text: []Phrase{Msg("PlanHelpSent")}, buttons: [][]Button{{{Label: Msg("PlanBookButton"), Data: Data(ActBook, a.Arg)}}, {backButton()}}})
 	}
 	return false, nil
 }
@@ -1123,6 +1147,6 @@ func (f *Flows) remindStep(tx Tx, r Reminder) error {
 	}
 	return tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: []Phrase{text}, Buttons: [][]Button{
 		{{Label: Msg("PlanDoneButton", "Step", n), Data: Data(ActStepDone, n)}, {Label: Msg("PlanHelpButton", "Step", n), Data: Data(ActStepHelp, n)}},
-		{{Label: Msg("PlanBookButton"), Data: Data(ActBook)}},
+		{{Label: Msg("PlanBookButton"), Data: Data(ActBook, n)}},
 	}})
 }

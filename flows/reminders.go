@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -211,6 +212,8 @@ func (f *Flows) staffLine(tx Tx, a *Appointment) Phrase {
 	topic := Msg("ApptTopicOther")
 	if _, ok := f.FAQ.Get().Topic(a.Topic); ok {
 		topic = Content(PhraseTopic, a.Topic)
+	} else if n, ok := strings.CutPrefix(a.Topic, stepTopicPrefix); ok {
+		topic = f.stepTopicLine(tx, a.Client, strings.ReplaceAll(n, "-", "."))
 	}
 	line := Phrase{ID: "StaffApptLine", Args: map[string]string{"Appointment": label, "Language": lang}, Sub: map[string]Phrase{"When": f.when(a.Start), "Topic": topic}}
 	switch a.Status {
