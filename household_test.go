@@ -143,6 +143,21 @@ func TestHouseholdOfThreeInThreeLanguages(t *testing.T) {
 		t.Errorf("Omar's step reminded %d other members", n)
 	}
 
+	// Omar's /mydata holds what concerns him: the family's goal and his step, not Amal's goal
+	// nor anything of the others.
+	tb.api.SendText(omar, "/mydata")
+	doc := tb.find(omar.ID, func(m fakeapi.Message) bool { return m.Kind == "document" && strings.HasSuffix(m.FileName, ".json") })
+	for _, want := range []string{`"family_relation": "child"`, `"first_name_for_the_team": "Omar"`, "language-course", "Anmeldung bei der VHS abgeben"} {
+		if !strings.Contains(string(doc.FileData), want) {
+			t.Errorf("Omar's data lacks %s:\n%s", want, doc.FileData)
+		}
+	}
+	for _, other := range []string{"work-recognition", "Amal", "Ahmad", strconv.FormatInt(amal.ID, 10), strconv.FormatInt(ahmad.ID, 10)} {
+		if strings.Contains(string(doc.FileData), other) {
+			t.Errorf("Omar's data holds %q of another member:\n%s", other, doc.FileData)
+		}
+	}
+
 	// Amal deletes her data: Ahmad and Omar stay in the case, and nothing of her is left.
 	traces := map[string][]byte{
 		"id":           []byte(strconv.FormatInt(amal.ID, 10)),
