@@ -393,3 +393,57 @@ func TestAnErasureBeforeAStopIsCompactedAfterTheStart(t *testing.T) {
 		t.Error("the file still holds the note erased before the stop")
 	}
 }
+
+func TestLedgerErasesAHouseholdMemberInACopyFromBeforeTheyJoined(t *testing.T) {
+	dir := t.TempDir()
+	path, ledger := filepath.Join(dir, "lotse.db"), filepath.Join(dir, "lotse.db.erased")
+	db, err := store.OpenWith(path, store.Options{Ledgers: []string{ledger}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ahmad, amal = 7001, 7002
+	created := time.Now()
+	put := func(c *flows.Client) {
+		t.Helper()
+		if _, err := db.Do(func(tx flows.Tx) error { return tx.PutClient(c) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(&flows.Client{ID: ahmad, Case: 1, CreatedAt: created})
+	put(&flows.Client{ID: amal, Case: 2, CreatedAt: created}) // her own case number, before joining
+	older := filepath.Join(t.TempDir(), "older.db")
+	if _, err := db.BackupFile(older); err != nil {
+		t.Fatal(err)
+	}
+	// She joins Ahmad's case, then erases her data.
+	put(&flows.Client{ID: ahmad, Case: 1, Members: []int64{amal}, CreatedAt: created})
+	put(&flows.Client{ID: amal, Case: 1, Holder: ahmad, CreatedAt: created})
+	if _, err := db.Do(func(tx flows.Tx) error {
+		if err := tx.PutClient(&flows.Client{ID: ahmad, Case: 1, CreatedAt: created}); err != nil {
+			return err
+		}
+		return tx.EraseClient(amal)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	// The copy from before she joined is restored: her record there had case 2.
+	if err := os.Rename(older, path); err != nil {
+		t.Fatal(err)
+	}
+	db, err = store.OpenWith(path, store.Options{Ledgers: []string{ledger}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n, err := db.ApplyLedger(); err != nil || n != 1 {
+		t.Fatalf("ApplyLedger: %d, %v; want 1", n, err)
+	}
+	if _, err := db.Client(amal); flows.ErrorCode(err) != flows.ENotFound {
+		t.Errorf("the restored copy brought her back: %v", err)
+	}
+	if _, err := db.Client(ahmad); err != nil {
+		t.Errorf("the holder went too: %v", err)
+	}
+}

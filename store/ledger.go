@@ -134,7 +134,7 @@ func (l *ledger) names(c *flows.Client) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, f := range l.files {
-		if f.key != nil && f.hashes[recordHash(f.key, c)] {
+		if f.key != nil && (f.hashes[recordHash(f.key, c)] || f.hashes[personHash(f.key, c)]) {
 			return true
 		}
 	}
@@ -157,7 +157,9 @@ func (l *ledger) add(records []*flows.Client) error {
 			}
 			nf := &ledgerFile{path: f.path, key: key, hashes: map[string]bool{}}
 			for _, c := range records {
-				nf.hashes[recordHash(key, c)] = true
+				for _, h := range recordHashes(key, c) {
+					nf.hashes[h] = true
+				}
 			}
 			if err := nf.create(); err != nil {
 				return err
@@ -167,8 +169,10 @@ func (l *ledger) add(records []*flows.Client) error {
 		}
 		var lines []string
 		for _, c := range records {
-			if h := recordHash(f.key, c); !f.hashes[h] && !slices.Contains(lines, h) {
-				lines = append(lines, h)
+			for _, h := range recordHashes(f.key, c) {
+				if !f.hashes[h] && !slices.Contains(lines, h) {
+					lines = append(lines, h)
+				}
 			}
 		}
 		if len(lines) == 0 {
@@ -188,6 +192,23 @@ func (l *ledger) add(records []*flows.Client) error {
 func recordHash(key []byte, c *flows.Client) string {
 	m := hmac.New(sha256.New, key)
 	fmt.Fprintf(m, "lotse client %d %d %s", c.ID, c.Case, c.CreatedAt.UTC().Format(time.RFC3339Nano))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// recordHashes are the ledger's names of an erased record: a household member's also by the
+// person alone, whatever case it had, since their record in an older copy still has the
+// case number they held before joining.
+func recordHashes(key []byte, c *flows.Client) []string {
+	if c.Holder != 0 {
+		return []string{recordHash(key, c), personHash(key, c)}
+	}
+	return []string{recordHash(key, c)}
+}
+
+// personHash names a client record by the person alone.
+func personHash(key []byte, c *flows.Client) string {
+	m := hmac.New(sha256.New, key)
+	fmt.Fprintf(m, "lotse person %d %s", c.ID, c.CreatedAt.UTC().Format(time.RFC3339Nano))
 	return hex.EncodeToString(m.Sum(nil))
 }
 
