@@ -20,7 +20,7 @@ const benchUsers = 5000
 // BenchmarkFirstContact measures the whole durable path — intake, journal, flows, outbox,
 // sender, fake Bot API — for 5 000 /start updates from distinct users, queued at once.
 // Telegram's global limit of 30 messages/s would make this a measure of waiting, so the
-// limit is lifted to 10 000/s. Run with: go test -run '^$' -bench FirstContact -benchtime 1x
+// limit is lifted to 10 000/s. Run with: go test -run '^$' -bench FirstContact -benchtime 1x ./app/
 func BenchmarkFirstContact(b *testing.B) {
 	for b.Loop() {
 		api := fakeapi.New()

@@ -16,16 +16,6 @@ import (
 	"github.com/lotse-bot/lotse/flows"
 )
 
-// runMain runs lotse with args and env and returns its exit code and output.
-func runMain(t *testing.T, env map[string]string, args ...string) (int, string) {
-	t.Helper()
-	out := &syncBuffer{}
-	m := &Main{Getenv: func(k string) string { return env[k] }, Stdout: out, Stderr: out, Now: time.Now}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	return exit(m.Stderr, m.Run(ctx, args)), out.String()
-}
-
 func TestTokenErrors(t *testing.T) {
 	dir := t.TempDir()
 	secret := "123456789:AAsecretsecretsecretsecretsecret"

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,22 +8,6 @@ import (
 
 	"github.com/lotse-bot/lotse/bot/fakeapi"
 )
-
-// rawStart is a /start update as Telegram sends it.
-func rawStart(updateID, userID int64, lang string) json.RawMessage {
-	raw, _ := json.Marshal(map[string]any{
-		"update_id": updateID,
-		"message": map[string]any{
-			"message_id": 1,
-			"date":       time.Now().Unix(),
-			"from":       map[string]any{"id": userID, "is_bot": false, "first_name": "Test", "language_code": lang},
-			"chat":       map[string]any{"id": userID, "type": "private", "first_name": "Test"},
-			"text":       "/start",
-			"entities":   []map[string]any{{"type": "bot_command", "offset": 0, "length": 6}},
-		},
-	})
-	return raw
-}
 
 func TestDuplicateUpdateIsHandledOnce(t *testing.T) {
 	tb := newTestBot(t)

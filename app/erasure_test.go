@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"encoding/binary"
 	"io"
 	"os"
@@ -14,39 +13,6 @@ import (
 	"github.com/lotse-bot/lotse/bot/fakeapi"
 	"github.com/lotse-bot/lotse/flows"
 )
-
-// clientTraces are the bytes that lead to a client richClient made: her Telegram id as text
-// and as the 8 bytes of the keys, her name, case label, invitation token, the manager's note
-// and the text of a message she relayed.
-func clientTraces(u fakeapi.User, token string) map[string][]byte {
-	return map[string][]byte{
-		"id":           []byte(strconv.FormatInt(u.ID, 10)),
-		"id (8 bytes)": binary.BigEndian.AppendUint64(nil, uint64(u.ID)),
-		"name":         []byte(u.FirstName),
-		"case label":   []byte("K-0001"),
-		"invitation":   []byte(token),
-		"note":         []byte("Frist beim Jobcenter"),
-		"message":      []byte("رسالة من مركز العمل"),
-	}
-}
-
-// tracesIn lists what of traces the raw bytes of each file hold, by file.
-func tracesIn(traces map[string][]byte, files ...string) []string {
-	var found []string
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			found = append(found, err.Error())
-			continue
-		}
-		for name, trace := range traces {
-			if bytes.Contains(raw, trace) {
-				found = append(found, filepath.Base(f)+": "+name)
-			}
-		}
-	}
-	return found
-}
 
 // backupTo writes a backup of the running bot to file with "lotse backup".
 func (tb *testBot) backupTo(file string) {

@@ -11,37 +11,6 @@ import (
 	"github.com/lotse-bot/lotse/flows"
 )
 
-// faqOf returns the shipped FAQ.
-func faqOf(t *testing.T) *flows.FAQ {
-	t.Helper()
-	render(t, "en", flows.Msg("MenuFAQ"))
-	return shippedFAQ
-}
-
-// toMenu takes a new client in lang through first contact to the main menu.
-func (tb *testBot) toMenu(u fakeapi.User, lang string, consent bool) {
-	tb.t.Helper()
-	tb.api.SendText(u, "/start")
-	tb.press(u, say(tb.t, lang, "LanguageConfirmYes"))
-	if consent {
-		tb.press(u, say(tb.t, lang, "PrivacyAccept"))
-		tb.press(u, say(tb.t, lang, "DistrictSkip"))
-	} else {
-		tb.press(u, say(tb.t, lang, "PrivacyDecline"))
-	}
-	tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(tb.t, lang, "MenuFAQ")) })
-}
-
-// clean fails on text a person must never see: template syntax or a missing value.
-func clean(t *testing.T, where string, m fakeapi.Message) {
-	t.Helper()
-	for _, bad := range []string{"{{", "}}", "<no value>", "%!"} {
-		if strings.Contains(m.Text, bad) {
-			t.Errorf("%s: %q shows %q", where, m.Text, bad)
-		}
-	}
-}
-
 func TestFAQTreeInEveryLanguage(t *testing.T) {
 	tb := newTestBot(t, "LOTSE_RATE_GLOBAL", "1000")
 	faq := faqOf(t)

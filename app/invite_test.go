@@ -1,7 +1,6 @@
 package app
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -9,17 +8,6 @@ import (
 	"github.com/lotse-bot/lotse/bot/fakeapi"
 	"github.com/lotse-bot/lotse/flows"
 )
-
-var inviteLink = regexp.MustCompile(`https://t\.me/[A-Za-z0-9_]+\?start=(inv-[A-Za-z0-9_-]+)`)
-
-// invite lets a manager create an invitation and returns the /start payload of its link.
-func (tb *testBot) invite(manager fakeapi.User) string {
-	tb.t.Helper()
-	tb.api.SendText(manager, "/invite")
-	m := tb.find(manager.ID, func(m fakeapi.Message) bool { return inviteLink.MatchString(m.Text) })
-	tb.find(manager.ID, func(m fakeapi.Message) bool { return m.Kind == "photo" && m.Text == say(tb.t, "de", "StaffInviteQR") })
-	return inviteLink.FindStringSubmatch(m.Text)[1]
-}
 
 func TestInvitationAssignsTheClientToTheManager(t *testing.T) {
 	tb := newBookingBot(t)

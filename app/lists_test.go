@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lotse-bot/lotse/bot/fakeapi"
 	"github.com/lotse-bot/lotse/flows"
@@ -96,18 +95,6 @@ func (tb *testBot) noStaffIDs(client int64, staff ...int64) {
 			}
 		}
 	}
-}
-
-// pressData presses a button and waits for its answer; it returns the pop-up text.
-func (tb *testBot) pressData(u fakeapi.User, msg int, data string) string {
-	tb.t.Helper()
-	before := len(tb.api.CallbackAnswers())
-	tb.api.PressData(u, msg, data)
-	if !tb.api.WaitFor(10*time.Second, func() bool { return len(tb.api.CallbackAnswers()) > before }) {
-		tb.t.Fatalf("the press of %q was never answered", data)
-	}
-	text, _ := tb.api.CallbackAnswers()[before].Params["text"].(string)
-	return text
 }
 
 func TestTwoHundredFiftyHousingSitesArePagedAndFoundByTyping(t *testing.T) {

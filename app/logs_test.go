@@ -10,21 +10,6 @@ import (
 	"github.com/lotse-bot/lotse/bot/fakeapi"
 )
 
-// rawIDs finds where log shows one of ids as a number of its own, not as digits inside a
-// longer number or a hash.
-func rawIDs(log string, ids ...int64) []string {
-	var found []string
-	for _, id := range ids {
-		re := regexp.MustCompile(`(^|[^0-9A-Za-z])` + strconv.FormatInt(id, 10) + `($|[^0-9A-Za-z])`)
-		for _, line := range strings.Split(log, "\n") {
-			if re.MatchString(line) {
-				found = append(found, line)
-			}
-		}
-	}
-	return found
-}
-
 // TestTheLogNamesNoChatButLetsAnOperatorFollowOne runs a client's message to the manager,
 // the manager's answer and a refusal (the client deleted their account) with the log at
 // debug level, and fails if any of the chats' Telegram ids appears in it. The operator

@@ -23,28 +23,6 @@ import (
 	"github.com/lotse-bot/lotse/store"
 )
 
-// adminURL waits for the admin listener and returns its base URL.
-func (tb *testBot) adminURL() string {
-	tb.t.Helper()
-	var addr string
-	tb.api.WaitFor(10*time.Second, func() bool { addr = tb.main.AdminAddr(); return addr != "" })
-	if addr == "" {
-		tb.t.Fatal("the admin listener never started")
-	}
-	return "http://" + addr
-}
-
-func get(t *testing.T, url string) (int, string) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
-}
-
 func TestHealthReadinessAndMetrics(t *testing.T) {
 	tb := newTestBot(t, "LOTSE_OUTBOX_STUCK", "1s")
 	base := tb.adminURL()
@@ -221,17 +199,6 @@ func TestBackupUnderWriteLoadHasEveryCommittedRecord(t *testing.T) {
 		}
 	}
 	t.Logf("backup holds %d clients: %d from before, %d of %d written during it", len(seen), before, len(seen)-before, during)
-}
-
-// env points a command-line Main at the running bot's admin listener.
-func (m *Main) env(adminAddr string) {
-	base := m.Getenv
-	m.Getenv = func(k string) string {
-		if k == "LOTSE_ADMIN_ADDR" {
-			return adminAddr
-		}
-		return base(k)
-	}
 }
 
 func TestReportAndBackupCommandsOnAStoppedBot(t *testing.T) {

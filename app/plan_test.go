@@ -33,27 +33,6 @@ func (tb *testBot) planOf(client int64) *flows.Plan {
 	return p
 }
 
-// stepReminders counts the plan reminders a chat got.
-func (tb *testBot) stepReminders(chat int64) int {
-	n := 0
-	for _, m := range tb.api.Messages(chat) {
-		if strings.HasPrefix(m.Text, "⏰") {
-			n++
-		}
-	}
-	return n
-}
-
-// invited takes a new client in lang through an invitation of manager to the menu.
-func (tb *testBot) invited(manager, u fakeapi.User, lang string) {
-	tb.t.Helper()
-	payload := tb.invite(manager)
-	tb.api.SendText(u, "/start "+payload)
-	tb.press(u, say(tb.t, lang, "LanguageConfirmYes"))
-	tb.press(u, say(tb.t, lang, "PrivacyAccept"))
-	tb.find(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(tb.t, lang, "MenuPlan")) })
-}
-
 func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 	tb := newBookingBot(t) // Monday 22 March 2027; summer time begins on Sunday 28 March
 	haddad := tb.startStaff(900102)

@@ -19,36 +19,6 @@ import (
 	"github.com/lotse-bot/lotse/flows"
 )
 
-// richClient gives a client a bit of everything Lotse can store: an invitation, consent,
-// housing, an appointment with reminders, relayed messages with an answer, a note, an
-// audit entry. It returns the invitation token and the client's first message id.
-func richClient(t *testing.T, tb *testBot, u fakeapi.User, lang string) (token string, relayed []int) {
-	t.Helper()
-	y := fakeapi.User{ID: yilmaz, FirstName: "Staff", LanguageCode: "de"}
-	tb.api.SendText(y, "/invite")
-	invite := tb.find(y.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "start=inv-") })
-	link := strings.Fields(invite.Text[strings.Index(invite.Text, "start=")+len("start="):])[0]
-	token = strings.TrimPrefix(link, "inv-")
-	tb.api.SendText(u, "/start "+link)
-	tb.press(u, say(t, lang, "LanguageConfirmYes"))
-	tb.press(u, say(t, lang, "PrivacyAccept"))
-	tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, lang, "MenuWrite")) })
-	tb.bookFirstSlot(u, lang)
-	for _, text := range []string{"رسالة من مركز العمل", "صفحة ٢"} {
-		relayed = append(relayed, tb.api.MessageIDOf(tb.api.SendText(u, text)))
-	}
-	tb.waitFor(y.ID, func() bool { return len(copies(tb.api.Messages(y.ID), u.ID)) == 2 })
-	tb.api.ReplyText(y, copies(tb.api.Messages(y.ID), u.ID)[0].ID, "Bitte bringen Sie den Brief mit.")
-	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" })
-	tb.api.SendText(y, "/note K-0001 Frist beim Jobcenter am 30.03.")
-	tb.find(y.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffNoteAdded", "Case", "K-0001") })
-	tb.api.SendText(y, "/client K-0001")
-	tb.find(y.ID, func(m fakeapi.Message) bool {
-		return strings.Contains(m.Text, say(t, "de", "StaffProfileTitle", "Case", "K-0001"))
-	})
-	return token, relayed
-}
-
 func TestMyDataContainsEverythingStored(t *testing.T) {
 	tb := newBookingBot(t)
 	tb.startStaff(yilmaz)

@@ -29,7 +29,7 @@ const (
 // message costs the manager a header and a copy and the client a "delivered" note.
 // "translating" runs with the limits lifted and machine translation on, against a fake
 // LibreTranslate that takes 200 ms for every request: the copies must not wait for it.
-// Run with: go test -run '^$' -bench Relay -benchtime 1x
+// Run with: go test -run '^$' -bench Relay -benchtime 1x ./app/
 func BenchmarkRelay(b *testing.B) {
 	for _, limits := range []struct {
 		name, global, chat string

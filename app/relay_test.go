@@ -10,26 +10,6 @@ import (
 	"github.com/lotse-bot/lotse/flows"
 )
 
-// The example town's staff: Frau Yılmaz alone looks after the Altstadt, Frau Kovalenko
-// alone after Oberdorf; Yılmaz and Haddad share the Lindenweg site. 900001 is the admin.
-const (
-	yilmaz    = 900101
-	haddad    = 900102
-	kovalenko = 900103
-	admin     = 900001
-)
-
-// toDistrict takes a new client through first contact, with consent, to the menu, naming
-// where they live.
-func (tb *testBot) toDistrict(u fakeapi.User, lang, district string) {
-	tb.t.Helper()
-	tb.api.SendText(u, "/start")
-	tb.press(u, say(tb.t, lang, "LanguageConfirmYes"))
-	tb.press(u, say(tb.t, lang, "PrivacyAccept"))
-	tb.press(u, "🏠 "+district)
-	tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(tb.t, lang, "MenuWrite")) })
-}
-
 // sent is the message a user sent with update id.
 func (tb *testBot) sent(u fakeapi.User, update int64) fakeapi.Message {
 	tb.t.Helper()
@@ -41,40 +21,6 @@ func (tb *testBot) sent(u fakeapi.User, update int64) fakeapi.Message {
 	}
 	tb.t.Fatalf("no message for update %d", update)
 	return fakeapi.Message{}
-}
-
-// copies returns the copies of a client's messages in a chat.
-func copies(msgs []fakeapi.Message, client int64) []fakeapi.Message {
-	var out []fakeapi.Message
-	for _, m := range msgs {
-		if m.Kind == "copy" && m.CopiedFrom == client {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// count counts the messages in a chat that contain text.
-func (tb *testBot) count(chat int64, text string) int {
-	n := 0
-	for _, m := range tb.api.Messages(chat) {
-		if strings.Contains(m.Text, text) {
-			n++
-		}
-	}
-	return n
-}
-
-// reacted waits until the bot put 👍 on a message of a manager.
-func (tb *testBot) reacted(chat int64, msg int) {
-	tb.t.Helper()
-	ok := tb.api.WaitFor(5*time.Second, func() bool {
-		m, found := tb.api.MessageByID(chat, msg)
-		return found && len(m.Reactions) == 1 && m.Reactions[0] == "👍"
-	})
-	if !ok {
-		tb.t.Errorf("message %d of chat %d got no 👍", msg, chat)
-	}
 }
 
 func TestRoundTripsOfEveryKindInArabicTigrinyaUkrainian(t *testing.T) {
@@ -297,14 +243,6 @@ func TestInviteDistrictIntakeAndReassignment(t *testing.T) {
 	}
 	if len(tb.api.Messages(shared.ID)) < n {
 		t.Error("messages vanished")
-	}
-}
-
-// waitFor waits for cond, failing the test if it never holds.
-func (tb *testBot) waitFor(chat int64, cond func() bool) {
-	tb.t.Helper()
-	if !tb.api.WaitFor(15*time.Second, cond) {
-		tb.t.Fatalf("chat %d: condition never held; messages: %s", chat, texts(tb.api.Messages(chat)))
 	}
 }
 

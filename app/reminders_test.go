@@ -29,12 +29,6 @@ func bookTuesday(t *testing.T, tb *testBot, u fakeapi.User, lang string) {
 	tb.book(u, lang, "WeekdayTue", "30.03.", false)
 }
 
-// at sets the clock and waits for the scheduler to look.
-func (tb *testBot) at(t time.Time) {
-	tb.setNow(t)
-	time.Sleep(150 * time.Millisecond)
-}
-
 func TestRemindersAtTheRightTimesAcrossDaylightSaving(t *testing.T) {
 	for _, tt := range []struct {
 		name    string

@@ -10,16 +10,6 @@ import (
 	"github.com/lotse-bot/lotse/translate/fake"
 )
 
-// newTranslatingBot runs the example town with machine translation by a fake LibreTranslate
-// and returns the bot, the engine and the opened staff.
-func newTranslatingBot(t *testing.T, opts fake.Options) (*testBot, *fake.Server) {
-	t.Helper()
-	engine := fake.NewLibreTranslate(opts)
-	t.Cleanup(engine.Close)
-	config := writeConfig(t, t.TempDir(), "[relay]", "[translation]\nengine = \"libretranslate\"\nurl = \""+engine.URL+"\"\ntimeout_seconds = 1\n\n[relay]")
-	return newTestBot(t, "LOTSE_CONFIG", config, "LOTSE_RATE_GLOBAL", "1000"), engine
-}
-
 // quoted returns the text of a message's expandable quote, "" if it has none.
 func quoted(m fakeapi.Message) string {
 	units := utf16.Encode([]rune(m.PlainText))

@@ -1,9 +1,6 @@
 package app
 
 import (
-	"encoding/json"
-	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -303,27 +300,6 @@ func TestTeamAndMyID(t *testing.T) {
 	}
 	if !strings.Contains(tb.logs.String(), `who="managers[1] managers[2] managers[3] admins[1]"`) {
 		t.Errorf("the start-up log does not name who never opened the bot:\n%s", tb.logs.String())
-	}
-}
-
-// idle waits until the bot handled every update and sent what followed.
-func (tb *testBot) idle() {
-	tb.t.Helper()
-	tb.api.WaitFor(5*time.Second, func() bool { return tb.api.PendingUpdates() == 0 })
-	time.Sleep(300 * time.Millisecond)
-}
-
-// readyz decodes the admin listener's readiness answer into v.
-func (tb *testBot) readyz(v any) {
-	tb.t.Helper()
-	resp, err := http.Get(tb.adminURL() + "/readyz")
-	if err != nil {
-		tb.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(body, v); err != nil {
-		tb.t.Fatalf("/readyz: %v: %s", err, body)
 	}
 }
 
