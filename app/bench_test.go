@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/lotse-bot/lotse/bot/fakeapi"
+)
+
+// benchUsers is the number of distinct people sending /start in the first-contact benchmark.
+const benchUsers = 5000
+
+// BenchmarkFirstContact measures the whole durable path — intake, journal, flows, outbox,
+// sender, fake Bot API — for 5 000 /start updates from distinct users, queued at once.
+// Telegram's global limit of 30 messages/s would make this a measure of waiting, so the
+// limit is lifted to 10 000/s. Run with: go test -run '^$' -bench FirstContact -benchtime 1x ./app/
+func BenchmarkFirstContact(b *testing.B) {
+	for b.Loop() {
+		api := fakeapi.New()
+		dir := b.TempDir()
+		env := map[string]string{
+			"TELEGRAM_BOT_TOKEN": fakeapi.Token, "TELEGRAM_API_URL": api.URL(),
+			"LOTSE_DB": filepath.Join(dir, "lotse.db"), "LOTSE_RATE_GLOBAL": "10000",
+		}
+		m := &Main{Getenv: func(k string) string { return env[k] }, Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Now: time.Now}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan int)
+		go func() { done <- exit(m.Stderr, m.Run(ctx, nil)) }()
+		api.WaitFor(10*time.Second, func() bool { return len(api.Commands("uk")) > 0 })
+
+		runFirstContact(b, api)
+		runRoundTrips(b, api)
+		cancel()
+		<-done
+		api.Close()
+	}
+}
+
+// BenchmarkBareLibraryLoop is the baseline: go-telegram/bot's own polling loop answering
+// every update with a fixed text, with no persistence, no ordering and no limits.
+func BenchmarkBareLibraryLoop(b *testing.B) {
+	for b.Loop() {
+		api := fakeapi.New()
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxIdleConnsPerHost = 64
+		bare, err := tg.New(fakeapi.Token, tg.WithServerURL(api.URL()),
+			tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute, Transport: transport}),
+			tg.WithDefaultHandler(func(ctx context.Context, bot *tg.Bot, u *models.Update) {
+				if u.Message != nil {
+					bot.SendMessage(ctx, &tg.SendMessageParams{ChatID: u.Message.Chat.ID, Text: "Hello! Choose your language."})
+				}
+			}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		go bare.Start(ctx)
+		runFirstContact(b, api)
+		runRoundTrips(b, api)
+		cancel()
+		api.Close()
+	}
+}
+
+// runFirstContact queues benchUsers /start updates and waits until every chat got its first
+// message. It reports updates per second and the p50/p99 time from queueing to delivery.
+func runFirstContact(b *testing.B, api *fakeapi.Server) {
+	b.Helper()
+	langs := []string{"ar", "fa", "uk", "ti", "de", "ru", "tr", "so"}
+	start := time.Now()
+	for i := 0; i < benchUsers; i++ {
+		api.SendText(fakeapi.User{ID: int64(1_000_000 + i), FirstName: "C", LanguageCode: langs[i%len(langs)]}, "/start")
+	}
+	queued := time.Since(start)
+	latencies := make([]time.Duration, 0, benchUsers)
+	for i := 0; i < benchUsers; i++ {
+		msgs, ok := api.WaitMessages(int64(1_000_000+i), 1, 2*time.Minute)
+		if !ok {
+			b.Fatalf("user %d never got an answer", i)
+		}
+		latencies = append(latencies, msgs[0].Date.Sub(start))
+	}
+	total := slices.Max(latencies)
+	slices.Sort(latencies)
+	b.ReportMetric(float64(benchUsers)/total.Seconds(), "updates/s")
+	b.ReportMetric(float64(latencies[len(latencies)/2].Milliseconds()), "p50-ms")
+	b.ReportMetric(float64(latencies[len(latencies)*99/100].Milliseconds()), "p99-ms")
+	b.ReportMetric(float64(queued.Milliseconds()), "queueing-ms")
+}
+
+// roundTrips is the number of single /start updates sent one after another to measure what
+// one person feels on an idle bot.
+const roundTrips = 200
+
+// runRoundTrips sends one /start at a time and reports the p50/p99 time until its answer.
+func runRoundTrips(b *testing.B, api *fakeapi.Server) {
+	b.Helper()
+	latencies := make([]time.Duration, 0, roundTrips)
+	for i := 0; i < roundTrips; i++ {
+		user := int64(2_000_000 + i)
+		start := time.Now()
+		api.SendText(fakeapi.User{ID: user, FirstName: "C", LanguageCode: "ar"}, "/start")
+		msgs, ok := api.WaitMessages(user, 1, time.Minute)
+		if !ok {
+			b.Fatalf("user %d never got an answer", user)
+		}
+		latencies = append(latencies, msgs[0].Date.Sub(start))
+	}
+	slices.Sort(latencies)
+	b.ReportMetric(float64(latencies[len(latencies)/2].Microseconds())/1000, "idle-p50-ms")
+	b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "idle-p99-ms")
+}
