@@ -3,6 +3,7 @@ package locales
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"regexp"
@@ -74,19 +75,13 @@ func Check(fsys fs.FS, catalogs []string) ([]string, error) {
 	}
 	files := map[string]map[string]*i18n.Message{}
 	for _, catalog := range append([]string{Source}, catalogs...) {
-		name := "active." + catalog + ".toml"
-		raw, err := fs.ReadFile(fsys, name)
-		if err != nil {
+		msgs, err := Messages(fsys, catalog)
+		if errors.Is(err, fs.ErrNotExist) {
 			files[catalog] = nil
 			continue
 		}
-		mf, err := i18n.ParseMessageFileBytes(raw, name, map[string]i18n.UnmarshalFunc{"toml": toml.Unmarshal})
 		if err != nil {
-			return nil, fmt.Errorf("locales/%s: %w", name, err)
-		}
-		msgs := map[string]*i18n.Message{}
-		for _, m := range mf.Messages {
-			msgs[m.ID] = m
+			return nil, err
 		}
 		files[catalog] = msgs
 	}
@@ -174,4 +169,23 @@ func placeholders(text string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Messages parses the catalog of one language in fsys, by message id. An absent file is an
+// error wrapping fs.ErrNotExist.
+func Messages(fsys fs.FS, catalog string) (map[string]*i18n.Message, error) {
+	name := "active." + catalog + ".toml"
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	mf, err := i18n.ParseMessageFileBytes(raw, name, map[string]i18n.UnmarshalFunc{"toml": toml.Unmarshal})
+	if err != nil {
+		return nil, fmt.Errorf("locales/%s: %w", name, err)
+	}
+	msgs := make(map[string]*i18n.Message, len(mf.Messages))
+	for _, m := range mf.Messages {
+		msgs[m.ID] = m
+	}
+	return msgs, nil
 }
