@@ -663,6 +663,13 @@ func (m *Main) check(args []string) error {
 	}
 	report(catalogProblems)
 	problems += len(catalogProblems)
+	// A stale translation still reads well enough to ship; a translator should look at it.
+	stale, staleErr := locales.Stale(locales.FS, flows.Catalogs())
+	if staleErr != nil {
+		stale = []string{staleErr.Error()}
+	}
+	report(stale)
+	warnings += len(stale)
 	if err == nil && len(catalogProblems) == 0 {
 		fmt.Fprintf(m.Stdout, "catalogs: ok (%d languages)\n", len(flows.Catalogs()))
 	}

@@ -2,7 +2,9 @@
 package locales
 
 import (
+	"crypto/sha1"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"regexp"
@@ -74,19 +76,13 @@ func Check(fsys fs.FS, catalogs []string) ([]string, error) {
 	}
 	files := map[string]map[string]*i18n.Message{}
 	for _, catalog := range append([]string{Source}, catalogs...) {
-		name := "active." + catalog + ".toml"
-		raw, err := fs.ReadFile(fsys, name)
-		if err != nil {
+		msgs, err := Messages(fsys, catalog)
+		if errors.Is(err, fs.ErrNotExist) {
 			files[catalog] = nil
 			continue
 		}
-		mf, err := i18n.ParseMessageFileBytes(raw, name, map[string]i18n.UnmarshalFunc{"toml": toml.Unmarshal})
 		if err != nil {
-			return nil, fmt.Errorf("locales/%s: %w", name, err)
-		}
-		msgs := map[string]*i18n.Message{}
-		for _, m := range mf.Messages {
-			msgs[m.ID] = m
+			return nil, err
 		}
 		files[catalog] = msgs
 	}
@@ -174,4 +170,67 @@ func placeholders(text string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Messages parses the catalog of one language in fsys, by message id. An absent file is an
+// error wrapping fs.ErrNotExist.
+func Messages(fsys fs.FS, catalog string) (map[string]*i18n.Message, error) {
+	name := "active." + catalog + ".toml"
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	mf, err := i18n.ParseMessageFileBytes(raw, name, map[string]i18n.UnmarshalFunc{"toml": toml.Unmarshal})
+	if err != nil {
+		return nil, fmt.Errorf("locales/%s: %w", name, err)
+	}
+	msgs := make(map[string]*i18n.Message, len(mf.Messages))
+	for _, m := range mf.Messages {
+		msgs[m.ID] = m
+	}
+	return msgs, nil
+}
+
+// SourceHash is the hash of a source message that `goi18n merge` writes into translations
+// ("sha1-" and the hex SHA-1 of the description followed by the "other" text; see hash in
+// go-i18n's goi18n/merge_command.go). A translation carrying another hash was made from an
+// older English text, and `goi18n merge` offers it for translation again.
+func SourceHash(m *i18n.Message) string {
+	return fmt.Sprintf("sha1-%x", sha1.Sum([]byte(m.Description+m.Other)))
+}
+
+// Stale compares the hash of every translated message in the wanted catalogs with the
+// source's and returns one warning per translation made from an older English text, and per
+// translation that carries no hash at all, naming file and message.
+func Stale(fsys fs.FS, catalogs []string) ([]string, error) {
+	source, err := Messages(fsys, Source)
+	if err != nil {
+		return nil, err
+	}
+	var warnings []string
+	for _, catalog := range catalogs {
+		if catalog == Source {
+			continue
+		}
+		msgs, err := Messages(fsys, catalog)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // Check reports the missing file
+		}
+		if err != nil {
+			return nil, err
+		}
+		name := "locales/active." + catalog + ".toml"
+		for id, m := range msgs {
+			src, ok := source[id]
+			switch {
+			case !ok:
+			case m.Hash == "":
+				warnings = append(warnings, fmt.Sprintf("%s: message %s has no hash of its English text (go run ./locales/hashcmd)", name, id))
+			case m.Hash != SourceHash(src):
+				warnings = append(warnings, fmt.Sprintf("%s: message %s is stale: translated from an older English text", name, id))
+			}
+		}
+	}
+	sort.Strings(warnings)
+	return warnings, nil
 }

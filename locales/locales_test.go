@@ -1,6 +1,8 @@
 package locales_test
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -107,5 +109,52 @@ func TestEveryLanguageHasAName(t *testing.T) {
 				t.Errorf("%s: %s is %q from %s (%v)", catalog, id, got, tag, err)
 			}
 		}
+	}
+}
+
+// TestTranslationsAreCurrent proves that every translated message carries the hash of the
+// English text it was translated from, and that this is the current English text. After
+// changing an English text, update its translations and renew their hashes (locales/README.md).
+func TestTranslationsAreCurrent(t *testing.T) {
+	warnings, err := locales.Stale(locales.FS, flows.Catalogs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range warnings {
+		t.Error(w)
+	}
+}
+
+func TestStaleFindsChangedEnglish(t *testing.T) {
+	const oldSource = "[Welcome]\ndescription = \"First message.\"\nother = \"Hello {{.Town}}\"\n\n[Bye]\nother = \"Bye\"\n"
+	old, err := locales.Messages(fstest.MapFS{"active.en.toml": {Data: []byte(oldSource)}}, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	translated := fmt.Sprintf("[Welcome]\nhash = %q\nother = \"Hallo {{.Town}}\"\n\n[Bye]\nhash = %q\nother = \"Tschüss\"\n",
+		locales.SourceHash(old["Welcome"]), locales.SourceHash(old["Bye"]))
+	tests := []struct {
+		name, source, translated string
+		want                     []string
+	}{
+		{"unchanged", oldSource, translated, nil},
+		{"text changed", strings.Replace(oldSource, "Hello", "Hi", 1), translated,
+			[]string{"locales/active.de.toml: message Welcome is stale: translated from an older English text"}},
+		{"description changed", strings.Replace(oldSource, "First message.", "The first message.", 1), translated,
+			[]string{"locales/active.de.toml: message Welcome is stale: translated from an older English text"}},
+		{"no hash", oldSource, "[Welcome]\nother = \"Hallo {{.Town}}\"\n",
+			[]string{"locales/active.de.toml: message Welcome has no hash of its English text (go run ./locales/hashcmd)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"active.en.toml": {Data: []byte(tt.source)}, "active.de.toml": {Data: []byte(tt.translated)}}
+			got, err := locales.Stale(fsys, []string{"de"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
