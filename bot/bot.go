@@ -22,7 +22,6 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/lotse-bot/lotse/flows"
-	"github.com/lotse-bot/lotse/store"
 )
 
 // DefaultAPIURL is the public Bot API.
@@ -32,7 +31,7 @@ const DefaultAPIURL = "https://api.telegram.org"
 type Options struct {
 	Token    string
 	APIURL   string // default DefaultAPIURL
-	DB       *store.DB
+	DB       Store  // a *store.DB
 	Flows    Handler
 	Config   *flows.Config
 	FAQ      *flows.FAQStore
@@ -83,7 +82,7 @@ type Handler interface {
 // Bot is a running Lotse bot.
 type Bot struct {
 	opts     Options
-	api      *tg.Bot
+	api      telegram
 	poller   *poller
 	render   *Renderer
 	sender   *Sender
@@ -275,7 +274,7 @@ func (b *Bot) schedule(ctx context.Context) {
 		var due bool
 		err := b.opts.DB.View(func(tx flows.Tx) (err error) { due, err = b.opts.Flows.Pending(tx); return err })
 		if err == nil && due {
-			var out []store.OutboxEntry
+			var out []OutboxEntry
 			out, err = b.opts.DB.Update(b.opts.Flows.Tick)
 			b.sender.Push(out...)
 		}

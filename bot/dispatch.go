@@ -3,8 +3,6 @@ package bot
 import (
 	"fmt"
 	"sync"
-
-	"github.com/lotse-bot/lotse/store"
 )
 
 // maxParallelChats bounds how many chats are handled at the same time.
@@ -13,20 +11,20 @@ const maxParallelChats = 256
 // dispatcher runs updates of one chat in order and different chats in parallel: each chat
 // with pending updates has one goroutine that drains its queue.
 type dispatcher struct {
-	handle func(store.InboxEntry)
+	handle func(InboxEntry)
 	slots  chan struct{}
 
 	mu     sync.Mutex
-	queues map[int64][]store.InboxEntry // a chat is in the map while its goroutine runs
+	queues map[int64][]InboxEntry // a chat is in the map while its goroutine runs
 	wg     sync.WaitGroup
 }
 
-func newDispatcher(handle func(store.InboxEntry)) *dispatcher {
-	return &dispatcher{handle: handle, slots: make(chan struct{}, maxParallelChats), queues: map[int64][]store.InboxEntry{}}
+func newDispatcher(handle func(InboxEntry)) *dispatcher {
+	return &dispatcher{handle: handle, slots: make(chan struct{}, maxParallelChats), queues: map[int64][]InboxEntry{}}
 }
 
 // push queues an update for its chat.
-func (d *dispatcher) push(chat int64, e store.InboxEntry) {
+func (d *dispatcher) push(chat int64, e InboxEntry) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	q, running := d.queues[chat]

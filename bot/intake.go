@@ -11,7 +11,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lotse-bot/lotse/flows"
-	"github.com/lotse-bot/lotse/store"
 )
 
 // poll fetches updates until ctx ends. Each batch is journaled before the next getUpdates
@@ -49,7 +48,7 @@ func (b *Bot) poll(ctx context.Context) error {
 		if len(raws) == 0 {
 			continue
 		}
-		updates := make([]store.Update, 0, len(raws))
+		updates := make([]Update, 0, len(raws))
 		for _, raw := range raws {
 			var head struct {
 				ID int64 `json:"update_id"`
@@ -58,7 +57,7 @@ func (b *Bot) poll(ctx context.Context) error {
 				b.log.Warn("dropping an update without update_id")
 				continue
 			}
-			updates = append(updates, store.Update{ID: head.ID, Raw: raw})
+			updates = append(updates, Update{ID: head.ID, Raw: raw})
 		}
 		fresh, err := b.opts.DB.Journal(updates, time.Now())
 		if err != nil {
@@ -86,7 +85,7 @@ func nextBackoff(prev time.Duration, err *apiError) time.Duration {
 }
 
 // dispatchAll queues journaled updates, each in its chat's queue.
-func (b *Bot) dispatchAll(entries []store.InboxEntry) {
+func (b *Bot) dispatchAll(entries []InboxEntry) {
 	for _, e := range entries {
 		b.dispatch.push(chatOf(e.Raw), e)
 	}
@@ -126,7 +125,7 @@ func chatOf(raw json.RawMessage) int64 {
 // handle processes one journaled update: flows run in a transaction that also removes the
 // update from the journal and fills the outbox. A panic or error in flows is logged with the
 // update id, the person is told that something went wrong, and the update is done with.
-func (b *Bot) handle(e store.InboxEntry) {
+func (b *Bot) handle(e InboxEntry) {
 	var u models.Update
 	ev, _, ok := flows.Event{}, int64(0), false
 	kind := "invalid"

@@ -16,7 +16,6 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/lotse-bot/lotse/flows"
-	"github.com/lotse-bot/lotse/store"
 )
 
 // Limits are the sending rates. The defaults follow Telegram's advice: about 30 messages a
@@ -56,8 +55,8 @@ const sendTimeout = 30 * time.Second
 // Sender drains the outbox: per chat in order, chats in parallel, within Limits. A message
 // leaves the outbox only when Telegram took it or refused it for good.
 type Sender struct {
-	api     *tg.Bot
-	db      *store.DB
+	api     messenger
+	db      Outbox
 	render  *Renderer
 	flows   Handler
 	metrics *Metrics
@@ -83,11 +82,11 @@ type Sender struct {
 // chatQueue holds one chat's pending messages. A chat is in Sender.chats while its goroutine
 // runs.
 type chatQueue struct {
-	pending []store.OutboxEntry
+	pending []OutboxEntry
 	limiter *rate.Limiter
 }
 
-func newSender(api *tg.Bot, db *store.DB, render *Renderer, flows Handler, limits Limits, log *slog.Logger, metrics *Metrics) *Sender {
+func newSender(api messenger, db Outbox, render *Renderer, flows Handler, limits Limits, log *slog.Logger, metrics *Metrics) *Sender {
 	return &Sender{
 		api: api, db: db, render: render, flows: flows, log: log, limits: limits, metrics: metrics,
 		global:      rate.NewLimiter(rate.Limit(limits.Global), max(1, int(limits.Global))),
@@ -140,7 +139,7 @@ func (s *Sender) wait() {
 }
 
 // Push queues committed outbox entries for sending.
-func (s *Sender) Push(entries ...store.OutboxEntry) {
+func (s *Sender) Push(entries ...OutboxEntry) {
 	if len(entries) == 0 {
 		return
 	}
@@ -203,7 +202,7 @@ func (s *Sender) drain(chat int64, q *chatQueue) {
 			continue // the sender stops; e stays in the outbox
 		}
 		s.mu.Lock()
-		settle := []store.OutboxEntry{e}
+		settle := []OutboxEntry{e}
 		switch result {
 		case flows.Unreachable:
 			// Nothing more reaches this chat: every queued message takes its other way now.
@@ -223,14 +222,14 @@ func (s *Sender) drain(chat int64, q *chatQueue) {
 // settle removes delivered or refused messages from the outbox. What follows from them — a
 // relay's mapping, a message waiting for the delivery, a recipient blocked — is recorded in
 // the same transaction, and the messages that causes are queued.
-func (s *Sender) settle(entries []store.OutboxEntry, result flows.Result, msgID int) {
+func (s *Sender) settle(entries []OutboxEntry, result flows.Result, msgID int) {
 	if result == flows.Delivered && len(entries) == 1 && !needsSettling(entries[0].Out) {
 		if err := s.db.Delivered(entries[0].Seq); err != nil {
 			s.log.Error("removing a sent message from the outbox failed", "chat", entries[0].Out.Chat, "err", err)
 		}
 		return
 	}
-	next, err := s.db.Settle(entries, func(tx flows.Tx, e store.OutboxEntry) error {
+	next, err := s.db.Settle(entries, func(tx flows.Tx, e OutboxEntry) error {
 		id := 0
 		if e.Seq == entries[0].Seq {
 			id = msgID
@@ -257,7 +256,7 @@ func needsSettling(o flows.Outgoing) bool {
 // (result 0). msgID is the id of the message Telegram created, if any. A text too long for
 // one message goes out in parts; each part delivered is recorded, so a restart sends only
 // the rest.
-func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (result flows.Result, msgID int) {
+func (s *Sender) deliver(q *chatQueue, e OutboxEntry) (result flows.Result, msgID int) {
 	backoff := time.Duration(0)
 	for {
 		if e.Out.Kind != flows.OutAnswer && e.Out.Kind != flows.OutReact {

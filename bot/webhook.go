@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"time"
-
-	"github.com/lotse-bot/lotse/store"
 )
 
 // maxUpdateBytes bounds the body of one webhook request; an update is a few kilobytes.
@@ -48,7 +46,7 @@ func (b *Bot) WebhookHandler() http.Handler {
 			return
 		}
 		b.metrics.contact()
-		fresh, err := b.opts.DB.Journal([]store.Update{{ID: head.ID, Raw: raw}}, time.Now())
+		fresh, err := b.opts.DB.Journal([]Update{{ID: head.ID, Raw: raw}}, time.Now())
 		if err != nil {
 			b.log.Error("journaling an update failed", "err", err)
 			http.Error(w, "try again", http.StatusInternalServerError)
