@@ -86,7 +86,8 @@ type Bot struct {
 	poller   *poller
 	render   *Renderer
 	sender   *Sender
-	dispatch *dispatcher
+	dispatch *chatQueues[incoming] // updates by chat, each chat's in order
+	handling chan struct{}         // one per update being handled
 	log      *slog.Logger
 	metrics  *Metrics
 	username string
@@ -128,16 +129,17 @@ func New(opts Options) (*Bot, error) {
 		return nil, fmt.Errorf("telegram client: %w", err)
 	}
 	b := &Bot{
-		opts:    opts,
-		api:     api,
-		poller:  &poller{url: opts.APIURL + "/bot" + opts.Token + "/getUpdates", client: &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: transport}},
-		render:  NewRenderer(opts.Catalogs, opts.FAQ, opts.Config),
-		log:     opts.Log,
-		metrics: opts.Metrics,
+		opts:     opts,
+		api:      api,
+		poller:   &poller{url: opts.APIURL + "/bot" + opts.Token + "/getUpdates", client: &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: transport}},
+		render:   NewRenderer(opts.Catalogs, opts.FAQ, opts.Config),
+		log:      opts.Log,
+		metrics:  opts.Metrics,
+		handling: make(chan struct{}, maxParallelChats),
 	}
 	b.sender = newSender(api, opts.DB, b.render, opts.Flows, opts.Limits, opts.Log, opts.Metrics)
 	b.sender.translator, b.sender.translationTimeout = opts.Translator, cmp.Or(opts.TranslationTimeout, 5*time.Second)
-	b.dispatch = newDispatcher(b.handle)
+	b.dispatch = newChatQueues(func(_ int64, in incoming) bool { b.handle(in); return true })
 	return b, nil
 }
 
@@ -200,7 +202,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if len(pending) > 0 {
 		b.log.Info("handling updates journaled before the last stop", "count", len(pending))
 	}
-	b.dispatchAll(pending)
+	b.resume(pending)
 	background.Go(func() { b.schedule(ctx) })
 	background.Go(func() { b.keepInTouch(ctx) })
 
