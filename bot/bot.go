@@ -22,7 +22,6 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/lotse-bot/lotse/flows"
-	"github.com/lotse-bot/lotse/store"
 )
 
 // DefaultAPIURL is the public Bot API.
@@ -32,7 +31,7 @@ const DefaultAPIURL = "https://api.telegram.org"
 type Options struct {
 	Token    string
 	APIURL   string // default DefaultAPIURL
-	DB       *store.DB
+	DB       Store  // a *store.DB
 	Flows    Handler
 	Config   *flows.Config
 	FAQ      *flows.FAQStore
@@ -83,11 +82,12 @@ type Handler interface {
 // Bot is a running Lotse bot.
 type Bot struct {
 	opts     Options
-	api      *tg.Bot
+	api      telegram
 	poller   *poller
 	render   *Renderer
 	sender   *Sender
-	dispatch *dispatcher
+	dispatch *chatQueues[incoming] // updates by chat, each chat's in order
+	handling chan struct{}         // one per update being handled
 	log      *slog.Logger
 	metrics  *Metrics
 	username string
@@ -129,16 +129,17 @@ func New(opts Options) (*Bot, error) {
 		return nil, fmt.Errorf("telegram client: %w", err)
 	}
 	b := &Bot{
-		opts:    opts,
-		api:     api,
-		poller:  &poller{url: opts.APIURL + "/bot" + opts.Token + "/getUpdates", client: &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: transport}},
-		render:  NewRenderer(opts.Catalogs, opts.FAQ, opts.Config),
-		log:     opts.Log,
-		metrics: opts.Metrics,
+		opts:     opts,
+		api:      api,
+		poller:   &poller{url: opts.APIURL + "/bot" + opts.Token + "/getUpdates", client: &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: transport}},
+		render:   NewRenderer(opts.Catalogs, opts.FAQ, opts.Config),
+		log:      opts.Log,
+		metrics:  opts.Metrics,
+		handling: make(chan struct{}, maxParallelChats),
 	}
 	b.sender = newSender(api, opts.DB, b.render, opts.Flows, opts.Limits, opts.Log, opts.Metrics)
 	b.sender.translator, b.sender.translationTimeout = opts.Translator, cmp.Or(opts.TranslationTimeout, 5*time.Second)
-	b.dispatch = newDispatcher(b.handle)
+	b.dispatch = newChatQueues(func(_ int64, in incoming) bool { b.handle(in); return true })
 	return b, nil
 }
 
@@ -201,7 +202,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if len(pending) > 0 {
 		b.log.Info("handling updates journaled before the last stop", "count", len(pending))
 	}
-	b.dispatchAll(pending)
+	b.resume(pending)
 	background.Go(func() { b.schedule(ctx) })
 	background.Go(func() { b.keepInTouch(ctx) })
 
@@ -275,7 +276,7 @@ func (b *Bot) schedule(ctx context.Context) {
 		var due bool
 		err := b.opts.DB.View(func(tx flows.Tx) (err error) { due, err = b.opts.Flows.Pending(tx); return err })
 		if err == nil && due {
-			var out []store.OutboxEntry
+			var out []OutboxEntry
 			out, err = b.opts.DB.Update(b.opts.Flows.Tick)
 			b.sender.Push(out...)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -11,8 +12,81 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lotse-bot/lotse/flows"
-	"github.com/lotse-bot/lotse/store"
 )
+
+// incoming is one update as Lotse takes it in, from getUpdates, the webhook or the journal
+// after a restart: its JSON is read once, into the id, the chat whose queue it joins and the
+// event flows get, beside the bytes Telegram sent, which the journal keeps.
+type incoming struct {
+	id   int64           // update_id; 0 when the update has none
+	chat int64           // the queue: updates of one chat are handled in order; 0 for updates without a chat
+	raw  json.RawMessage // as Telegram sent it
+	seq  uint64          // the update's place in the journal, once journaled
+
+	event  flows.Event
+	answer bool   // false for updates Lotse does not answer: groups, channels, unused types
+	kind   string // the event's kind in the metrics, "ignored" or "invalid"
+}
+
+// read reads an update's JSON. An update that is no Bot API update (its id aside) is kept
+// as "invalid": it is journaled and acknowledged like any other, and dropped when handled.
+func (b *Bot) read(raw json.RawMessage) incoming {
+	in := incoming{raw: raw, kind: "invalid"}
+	var u models.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		var head struct {
+			ID int64 `json:"update_id"`
+		}
+		if json.Unmarshal(raw, &head) == nil {
+			in.id = head.ID
+		}
+		return in
+	}
+	in.id = u.ID
+	in.event, in.chat, in.answer = toEvent(&u, b.username)
+	in.kind = "ignored"
+	if in.answer {
+		in.kind = eventKind(in.event.Kind)
+	}
+	return in
+}
+
+// take journals updates and queues those not seen before, each in its chat's queue. Only
+// after take returned nil may the updates be acknowledged to Telegram: what is acknowledged
+// is on disk, and is handled even after a crash.
+func (b *Bot) take(updates []incoming) error {
+	records := make([]Update, len(updates))
+	for i, in := range updates {
+		records[i] = Update{ID: in.id, Raw: in.raw}
+	}
+	fresh, err := b.opts.DB.Journal(records, time.Now())
+	if err != nil {
+		return err
+	}
+	// fresh is the updates in order, without redeliveries.
+	i := 0
+	for _, e := range fresh {
+		for i < len(updates) && updates[i].id != e.ID {
+			i++
+		}
+		if i == len(updates) {
+			return fmt.Errorf("the journal returned update %d, which was not given", e.ID)
+		}
+		updates[i].seq = e.Seq
+		b.dispatch.push(updates[i].chat, updates[i])
+		i++
+	}
+	return nil
+}
+
+// resume queues the updates journaled but not handled before the last stop.
+func (b *Bot) resume(entries []InboxEntry) {
+	for _, e := range entries {
+		in := b.read(e.Raw)
+		in.id, in.seq = e.ID, e.Seq
+		b.dispatch.push(in.chat, in)
+	}
+}
 
 // poll fetches updates until ctx ends. Each batch is journaled before the next getUpdates
 // call acknowledges it, so a crash at any point loses nothing; redeliveries are dropped by
@@ -46,29 +120,24 @@ func (b *Bot) poll(ctx context.Context) error {
 		}
 		backoff = 0
 		b.metrics.contact()
-		if len(raws) == 0 {
+		updates := make([]incoming, 0, len(raws))
+		for _, raw := range raws {
+			if in := b.read(raw); in.id != 0 {
+				updates = append(updates, in)
+			} else {
+				b.log.Warn("dropping an update without update_id")
+			}
+		}
+		if len(updates) == 0 {
 			continue
 		}
-		updates := make([]store.Update, 0, len(raws))
-		for _, raw := range raws {
-			var head struct {
-				ID int64 `json:"update_id"`
-			}
-			if err := json.Unmarshal(raw, &head); err != nil {
-				b.log.Warn("dropping an update without update_id")
-				continue
-			}
-			updates = append(updates, store.Update{ID: head.ID, Raw: raw})
-		}
-		fresh, err := b.opts.DB.Journal(updates, time.Now())
-		if err != nil {
+		if err := b.take(updates); err != nil {
 			// Not journaled, not acknowledged: Telegram delivers the batch again.
 			b.log.Error("journaling updates failed", "err", err)
 			backoff = nextBackoff(backoff, nil)
 			continue
 		}
-		offset = updates[len(updates)-1].ID + 1
-		b.dispatchAll(fresh)
+		offset = updates[len(updates)-1].id + 1
 	}
 }
 
@@ -85,68 +154,30 @@ func nextBackoff(prev time.Duration, err *apiError) time.Duration {
 	return min(next, time.Minute)
 }
 
-// dispatchAll queues journaled updates, each in its chat's queue.
-func (b *Bot) dispatchAll(entries []store.InboxEntry) {
-	for _, e := range entries {
-		b.dispatch.push(chatOf(e.Raw), e)
-	}
-}
-
-// chatOf finds the chat an update belongs to, reading only the fields that say so. Updates
-// without a chat share queue 0.
-func chatOf(raw json.RawMessage) int64 {
-	type chat struct {
-		Chat struct {
-			ID int64 `json:"id"`
-		} `json:"chat"`
-	}
-	var u struct {
-		Message       *chat `json:"message"`
-		EditedMessage *chat `json:"edited_message"`
-		CallbackQuery *struct {
-			From struct {
-				ID int64 `json:"id"`
-			} `json:"from"`
-		} `json:"callback_query"`
-	}
-	if json.Unmarshal(raw, &u) != nil {
-		return 0
-	}
-	switch {
-	case u.Message != nil:
-		return u.Message.Chat.ID
-	case u.EditedMessage != nil:
-		return u.EditedMessage.Chat.ID
-	case u.CallbackQuery != nil:
-		return u.CallbackQuery.From.ID
-	}
-	return 0
-}
+// maxParallelChats bounds how many updates, each of another chat, are handled at the same
+// time.
+const maxParallelChats = 256
 
 // handle processes one journaled update: flows run in a transaction that also removes the
 // update from the journal and fills the outbox. A panic or error in flows is logged with the
 // update id, the person is told that something went wrong, and the update is done with.
-func (b *Bot) handle(e store.InboxEntry) {
-	var u models.Update
-	ev, _, ok := flows.Event{}, int64(0), false
-	kind := "invalid"
-	if err := json.Unmarshal(e.Raw, &u); err != nil {
-		b.log.Warn("update is not valid JSON; dropped", "update", e.ID)
-	} else if ev, _, ok = toEvent(&u, b.username); ok {
-		kind = eventKind(ev.Kind)
-	} else {
-		kind = "ignored"
+func (b *Bot) handle(in incoming) {
+	b.handling <- struct{}{}
+	defer func() { <-b.handling }()
+	if in.kind == "invalid" {
+		b.log.Warn("update is not valid JSON; dropped", "update", in.id)
 	}
-	b.metrics.Updates.WithLabelValues(kind).Inc()
+	b.metrics.Updates.WithLabelValues(in.kind).Inc()
 	defer prometheus.NewTimer(b.metrics.Handling).ObserveDuration()
-	if !ok {
+	if !in.answer {
 		// Groups, channels and update types Lotse does not use: done without an answer.
-		if _, err := b.opts.DB.Process(e.Seq, func(flows.Tx) error { return nil }); err != nil {
-			b.log.Error("dropping an update failed", "update", e.ID, "err", err)
+		if _, err := b.opts.DB.Process(in.seq, func(flows.Tx) error { return nil }); err != nil {
+			b.log.Error("dropping an update failed", "update", in.id, "err", err)
 		}
 		return
 	}
-	out, err := b.opts.DB.Process(e.Seq, func(tx flows.Tx) (err error) {
+	ev := in.event
+	out, err := b.opts.DB.Process(in.seq, func(tx flows.Tx) (err error) {
 		defer func() {
 			if r := recover(); r != nil {
 				err = &panicError{value: r}
@@ -155,10 +186,10 @@ func (b *Bot) handle(e store.InboxEntry) {
 		return b.opts.Flows.Handle(tx, ev)
 	})
 	if err != nil {
-		b.log.Error("handling an update failed", "update", e.ID, "chat", ev.UserID, "err", err)
-		out, err = b.opts.DB.Process(e.Seq, func(tx flows.Tx) error { return b.opts.Flows.Failed(tx, ev) })
+		b.log.Error("handling an update failed", "update", in.id, "chat", ev.UserID, "err", err)
+		out, err = b.opts.DB.Process(in.seq, func(tx flows.Tx) error { return b.opts.Flows.Failed(tx, ev) })
 		if err != nil {
-			b.log.Error("recording a failed update failed", "update", e.ID, "err", err)
+			b.log.Error("recording a failed update failed", "update", in.id, "err", err)
 			return
 		}
 	}
@@ -168,4 +199,4 @@ func (b *Bot) handle(e store.InboxEntry) {
 // panicError carries a recovered panic out of a transaction, which it rolls back.
 type panicError struct{ value any }
 
-func (p *panicError) Error() string { return "panic: " + fmtAny(p.value) }
+func (p *panicError) Error() string { return "panic: " + fmt.Sprint(p.value) }

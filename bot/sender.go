@@ -16,7 +16,6 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/lotse-bot/lotse/flows"
-	"github.com/lotse-bot/lotse/store"
 )
 
 // Limits are the sending rates. The defaults follow Telegram's advice: about 30 messages a
@@ -56,8 +55,8 @@ const sendTimeout = 30 * time.Second
 // Sender drains the outbox: per chat in order, chats in parallel, within Limits. A message
 // leaves the outbox only when Telegram took it or refused it for good.
 type Sender struct {
-	api     *tg.Bot
-	db      *store.DB
+	api     messenger
+	db      Outbox
 	render  *Renderer
 	flows   Handler
 	metrics *Metrics
@@ -70,32 +69,27 @@ type Sender struct {
 	translationTimeout time.Duration
 	translating        chan struct{} // one per translation under way
 
-	mu    sync.Mutex
-	chats map[int64]*chatQueue
+	chats *chatQueues[OutboxEntry]
+	wg    sync.WaitGroup // translations under way
+
+	mu sync.Mutex
 	// limiters outlive a chat's queue: a chat that gets one message at a time is still held
 	// to its rate. Limiters that refilled completely are forgotten.
 	limiters  map[int64]*rate.Limiter
 	lastSweep time.Time
 	ctx       context.Context
-	wg        sync.WaitGroup
 }
 
-// chatQueue holds one chat's pending messages. A chat is in Sender.chats while its goroutine
-// runs.
-type chatQueue struct {
-	pending []store.OutboxEntry
-	limiter *rate.Limiter
-}
-
-func newSender(api *tg.Bot, db *store.DB, render *Renderer, flows Handler, limits Limits, log *slog.Logger, metrics *Metrics) *Sender {
-	return &Sender{
+func newSender(api messenger, db Outbox, render *Renderer, flows Handler, limits Limits, log *slog.Logger, metrics *Metrics) *Sender {
+	s := &Sender{
 		api: api, db: db, render: render, flows: flows, log: log, limits: limits, metrics: metrics,
 		global:      rate.NewLimiter(rate.Limit(limits.Global), max(1, int(limits.Global))),
 		slots:       make(chan struct{}, maxInFlight),
 		translating: make(chan struct{}, maxTranslating),
-		chats:       map[int64]*chatQueue{},
 		limiters:    map[int64]*rate.Limiter{},
 	}
+	s.chats = newChatQueues(s.send)
+	return s
 }
 
 // start loads what the outbox still holds and begins sending; it must run before anything
@@ -120,10 +114,7 @@ func (s *Sender) start(ctx context.Context) error {
 func (s *Sender) flush(timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	for {
-		s.mu.Lock()
-		idle := len(s.chats) == 0
-		s.mu.Unlock()
-		if idle {
+		if s.chats.idle() {
 			return true
 		}
 		if !time.Now().Before(deadline) {
@@ -136,11 +127,12 @@ func (s *Sender) flush(timeout time.Duration) bool {
 // wait blocks until the sender stopped after its context ended.
 func (s *Sender) wait() {
 	<-s.ctx.Done()
+	s.chats.wait()
 	s.wg.Wait()
 }
 
 // Push queues committed outbox entries for sending.
-func (s *Sender) Push(entries ...store.OutboxEntry) {
+func (s *Sender) Push(entries ...OutboxEntry) {
 	if len(entries) == 0 {
 		return
 	}
@@ -155,24 +147,20 @@ func (s *Sender) Push(entries ...store.OutboxEntry) {
 			go s.translate(e)
 			continue
 		}
-		q, running := s.chats[e.Out.Chat]
-		if !running {
-			q = &chatQueue{limiter: s.limiter(e.Out.Chat)}
-			s.chats[e.Out.Chat] = q
-			s.wg.Add(1)
-			go s.drain(e.Out.Chat, q)
-		}
-		q.pending = append(q.pending, e)
+		s.chats.push(e.Out.Chat, e)
 	}
 }
 
-// limiter returns the chat's rate limiter; s.mu must be held.
+// limiter returns the chat's rate limiter. One that refilled completely while its chat had
+// nothing to send is as good as a new one, so it is forgotten once in a while.
 func (s *Sender) limiter(chat int64) *rate.Limiter {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	now := time.Now()
 	if now.Sub(s.lastSweep) > time.Minute {
 		s.lastSweep = now
 		for c, l := range s.limiters {
-			if _, running := s.chats[c]; !running && l.TokensAt(now) >= float64(s.limits.ChatBurst) {
+			if !s.chats.queued(c) && l.TokensAt(now) >= float64(s.limits.ChatBurst) {
 				delete(s.limiters, c)
 			}
 		}
@@ -185,52 +173,37 @@ func (s *Sender) limiter(chat int64) *rate.Limiter {
 	return l
 }
 
-// drain sends one chat's messages in order until its queue is empty or the sender stops.
-func (s *Sender) drain(chat int64, q *chatQueue) {
-	defer s.wg.Done()
-	for {
-		s.mu.Lock()
-		if len(q.pending) == 0 || s.ctx.Err() != nil {
-			delete(s.chats, chat)
-			s.mu.Unlock()
-			return
-		}
-		e := q.pending[0]
-		s.mu.Unlock()
-
-		result, msgID := s.deliver(q, e)
-		if result == 0 {
-			continue // the sender stops; e stays in the outbox
-		}
-		s.mu.Lock()
-		settle := []store.OutboxEntry{e}
-		switch result {
-		case flows.Unreachable:
-			// Nothing more reaches this chat: every queued message takes its other way now.
-			settle = q.pending
-			q.pending = nil
-		default:
-			q.pending = q.pending[1:]
-		}
-		s.mu.Unlock()
-		if result == flows.Unreachable {
-			s.log.Info("recipient cannot receive messages from the bot", "chat", chat, "messages", len(settle))
-		}
-		s.settle(settle, result, msgID)
+// send delivers the next message of a chat's queue and settles it; false means the sender
+// stops, and the message stays in the outbox.
+func (s *Sender) send(chat int64, e OutboxEntry) bool {
+	if s.ctx.Err() != nil {
+		return false
 	}
+	result, msgID := s.deliver(e)
+	if result == 0 {
+		return false
+	}
+	settle := []OutboxEntry{e}
+	if result == flows.Unreachable {
+		// Nothing more reaches this chat: every queued message takes its other way now.
+		settle = append(settle, s.chats.rest(chat)...)
+		s.log.Info("recipient cannot receive messages from the bot", "chat", chat, "messages", len(settle))
+	}
+	s.settle(settle, result, msgID)
+	return true
 }
 
 // settle removes delivered or refused messages from the outbox. What follows from them — a
 // relay's mapping, a message waiting for the delivery, a recipient blocked — is recorded in
 // the same transaction, and the messages that causes are queued.
-func (s *Sender) settle(entries []store.OutboxEntry, result flows.Result, msgID int) {
+func (s *Sender) settle(entries []OutboxEntry, result flows.Result, msgID int) {
 	if result == flows.Delivered && len(entries) == 1 && !needsSettling(entries[0].Out) {
 		if err := s.db.Delivered(entries[0].Seq); err != nil {
 			s.log.Error("removing a sent message from the outbox failed", "chat", entries[0].Out.Chat, "err", err)
 		}
 		return
 	}
-	next, err := s.db.Settle(entries, func(tx flows.Tx, e store.OutboxEntry) error {
+	next, err := s.db.Settle(entries, func(tx flows.Tx, e OutboxEntry) error {
 		id := 0
 		if e.Seq == entries[0].Seq {
 			id = msgID
@@ -257,13 +230,14 @@ func needsSettling(o flows.Outgoing) bool {
 // (result 0). msgID is the id of the message Telegram created, if any. A text too long for
 // one message goes out in parts; each part delivered is recorded, so a restart sends only
 // the rest.
-func (s *Sender) deliver(q *chatQueue, e store.OutboxEntry) (result flows.Result, msgID int) {
+func (s *Sender) deliver(e OutboxEntry) (result flows.Result, msgID int) {
 	backoff := time.Duration(0)
+	limiter := s.limiter(e.Out.Chat)
 	for {
 		if e.Out.Kind != flows.OutAnswer && e.Out.Kind != flows.OutReact {
 			// Button answers and reactions are not messages; everything else counts against
 			// the limits.
-			if q.limiter.Wait(s.ctx) != nil || s.global.Wait(s.ctx) != nil {
+			if limiter.Wait(s.ctx) != nil || s.global.Wait(s.ctx) != nil {
 				return 0, 0
 			}
 		}

@@ -12,7 +12,30 @@ import (
 	"time"
 
 	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 )
+
+// telegram is the part of the Bot API that Lotse calls through go-telegram/bot: the bot's
+// own name, the webhook, the command menus, and what the sender sends. getUpdates Lotse
+// calls itself (see poller).
+type telegram interface {
+	GetMe(ctx context.Context) (*models.User, error)
+	DeleteWebhook(ctx context.Context, params *tg.DeleteWebhookParams) (bool, error)
+	SetWebhook(ctx context.Context, params *tg.SetWebhookParams) (bool, error)
+	SetMyCommands(ctx context.Context, params *tg.SetMyCommandsParams) (bool, error)
+	messenger
+}
+
+// messenger is the part of the Bot API the sender calls.
+type messenger interface {
+	SendMessage(ctx context.Context, params *tg.SendMessageParams) (*models.Message, error)
+	EditMessageText(ctx context.Context, params *tg.EditMessageTextParams) (*models.Message, error)
+	CopyMessage(ctx context.Context, params *tg.CopyMessageParams) (*models.MessageID, error)
+	SendPhoto(ctx context.Context, params *tg.SendPhotoParams) (*models.Message, error)
+	SendDocument(ctx context.Context, params *tg.SendDocumentParams) (*models.Message, error)
+	AnswerCallbackQuery(ctx context.Context, params *tg.AnswerCallbackQueryParams) (bool, error)
+	SetMessageReaction(ctx context.Context, params *tg.SetMessageReactionParams) (bool, error)
+}
 
 // apiError is a failed Bot API call, classified for the sender and the intake.
 type apiError struct {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/lotse-bot/lotse/flows"
-	"github.com/lotse-bot/lotse/store"
 )
 
 // Translator is the town's translation engine as the sender uses it; main wires the
@@ -49,7 +48,7 @@ const (
 
 // translate runs a translation job beside the chat queues, so that no message waits for an
 // engine, and records what came of it in the transaction that removes the job.
-func (s *Sender) translate(e store.OutboxEntry) {
+func (s *Sender) translate(e OutboxEntry) {
 	defer s.wg.Done()
 	s.translating <- struct{}{}
 	defer func() { <-s.translating }()
@@ -60,7 +59,7 @@ func (s *Sender) translate(e store.OutboxEntry) {
 	}
 	s.metrics.Translations.WithLabelValues(e.Out.Translate.Dir, outcomeName(r.Outcome)).Inc()
 	s.metrics.TranslationSeconds.Observe(time.Since(start).Seconds())
-	next, err := s.db.Settle([]store.OutboxEntry{e}, func(tx flows.Tx, e store.OutboxEntry) error {
+	next, err := s.db.Settle([]OutboxEntry{e}, func(tx flows.Tx, e OutboxEntry) error {
 		return s.flows.Translated(tx, e.Out, r)
 	})
 	if err != nil {

@@ -2,12 +2,8 @@ package bot
 
 import (
 	"crypto/subtle"
-	"encoding/json"
 	"io"
 	"net/http"
-	"time"
-
-	"github.com/lotse-bot/lotse/store"
 )
 
 // maxUpdateBytes bounds the body of one webhook request; an update is a few kilobytes.
@@ -38,23 +34,19 @@ func (b *Bot) WebhookHandler() http.Handler {
 			http.Error(w, "unreadable update", http.StatusBadRequest)
 			return
 		}
-		var head struct {
-			ID int64 `json:"update_id"`
-		}
-		if err := json.Unmarshal(raw, &head); err != nil || head.ID == 0 {
+		in := b.read(raw)
+		if in.id == 0 {
 			// Telegram would deliver it again and again: drop it, as polling does.
 			b.log.Warn("dropping a webhook request without update_id")
 			w.WriteHeader(http.StatusOK)
 			return
 		}
 		b.metrics.contact()
-		fresh, err := b.opts.DB.Journal([]store.Update{{ID: head.ID, Raw: raw}}, time.Now())
-		if err != nil {
+		if err := b.take([]incoming{in}); err != nil {
 			b.log.Error("journaling an update failed", "err", err)
 			http.Error(w, "try again", http.StatusInternalServerError)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
-		b.dispatchAll(fresh)
 	})
 }

@@ -9,14 +9,16 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Update is one update from Telegram as received, with its id.
-type Update struct {
+// Update is one update from Telegram as received, with its id. Update, InboxEntry and
+// OutboxEntry are aliases of plain struct types, which bot spells out alike: so bot takes a
+// *DB through interfaces of its own without importing store.
+type Update = struct {
 	ID  int64
 	Raw json.RawMessage
 }
 
 // InboxEntry is a journaled update waiting to be handled.
-type InboxEntry struct {
+type InboxEntry = struct {
 	Seq uint64
 	Update
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/lotse-bot/lotse/flows"
 )
 
-// OutboxEntry is a message waiting to be sent.
-type OutboxEntry struct {
+// OutboxEntry is a message waiting to be sent; a type alias, like Update.
+type OutboxEntry = struct {
 	Seq uint64
 	Out flows.Outgoing
 }
