@@ -182,10 +182,8 @@ func catalogID(id string) string {
 
 // validate fills defaults and returns every problem, each starting with the field's path.
 func (p *PlanSettings) validate() []string {
-	var problems []string
-	bad := func(field, format string, args ...any) {
-		problems = append(problems, "plan."+field+": "+fmt.Sprintf(format, args...))
-	}
+	found := &problems{section: "plan."}
+	bad := found.bad
 	known := func(field string, names map[string]string) {
 		// A name in a language the town does not offer (yet) does no harm.
 		for lang, text := range names {
@@ -251,7 +249,7 @@ func (p *PlanSettings) validate() []string {
 	} else {
 		p.hour, p.minute = t.Hour(), t.Minute()
 	}
-	return problems
+	return found.list
 }
 
 func shippedFieldList() string {
