@@ -45,6 +45,27 @@ func (p *problems) number(field string, v *int, def, lo, hi int) {
 	}
 }
 
+// named checks the id and the name of an entry of a list, like [[offices]]; seen gathers
+// the ids, so that one used twice is told.
+func (p *problems) named(entry, id, name string, seen map[string]bool) {
+	if p.given(entry + ".id") {
+		checkID(p.bad, entry+".id", id, seen)
+	}
+	if p.given(entry+".name") && strings.TrimSpace(name) == "" {
+		p.bad(entry+".name", "must not be empty")
+	}
+}
+
+// ownID checks the id of a town's own entry beside the shipped ones, which seen holds
+// already: it must not take a shipped id.
+func (p *problems) ownID(field, id string, seen map[string]bool, shipped string) {
+	if seen[id] && idPattern.MatchString(id) {
+		p.bad(field, "%q is a shipped %s already", id, shipped)
+		return
+	}
+	checkID(p.bad, field, id, seen)
+}
+
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
 
 // validate fills defaults and returns every problem, each starting with the field's path;
@@ -125,12 +146,7 @@ func (c *Config) validateOffices(p *problems) map[string]bool {
 	offices := map[string]bool{}
 	for i, o := range c.Offices {
 		f := fmt.Sprintf("offices[%d]", i+1)
-		if p.given(f + ".id") {
-			checkID(p.bad, f+".id", o.ID, offices)
-		}
-		if p.given(f+".name") && strings.TrimSpace(o.Name) == "" {
-			p.bad(f+".name", "must not be empty")
-		}
+		p.named(f, o.ID, o.Name, offices)
 		if p.given(f+".address") && strings.TrimSpace(o.Address) == "" {
 			p.bad(f+".address", "must not be empty")
 		}
@@ -145,13 +161,7 @@ func (c *Config) validateOffices(p *problems) map[string]bool {
 func (c *Config) validateDistricts(p *problems) map[string]bool {
 	districts := map[string]bool{}
 	for i, d := range c.Districts {
-		f := fmt.Sprintf("districts[%d]", i+1)
-		if p.given(f + ".id") {
-			checkID(p.bad, f+".id", d.ID, districts)
-		}
-		if p.given(f+".name") && strings.TrimSpace(d.Name) == "" {
-			p.bad(f+".name", "must not be empty")
-		}
+		p.named(fmt.Sprintf("districts[%d]", i+1), d.ID, d.Name, districts)
 	}
 	return districts
 }

@@ -201,11 +201,7 @@ func (p *PlanSettings) validate() []string {
 	}
 	for i, f := range p.Fields {
 		at := fmt.Sprintf("fields[%d]", i+1)
-		if fields[f.ID] && idPattern.MatchString(f.ID) {
-			bad(at+".id", "%q is a shipped field of action already", f.ID)
-		} else {
-			checkID(bad, at+".id", f.ID, fields)
-		}
+		found.ownID(at+".id", f.ID, fields, "field of action")
 		if strings.TrimSpace(f.Emoji) == "" {
 			bad(at+".emoji", "must not be empty")
 		}
@@ -220,11 +216,7 @@ func (p *PlanSettings) validate() []string {
 	}
 	for i, g := range p.Goals {
 		at := fmt.Sprintf("goals[%d]", i+1)
-		if goals[g.ID] && idPattern.MatchString(g.ID) {
-			bad(at+".id", "%q is a shipped common goal already", g.ID)
-		} else {
-			checkID(bad, at+".id", g.ID, goals)
-		}
+		found.ownID(at+".id", g.ID, goals, "common goal")
 		if !fields[g.Field] {
 			bad(at+".field", "unknown field of action %q (shipped: %s, or one of [[plan.fields]])", g.Field, shippedFieldList())
 		}
