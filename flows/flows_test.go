@@ -326,3 +326,66 @@ func TestReminders(t *testing.T) {
 		})
 	}
 }
+
+func TestPlan(t *testing.T) {
+	const user = 501
+	// The manager sets a goal with one step for the client and offers the plan.
+	offer := func(d *domain) {
+		d.send(managerAltstadt, "de", "/goal K-0001 language 01.05.2027 language-course")
+		d.send(managerAltstadt, "de", "/step K-0001 1 client 15.04.2027 Anmeldung abgeben")
+		d.press(managerAltstadt, "de", "StaffPlanAgree")
+	}
+	plan := func(t *testing.T, d *domain) *flows.Plan {
+		var p *flows.Plan
+		if err := d.db.View(func(tx flows.Tx) (err error) { p, err = tx.Plan(user); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name  string
+		steps []step // what the client does once offered the plan, in Arabic
+		ticks []time.Time
+		// client and manager are what each sees last.
+		client, manager []string
+		check           func(t *testing.T, d *domain)
+	}{
+		{"the client is offered the plan in their language", nil, nil, []string{"PlanOffer", "PlanGoalLanguageCourse", "Anmeldung abgeben", "15.04.2027"}, []string{"StaffPlanOffered"}, func(t *testing.T, d *domain) {
+			if m := d.last(user); !m.hasButton("PlanConfirmButton") || !m.hasButton("PlanDoneButton", "1.1") {
+				t.Errorf("the offer has buttons %v, want confirm and 'done' for the step", buttonWords(m.out))
+			}
+		}},
+		{"the client confirms the plan and the manager is told", []step{press("PlanConfirmButton")}, nil, []string{"PlanConfirmed"}, []string{"StaffPlanConfirmed", "K-0001"}, func(t *testing.T, d *domain) {
+			if p := plan(t, d); p.Agreed != p.Revision || p.AgreedAt.IsZero() {
+				t.Errorf("stored agreed revision %d of %d at %v, want the current one confirmed", p.Agreed, p.Revision, p.AgreedAt)
+			}
+		}},
+		{"the client ticks off a step and the manager is told", []step{press("PlanConfirmButton"), press("PlanDoneButton", "1.1")}, nil, []string{"PlanStepDone", "PlanStepLineDone"}, []string{"StaffPlanStepDone", "1.1", "Anmeldung abgeben"}, func(t *testing.T, d *domain) {
+			if s := plan(t, d).Goals[0].Steps[0]; !s.Done {
+				t.Errorf("the step is not stored as done")
+			}
+		}},
+		{"a step's reminder comes three days before its day", []step{press("PlanConfirmButton")}, []time.Time{time.Date(2027, 4, 12, 9, 0, 0, 0, berlin)}, []string{"PlanReminder", "Anmeldung abgeben"}, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDomain(t)
+			startStaff(d)
+			run(d, user, "ar", []step{send("/start"), press("LanguageConfirmYes"), press("PrivacyAccept"), press("Altstadt")})
+			offer(d)
+			run(d, user, "ar", tt.steps)
+			for _, at := range tt.ticks {
+				d.tick(at)
+			}
+			if m := d.last(user); !m.says(tt.client...) {
+				t.Errorf("the client sees %v, want %v", words(m.out.Text...), tt.client)
+			}
+			if m := d.last(managerAltstadt); tt.manager != nil && !m.says(tt.manager...) {
+				t.Errorf("the manager sees %v, want %v", words(m.out.Text...), tt.manager)
+			}
+			if tt.check != nil {
+				tt.check(t, d)
+			}
+		})
+	}
+}
