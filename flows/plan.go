@@ -361,7 +361,7 @@ func (f *Flows) parseDay(s string) (string, bool) {
 }
 
 // plan returns a client's plan, an empty one if there is none.
-func plan(tx Tx, c *Client) (*Plan, error) {
+func plan(tx ClientStore, c *Client) (*Plan, error) {
 	p, err := tx.Plan(c.holderID())
 	if isNotFound(err) {
 		p, err = &Plan{Client: c.holderID()}, nil
@@ -1062,7 +1062,7 @@ func StepReminderPrefix(client int64) string { return "P" + strconv.FormatInt(cl
 
 // scheduleStep schedules the reminders of a client's step due on day due: ReminderDays
 // before it at ReminderTime in the town's zone, those still ahead.
-func (f *Flows) scheduleStep(tx Tx, c *Client, n, due string) error {
+func (f *Flows) scheduleStep(tx AppointmentStore, c *Client, n, due string) error {
 	loc := f.Config.location()
 	d, err := time.ParseInLocation("20060102", due, loc)
 	if err != nil {
