@@ -193,16 +193,6 @@ func (d *domain) tick(at time.Time) {
 	d.do(d.flows.Tick)
 }
 
-// toMenu takes a client through first contact in lang: /start, the language, consent, no
-// district.
-func (d *domain) toMenu(user int64, lang string) {
-	d.t.Helper()
-	d.send(user, lang, "/start")
-	d.press(user, lang, "LanguageConfirmYes")
-	d.press(user, lang, "PrivacyAccept")
-	d.press(user, lang, "DistrictSkip")
-}
-
 // last returns the newest message of chat, or fails.
 func (d *domain) last(chat int64) message {
 	d.t.Helper()
