@@ -213,7 +213,7 @@ func (f *Flows) freeSlots(t *turn, c *Client, from, to time.Time) ([]Slot, error
 }
 
 // blocked reports whether the slot's manager blocked its day.
-func (f *Flows) blocked(tx Tx, s Slot) (bool, error) {
+func (f *Flows) blocked(tx AppointmentStore, s Slot) (bool, error) {
 	return tx.DayBlocked(s.Manager, s.Start.In(f.Config.location()).Format("20060102"))
 }
 
@@ -568,7 +568,7 @@ func (f *Flows) arrangedInterpreter(a *Appointment) string {
 
 // scheduleReminders stores the client's reminders that still lie ahead, and the prompt to
 // the manager after the slot.
-func (f *Flows) scheduleReminders(tx Tx, a *Appointment) error {
+func (f *Flows) scheduleReminders(tx AppointmentStore, a *Appointment) error {
 	now := f.Now()
 	for _, before := range f.Config.Booking.ReminderOffsets() {
 		if at := a.Start.Add(-before); at.After(now) {

@@ -292,7 +292,7 @@ func (f *Flows) sendToButton(t *turn, arg string) error {
 
 // casesOf returns the clients manager id looks after, and those of their intake; an admin
 // who is no manager gets every case.
-func (f *Flows) casesOf(tx Tx, id int64) ([]*Client, error) {
+func (f *Flows) casesOf(tx ClientStore, id int64) ([]*Client, error) {
 	_, manager := f.Config.Manager(id)
 	var out []*Client
 	err := tx.Clients(func(c *Client) error {

@@ -104,7 +104,7 @@ func (f *Flows) keep(tx Tx, c *Client, d *Delivery) error {
 const stuckAfter = time.Hour
 
 // busy reports whether an earlier message of the client is still on its way.
-func (f *Flows) busy(tx Tx, c *Client) (bool, error) {
+func (f *Flows) busy(tx RelayStore, c *Client) (bool, error) {
 	ds, err := tx.Deliveries(c.ID)
 	if err != nil {
 		return false, err

@@ -8,10 +8,22 @@ import (
 	"time"
 )
 
-// Tx is the part of a store transaction flows need. Everything done through one Tx is
-// committed together or not at all, so a state change and the messages it causes are one
-// fact.
+// Tx is the part of a store transaction flows need: the role interfaces below, composed.
+// Everything done through one Tx is committed together or not at all, so a state change and
+// the messages it causes are one fact. A helper that needs one role takes only that role, so
+// a test fake or a reader sees at a glance what it touches.
 type Tx interface {
+	ClientStore
+	StaffStore
+	AppointmentStore
+	RelayStore
+	FigureStore
+	Outbox
+}
+
+// ClientStore keeps the clients' records and what belongs to their case: case numbers,
+// invitations, the integration plan, and erasure.
+type ClientStore interface {
 	// Client returns the stored client, or an error with code ENotFound.
 	Client(id int64) (*Client, error)
 	PutClient(c *Client) error
@@ -19,16 +31,32 @@ type Tx interface {
 	// by it, or fails with ENotFound.
 	NextCase() (int, error)
 	ClientByCase(n int) (*Client, error)
+	// Clients calls fn for every client until fn fails.
+	Clients(fn func(*Client) error) error
+	// PutInvite stores an invitation; Invite returns one, or fails with ENotFound.
+	PutInvite(inv *Invite) error
+	Invite(token string) (*Invite, error)
+	// Plan returns a client's integration plan, or fails with ENotFound; PutPlan stores it,
+	// DeletePlan removes it.
+	Plan(client int64) (*Plan, error)
+	PutPlan(p *Plan) error
+	DeletePlan(client int64) error
+	// Trace returns everything stored about a client beyond their record; EraseClient
+	// deletes the record and all of it.
+	Trace(client int64) (*Trace, error)
+	EraseClient(client int64) error
+}
+
+// StaffStore keeps managers' and admins' preferences.
+type StaffStore interface {
 	// Staff returns a manager's or admin's stored preferences, or an error with code ENotFound.
 	Staff(id int64) (*Staff, error)
 	PutStaff(s *Staff) error
-	// Send puts a message into the outbox.
-	Send(o Outgoing) error
-	// CountView counts that an FAQ answer was shown in a language; no person is recorded.
-	CountView(question, lang string) error
-	// Views returns the counts of CountView by question and language.
-	Views() (map[string]map[string]int, error)
+}
 
+// AppointmentStore keeps appointments, the seats they take, the days managers blocked, and
+// the reminders due.
+type AppointmentStore interface {
 	// Book stores a new appointment and sets its ID if its slot has fewer than seats
 	// bookings, else fails with EConflict.
 	Book(a *Appointment, seats int) error
@@ -52,12 +80,12 @@ type Tx interface {
 	Due(now time.Time, limit int) ([]Reminder, error)
 	// NextDue returns when the earliest reminder is due; ok is false when there is none.
 	NextDue() (at time.Time, ok bool, err error)
-	// PutInvite stores an invitation; Invite returns one, or fails with ENotFound.
-	PutInvite(inv *Invite) error
-	Invite(token string) (*Invite, error)
+}
 
-	// Clients calls fn for every client until fn fails.
-	Clients(fn func(*Client) error) error
+// RelayStore keeps the bookkeeping of messages between clients and the team: which message
+// in a staff chat stands for which case, where a client's message is on its way, the headers
+// that offer "take case", and the rounds of group news.
+type RelayStore interface {
 	// PutRelay records that message msg of chat belongs to a client's case; Relay looks it
 	// up, or fails with ENotFound. RelayCopies returns where a client's message was copied
 	// to: chat → message id.
@@ -79,18 +107,15 @@ type Tx interface {
 	// ENotFound.
 	PutBroadcast(b *Broadcast) error
 	Broadcast(id string) (*Broadcast, error)
+}
 
-	// Plan returns a client's integration plan, or fails with ENotFound; PutPlan stores it,
-	// DeletePlan removes it.
-	Plan(client int64) (*Plan, error)
-	PutPlan(p *Plan) error
-	DeletePlan(client int64) error
-
-	// Trace returns everything stored about a client beyond their record; EraseClient
-	// deletes the record and all of it.
-	Trace(client int64) (*Trace, error)
-	EraseClient(client int64) error
-
+// FigureStore keeps what is counted for reporting, the audit log of staff access to cases,
+// and the retention that forgets old bookkeeping.
+type FigureStore interface {
+	// CountView counts that an FAQ answer was shown in a language; no person is recorded.
+	CountView(question, lang string) error
+	// Views returns the counts of CountView by question and language.
+	Views() (map[string]map[string]int, error)
 	// Count adds one to a monthly figure (month like 2006-01); Counts returns the figures of
 	// the months from to to, by month and name. Figures count events, never persons.
 	Count(month, name string) error
@@ -101,6 +126,12 @@ type Tx interface {
 	// Purge deletes relay bookkeeping, closed appointments, expired invitations and group
 	// news rounds older than before, and returns how many records went.
 	Purge(before time.Time) (int, error)
+}
+
+// Outbox takes the messages a transaction sends.
+type Outbox interface {
+	// Send puts a message into the outbox.
+	Send(o Outgoing) error
 }
 
 // ErasedCase stands in the audit log for the case of a client who was erased.

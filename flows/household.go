@@ -36,7 +36,7 @@ func (c *Client) inHousehold() bool { return c.Holder != 0 || len(c.Members) > 0
 // household returns the records of c's household: the holder first, then the members in
 // the order they joined; c stands for its own record. A client on their own is their whole
 // household.
-func household(tx Tx, c *Client) ([]*Client, error) {
+func household(tx ClientStore, c *Client) ([]*Client, error) {
 	if !c.inHousehold() {
 		return []*Client{c}, nil
 	}
@@ -70,7 +70,7 @@ func household(tx Tx, c *Client) ([]*Client, error) {
 // saveClient stores a client and, for a household, carries what belongs to the case — its
 // manager, district and translation setting — over to every member's record, so that each
 // member's messages take the same way.
-func (f *Flows) saveClient(tx Tx, c *Client) error {
+func (f *Flows) saveClient(tx ClientStore, c *Client) error {
 	if err := tx.PutClient(c); err != nil || !c.inHousehold() {
 		return err
 	}
@@ -141,7 +141,7 @@ func splitMember(label string) (caseLabel, member string) {
 // ---- The client's family screen ----
 
 // familyScreen shows a client who belongs to their case, and the button to invite someone.
-func (f *Flows) familyScreen(tx Tx, c *Client) (screen, error) {
+func (f *Flows) familyScreen(tx ClientStore, c *Client) (screen, error) {
 	all, err := household(tx, c)
 	if err != nil {
 		return screen{}, err
@@ -222,7 +222,7 @@ func (f *Flows) familyButton(t *turn, c *Client, arg string) error {
 }
 
 // householdInvite stores a one-time invitation into the case held by h.
-func (f *Flows) householdInvite(tx Tx, h *Client, relation string, by int64) (*Invite, error) {
+func (f *Flows) householdInvite(tx ClientStore, h *Client, relation string, by int64) (*Invite, error) {
 	raw := make([]byte, 18)
 	if _, err := rand.Read(raw); err != nil {
 		return nil, err
@@ -430,7 +430,7 @@ func (f *Flows) forgetInPlan(tx Tx, h *Client, member int64) error {
 
 // planOf is what of the case's plan concerns client c: the goals and steps for the whole
 // case and those for c, for their data export; nil when the case has no plan.
-func (f *Flows) planOf(tx Tx, c *Client) (*Plan, error) {
+func (f *Flows) planOf(tx ClientStore, c *Client) (*Plan, error) {
 	p, err := tx.Plan(c.holderID())
 	if isNotFound(err) {
 		return nil, nil

@@ -182,10 +182,8 @@ func catalogID(id string) string {
 
 // validate fills defaults and returns every problem, each starting with the field's path.
 func (p *PlanSettings) validate() []string {
-	var problems []string
-	bad := func(field, format string, args ...any) {
-		problems = append(problems, "plan."+field+": "+fmt.Sprintf(format, args...))
-	}
+	found := &problems{section: "plan."}
+	bad := found.bad
 	known := func(field string, names map[string]string) {
 		// A name in a language the town does not offer (yet) does no harm.
 		for lang, text := range names {
@@ -203,11 +201,7 @@ func (p *PlanSettings) validate() []string {
 	}
 	for i, f := range p.Fields {
 		at := fmt.Sprintf("fields[%d]", i+1)
-		if fields[f.ID] && idPattern.MatchString(f.ID) {
-			bad(at+".id", "%q is a shipped field of action already", f.ID)
-		} else {
-			checkID(bad, at+".id", f.ID, fields)
-		}
+		found.ownID(at+".id", f.ID, fields, "field of action")
 		if strings.TrimSpace(f.Emoji) == "" {
 			bad(at+".emoji", "must not be empty")
 		}
@@ -222,11 +216,7 @@ func (p *PlanSettings) validate() []string {
 	}
 	for i, g := range p.Goals {
 		at := fmt.Sprintf("goals[%d]", i+1)
-		if goals[g.ID] && idPattern.MatchString(g.ID) {
-			bad(at+".id", "%q is a shipped common goal already", g.ID)
-		} else {
-			checkID(bad, at+".id", g.ID, goals)
-		}
+		found.ownID(at+".id", g.ID, goals, "common goal")
 		if !fields[g.Field] {
 			bad(at+".field", "unknown field of action %q (shipped: %s, or one of [[plan.fields]])", g.Field, shippedFieldList())
 		}
@@ -251,7 +241,7 @@ func (p *PlanSettings) validate() []string {
 	} else {
 		p.hour, p.minute = t.Hour(), t.Minute()
 	}
-	return problems
+	return found.list
 }
 
 func shippedFieldList() string {
@@ -371,7 +361,7 @@ func (f *Flows) parseDay(s string) (string, bool) {
 }
 
 // plan returns a client's plan, an empty one if there is none.
-func plan(tx Tx, c *Client) (*Plan, error) {
+func plan(tx ClientStore, c *Client) (*Plan, error) {
 	p, err := tx.Plan(c.holderID())
 	if isNotFound(err) {
 		p, err = &Plan{Client: c.holderID()}, nil
@@ -1072,7 +1062,7 @@ func StepReminderPrefix(client int64) string { return "P" + strconv.FormatInt(cl
 
 // scheduleStep schedules the reminders of a client's step due on day due: ReminderDays
 // before it at ReminderTime in the town's zone, those still ahead.
-func (f *Flows) scheduleStep(tx Tx, c *Client, n, due string) error {
+func (f *Flows) scheduleStep(tx AppointmentStore, c *Client, n, due string) error {
 	loc := f.Config.location()
 	d, err := time.ParseInLocation("20060102", due, loc)
 	if err != nil {

@@ -284,7 +284,7 @@ func (f *Flows) reachable(tx Tx, ids []int64, skip int64) ([]int64, error) {
 }
 
 // staff returns a staff member's stored record, or an empty one.
-func (f *Flows) staff(tx Tx, id int64) (*Staff, error) {
+func (f *Flows) staff(tx StaffStore, id int64) (*Staff, error) {
 	s, err := tx.Staff(id)
 	if isNotFound(err) {
 		return &Staff{ID: id}, nil
@@ -293,7 +293,7 @@ func (f *Flows) staff(tx Tx, id int64) (*Staff, error) {
 }
 
 // staffLang is the language a staff member reads.
-func (f *Flows) staffLang(tx Tx, id int64) string {
+func (f *Flows) staffLang(tx StaffStore, id int64) string {
 	if s, err := tx.Staff(id); err == nil && s.Lang != "" {
 		return s.Lang
 	}

@@ -295,7 +295,7 @@ func (f *Flows) mark(t *turn, id string, came bool) (handled bool, err error) {
 
 // missedInARow counts the client's latest marked appointments that were missed, back to the
 // last one attended.
-func (f *Flows) missedInARow(tx Tx, client int64) (int, error) {
+func (f *Flows) missedInARow(tx AppointmentStore, client int64) (int, error) {
 	appts, err := tx.ClientAppointments(client)
 	if err != nil {
 		return 0, err

@@ -149,7 +149,7 @@ func (f *Flows) staffBook(t *turn, arg string) (handled bool, err error) {
 }
 
 // clientOfCase finds a client by a case label or number.
-func (f *Flows) clientOfCase(tx Tx, label string) (*Client, bool, error) {
+func (f *Flows) clientOfCase(tx ClientStore, label string) (*Client, bool, error) {
 	n, ok := ParseCaseLabel(label)
 	if !ok {
 		return nil, false, nil

@@ -77,7 +77,7 @@ func (f *Flows) countServed(tx Tx, c *Client) error {
 }
 
 // count adds one to a figure in the month of t in the town's zone.
-func (f *Flows) count(tx Tx, t time.Time, name string) error {
+func (f *Flows) count(tx FigureStore, t time.Time, name string) error {
 	return tx.Count(t.In(f.Config.location()).Format(monthLayout), name)
 }
 
@@ -366,95 +366,4 @@ func (f *Flows) stats(t *turn, arg string) error {
 	}
 	text = append(text, Msg("StatsMore"))
 	return t.show(screen{text: text})
-}
-
-// auditLog sends an admin the audit log as a CSV file.
-func (f *Flows) auditLog(t *turn) error {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Write([]string{"time", "staff_telegram_id", "staff_name", "action", "case"})
-	loc := f.Config.location()
-	err := t.tx.AuditLog(func(e AuditEntry) error {
-		return w.Write([]string{e.At.In(loc).Format(time.RFC3339), strconv.FormatInt(e.Staff, 10), f.managerName(e.Staff), e.Action, e.Case})
-	})
-	if err != nil {
-		return err
-	}
-	w.Flush()
-	if err := t.tx.Audit(AuditEntry{At: f.Now(), Staff: t.ev.UserID, Action: "audit-export"}); err != nil {
-		return err
-	}
-	return t.tx.Send(Outgoing{Chat: t.ev.UserID, Lang: t.lang, Kind: OutDocument, FileName: "lotse-audit.csv", File: b.Bytes(), Text: []Phrase{Msg("AuditCaption")}})
-}
-
-// audit records a staff member's access to a case.
-func (f *Flows) audit(tx Tx, staff int64, action string, c *Client) error {
-	return tx.Audit(AuditEntry{At: f.Now(), Staff: staff, Action: action, Case: c.CaseLabel()})
-}
-
-// RemindPurge runs the retention once a day.
-const RemindPurge ReminderKind = "purge"
-
-// purgeHour is when, in the town's night, the retention runs.
-const purgeHour = 3
-
-// Start prepares what runs by itself: the daily retention. The edge calls it when it
-// starts; scheduling the same night twice stores one reminder.
-func (f *Flows) Start(tx Tx) error {
-	return tx.Schedule(Reminder{At: f.nextNight(f.Now()), Kind: RemindPurge, Appointment: "retention"})
-}
-
-func (f *Flows) nextNight(now time.Time) time.Time {
-	loc := f.Config.location()
-	local := now.In(loc)
-	night := time.Date(local.Year(), local.Month(), local.Day(), purgeHour, 0, 0, 0, loc)
-	if !night.After(now) {
-		night = time.Date(local.Year(), local.Month(), local.Day()+1, purgeHour, 0, 0, 0, loc)
-	}
-	return night
-}
-
-// retention erases clients who have not used Lotse for the configured months (unless an
-// appointment lies ahead), and the records retention no longer allows; then it schedules
-// the next night.
-func (f *Flows) retention(tx Tx) error {
-	now := f.Now()
-	cutoff := now.AddDate(0, -f.Config.Privacy.RetentionMonths, 0)
-	var inactive []*Client
-	err := tx.Clients(func(c *Client) error {
-		if c.LastSeenAt.Before(cutoff) {
-			inactive = append(inactive, c)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, old := range inactive {
-		// Erasing one member of a household changes the records of the others: read again.
-		c, err := tx.Client(old.ID)
-		if err != nil {
-			return err
-		}
-		appts, err := tx.ClientAppointments(c.ID)
-		if err != nil {
-			return err
-		}
-		if slices.ContainsFunc(appts, func(a *Appointment) bool { return a.Status == StatusBooked && a.Start.After(now) }) {
-			continue
-		}
-		if err := f.leaveHousehold(tx, c); err != nil {
-			return err
-		}
-		if err := tx.EraseClient(c.ID); err != nil {
-			return err
-		}
-		if err := tx.Audit(AuditEntry{At: now, Action: "erased-by-retention", Case: ErasedCase}); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.Purge(cutoff); err != nil {
-		return err
-	}
-	return f.Start(tx)
 }

@@ -52,7 +52,7 @@ func (f *Flows) Team(tx Tx) ([]TeamMember, error) {
 
 // members returns every configured manager and admin once, in the order of the
 // configuration, with what Lotse knows of their reach; not their cases.
-func (f *Flows) members(tx Tx) ([]TeamMember, error) {
+func (f *Flows) members(tx StaffStore) ([]TeamMember, error) {
 	var team []TeamMember
 	seen := map[int64]bool{}
 	add := func(position string, id int64, name string) error {

@@ -80,7 +80,7 @@ const untranslated = "!"
 
 // translateIn is what follows a copy of a client's text for recipient to: the job that
 // brings its translation, or, once per case, the note that the engine lacks the language.
-func (f *Flows) translateIn(tx Tx, c *Client, d *Delivery, to int64) []Outgoing {
+func (f *Flows) translateIn(tx StaffStore, c *Client, d *Delivery, to int64) []Outgoing {
 	lang := f.staffLang(tx, to)
 	if d.Text == "" || !f.mtOn(c) || c.Lang == lang {
 		return nil

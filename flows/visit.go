@@ -369,7 +369,7 @@ func (f *Flows) visitAnswer(t *turn, c *Client, act Action) (handled bool, err e
 }
 
 // openVisits returns the client's home visits not yet over and not called off.
-func (f *Flows) openVisits(tx Tx, c *Client) ([]*Appointment, error) {
+func (f *Flows) openVisits(tx AppointmentStore, c *Client) ([]*Appointment, error) {
 	all, err := tx.ClientAppointments(c.ID)
 	if err != nil {
 		return nil, err
@@ -384,7 +384,7 @@ func (f *Flows) openVisits(tx Tx, c *Client) ([]*Appointment, error) {
 }
 
 // remindVisit sends a client the reminder of a visit.
-func (f *Flows) remindVisit(tx Tx, c *Client, a *Appointment) error {
+func (f *Flows) remindVisit(tx Outbox, c *Client, a *Appointment) error {
 	return tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: []Phrase{f.visitText("VisitReminder", a)}, Buttons: visitAnswerButtons(a)})
 }
 
@@ -401,7 +401,7 @@ func (f *Flows) markVisit(t *turn, a *Appointment, held bool) error {
 }
 
 // visitLine describes a visit to its manager: when, which, the client's language, the place.
-func (f *Flows) visitLine(tx Tx, a *Appointment) Phrase {
+func (f *Flows) visitLine(tx ClientStore, a *Appointment) Phrase {
 	lang, label := "", a.ID
 	if c, err := tx.Client(a.Client); err == nil {
 		l, _ := LookupLanguage(c.Lang)

@@ -3,8 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -23,24 +21,12 @@ var (
 
 // PutInvite stores an invitation.
 func (t *tx) PutInvite(inv *flows.Invite) error {
-	raw, err := json.Marshal(inv)
-	if err != nil {
-		return err
-	}
-	return t.bolt.Bucket(bucketInvites).Put([]byte(inv.Token), raw)
+	return putRecord(t.bolt.Bucket(bucketInvites), []byte(inv.Token), inv)
 }
 
 // Invite returns an invitation, or an error with code ENotFound.
 func (t *tx) Invite(token string) (*flows.Invite, error) {
-	raw := t.bolt.Bucket(bucketInvites).Get([]byte(token))
-	if raw == nil {
-		return nil, flows.Errorf(flows.ENotFound, "invite not found")
-	}
-	var inv flows.Invite
-	if err := json.Unmarshal(raw, &inv); err != nil {
-		return nil, fmt.Errorf("decode invite: %w", err)
-	}
-	return &inv, nil
+	return getRecord[flows.Invite](t.bolt.Bucket(bucketInvites), []byte(token), "invite")
 }
 
 // BlockDay records that a manager holds no appointments on a day.
@@ -87,22 +73,16 @@ func (t *tx) Book(a *flows.Appointment, seats int) error {
 // PutAppointment stores an appointment's new state. Cancelling frees its seat.
 func (t *tx) PutAppointment(a *flows.Appointment) error {
 	b := t.bolt.Bucket(bucketAppointments)
-	if old := b.Get([]byte(a.ID)); old != nil {
-		var prev flows.Appointment
-		if err := json.Unmarshal(old, &prev); err != nil {
-			return fmt.Errorf("decode appointment %s: %w", a.ID, err)
+	prev, err := getRecord[flows.Appointment](b, []byte(a.ID), "appointment")
+	switch {
+	case err == nil && prev.Status != flows.StatusCancelled && a.Status == flows.StatusCancelled:
+		if err := t.freeSeat(a.SlotKey()); err != nil {
+			return err
 		}
-		if prev.Status != flows.StatusCancelled && a.Status == flows.StatusCancelled {
-			if err := t.freeSeat(a.SlotKey()); err != nil {
-				return err
-			}
-		}
-	}
-	raw, err := json.Marshal(a)
-	if err != nil {
+	case err != nil && flows.ErrorCode(err) != flows.ENotFound:
 		return err
 	}
-	return b.Put([]byte(a.ID), raw)
+	return putRecord(b, []byte(a.ID), a)
 }
 
 func (t *tx) freeSeat(slot string) error {
@@ -116,15 +96,7 @@ func (t *tx) freeSeat(slot string) error {
 
 // Appointment returns an appointment, or an error with code ENotFound.
 func (t *tx) Appointment(id string) (*flows.Appointment, error) {
-	raw := t.bolt.Bucket(bucketAppointments).Get([]byte(id))
-	if raw == nil {
-		return nil, flows.Errorf(flows.ENotFound, "appointment %q not found", id)
-	}
-	var a flows.Appointment
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, fmt.Errorf("decode appointment %s: %w", id, err)
-	}
-	return &a, nil
+	return getRecord[flows.Appointment](t.bolt.Bucket(bucketAppointments), []byte(id), "appointment")
 }
 
 // ClientAppointments returns a client's appointments, oldest booking first.

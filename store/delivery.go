@@ -1,10 +1,7 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/json"
-	"fmt"
 
 	"github.com/lotse-bot/lotse/flows"
 )
@@ -16,24 +13,12 @@ var (
 
 // PutDelivery stores where a client's message stands on its way to the team.
 func (t *tx) PutDelivery(d *flows.Delivery) error {
-	raw, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	return t.bolt.Bucket(bucketDeliveries).Put(messageKey(d.Client, d.Source), raw)
+	return putRecord(t.bolt.Bucket(bucketDeliveries), messageKey(d.Client, d.Source), d)
 }
 
 // Delivery returns the delivery of a client's message, or an error with code ENotFound.
 func (t *tx) Delivery(client int64, source int) (*flows.Delivery, error) {
-	raw := t.bolt.Bucket(bucketDeliveries).Get(messageKey(client, source))
-	if raw == nil {
-		return nil, flows.Errorf(flows.ENotFound, "no delivery for that message")
-	}
-	var d flows.Delivery
-	if err := json.Unmarshal(raw, &d); err != nil {
-		return nil, fmt.Errorf("decode delivery: %w", err)
-	}
-	return &d, nil
+	return getRecord[flows.Delivery](t.bolt.Bucket(bucketDeliveries), messageKey(client, source), "delivery")
 }
 
 // DeleteDelivery forgets the delivery of a client's message.
@@ -49,15 +34,11 @@ func (t *tx) Deliveries(client int64) ([]*flows.Delivery, error) {
 		prefix = i64(client)
 	}
 	var out []*flows.Delivery
-	c := t.bolt.Bucket(bucketDeliveries).Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		var d flows.Delivery
-		if err := json.Unmarshal(v, &d); err != nil {
-			return nil, fmt.Errorf("decode delivery: %w", err)
-		}
-		out = append(out, &d)
-	}
-	return out, nil
+	err := eachRecord(t.bolt.Bucket(bucketDeliveries), prefix, "delivery", func(_ []byte, d *flows.Delivery) error {
+		out = append(out, d)
+		return nil
+	})
+	return out, err
 }
 
 func intakeKey(client, chat int64, msg int) []byte {
@@ -66,25 +47,20 @@ func intakeKey(client, chat int64, msg int) []byte {
 
 // PutIntakeHeader records a delivered header that offers "take case" for a client.
 func (t *tx) PutIntakeHeader(h flows.IntakeHeader) error {
-	raw, err := json.Marshal(h)
-	if err != nil {
-		return err
-	}
-	return t.bolt.Bucket(bucketIntake).Put(intakeKey(h.Client, h.Chat, h.Message), raw)
+	return putRecord(t.bolt.Bucket(bucketIntake), intakeKey(h.Client, h.Chat, h.Message), h)
 }
 
 // TakeIntakeHeaders returns and forgets a client's headers that offer "take case".
 func (t *tx) TakeIntakeHeaders(client int64) ([]flows.IntakeHeader, error) {
 	var out []flows.IntakeHeader
 	b := t.bolt.Bucket(bucketIntake)
-	c := b.Cursor()
 	prefix := i64(client)
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		var h flows.IntakeHeader
-		if err := json.Unmarshal(v, &h); err != nil {
-			return nil, fmt.Errorf("decode intake header: %w", err)
-		}
-		out = append(out, h)
+	err := eachRecord(b, prefix, "intake header", func(_ []byte, h *flows.IntakeHeader) error {
+		out = append(out, *h)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, deletePrefix(b, prefix)
 }

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -76,9 +74,9 @@ func (db *DB) OutboxStats() (depth int, oldest time.Time, err error) {
 		b := tx.Bucket(bucketOutbox)
 		depth = b.Stats().KeyN
 		if _, v := b.Cursor().First(); v != nil {
-			var o flows.Outgoing
-			if err := json.Unmarshal(v, &o); err != nil {
-				return fmt.Errorf("decode outbox entry: %w", err)
+			o, err := decodeRecord[flows.Outgoing](v, "outbox entry")
+			if err != nil {
+				return err
 			}
 			oldest = o.Queued
 		}

@@ -2,8 +2,6 @@ package store
 
 import (
 	"encoding/binary"
-	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -102,12 +100,10 @@ type tx struct {
 	erased    []*flows.Client
 }
 
+var _ flows.Tx = (*tx)(nil)
+
 func (t *tx) Client(id int64) (*flows.Client, error) {
-	var c flows.Client
-	if err := t.get(bucketClients, id, &c); err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return getRecord[flows.Client](t.bolt.Bucket(bucketClients), i64(id), "client")
 }
 
 // PutClient stores a client. The cases bucket maps each case number to the client who holds
@@ -126,7 +122,7 @@ func (t *tx) PutClient(c *flows.Client) error {
 			return err
 		}
 	}
-	return t.put(bucketClients, c.ID, c)
+	return putRecord(t.bolt.Bucket(bucketClients), i64(c.ID), c)
 }
 
 // dropCase forgets that case n is held by client; it stays with whoever else holds it now.
@@ -142,11 +138,11 @@ func (t *tx) dropCase(n int, client int64) error {
 func (t *tx) ClientByCase(n int) (*flows.Client, error) {
 	v := t.bolt.Bucket(bucketCases).Get(i64(int64(n)))
 	if len(v) != 8 {
-		return nil, flows.Errorf(flows.ENotFound, "case %d not found", n)
+		return nil, flows.Errorf(flows.ENotFound, "case not found")
 	}
 	c, err := t.Client(int64(binary.BigEndian.Uint64(v)))
 	if err == nil && (c.Case != n || c.Holder != 0) {
-		return nil, flows.Errorf(flows.ENotFound, "case %d not found", n)
+		return nil, flows.Errorf(flows.ENotFound, "case not found")
 	}
 	return c, err
 }
@@ -158,14 +154,12 @@ func (t *tx) NextCase() (int, error) {
 }
 
 func (t *tx) Staff(id int64) (*flows.Staff, error) {
-	var s flows.Staff
-	if err := t.get(bucketStaff, id, &s); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return getRecord[flows.Staff](t.bolt.Bucket(bucketStaff), i64(id), "staff member")
 }
 
-func (t *tx) PutStaff(s *flows.Staff) error { return t.put(bucketStaff, s.ID, s) }
+func (t *tx) PutStaff(s *flows.Staff) error {
+	return putRecord(t.bolt.Bucket(bucketStaff), i64(s.ID), s)
+}
 
 func (t *tx) Send(o flows.Outgoing) error {
 	b := t.bolt.Bucket(bucketOutbox)
@@ -176,11 +170,7 @@ func (t *tx) Send(o flows.Outgoing) error {
 	if o.Queued.IsZero() {
 		o.Queued = time.Now()
 	}
-	v, err := json.Marshal(o)
-	if err != nil {
-		return err
-	}
-	if err := b.Put(u64(seq), v); err != nil {
+	if err := putRecord(b, u64(seq), o); err != nil {
 		return err
 	}
 	t.sent = append(t.sent, OutboxEntry{Seq: seq, Out: o})
@@ -188,13 +178,7 @@ func (t *tx) Send(o flows.Outgoing) error {
 }
 
 func (t *tx) CountView(question, lang string) error {
-	b := t.bolt.Bucket(bucketViews)
-	key := []byte(question + "\x00" + lang)
-	n := uint64(0)
-	if v := b.Get(key); len(v) == 8 {
-		n = binary.BigEndian.Uint64(v)
-	}
-	return b.Put(key, u64(n+1))
+	return increment(t.bolt.Bucket(bucketViews), []byte(question+"\x00"+lang))
 }
 
 func (t *tx) Views() (map[string]map[string]int, error) {
@@ -213,35 +197,12 @@ func (t *tx) Views() (map[string]map[string]int, error) {
 	return out, err
 }
 
-func (t *tx) get(bucket []byte, id int64, v any) error {
-	raw := t.bolt.Bucket(bucket).Get(i64(id))
-	if raw == nil {
-		return flows.Errorf(flows.ENotFound, "%s %d not found", bucket, id)
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return fmt.Errorf("decode %s record: %w", bucket, err)
-	}
-	return nil
-}
-
-func (t *tx) put(bucket []byte, id int64, v any) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return t.bolt.Bucket(bucket).Put(i64(id), raw)
-}
-
 // Outbox returns every message not yet sent, oldest first.
 func (db *DB) Outbox() ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := db.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
-			e := OutboxEntry{Seq: binary.BigEndian.Uint64(k)}
-			if err := json.Unmarshal(v, &e.Out); err != nil {
-				return fmt.Errorf("decode outbox entry %d: %w", e.Seq, err)
-			}
-			out = append(out, e)
+		return eachRecord(tx.Bucket(bucketOutbox), nil, "outbox entry", func(k []byte, o *flows.Outgoing) error {
+			out = append(out, OutboxEntry{Seq: binary.BigEndian.Uint64(k), Out: *o})
 			return nil
 		})
 	})
@@ -263,16 +224,12 @@ func (db *DB) Delivered(seqs ...uint64) error {
 
 // Progress records how far a message sent in parts got, if it is still in the outbox.
 func (db *DB) Progress(seq uint64, o flows.Outgoing) error {
-	raw, err := json.Marshal(o)
-	if err != nil {
-		return err
-	}
 	return db.batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		if b.Get(u64(seq)) == nil {
 			return nil
 		}
-		return b.Put(u64(seq), raw)
+		return putRecord(b, u64(seq), o)
 	})
 }
 

@@ -3,8 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
-	"fmt"
 
 	"github.com/lotse-bot/lotse/flows"
 )
@@ -22,11 +20,7 @@ func messageKey(chat int64, msg int) []byte {
 // PutRelay records that message msg of chat stands for ref's client; for a copy of a
 // client's message, also where the copy is, so an edit can point to it.
 func (t *tx) PutRelay(chat int64, msg int, ref flows.RelayRef) error {
-	raw, err := json.Marshal(ref)
-	if err != nil {
-		return err
-	}
-	if err := t.bolt.Bucket(bucketRelays).Put(messageKey(chat, msg), raw); err != nil {
+	if err := putRecord(t.bolt.Bucket(bucketRelays), messageKey(chat, msg), ref); err != nil {
 		return err
 	}
 	if ref.Source == 0 {
@@ -38,15 +32,11 @@ func (t *tx) PutRelay(chat int64, msg int, ref flows.RelayRef) error {
 
 // Relay returns whose case message msg of chat belongs to, or an error with code ENotFound.
 func (t *tx) Relay(chat int64, msg int) (flows.RelayRef, error) {
-	raw := t.bolt.Bucket(bucketRelays).Get(messageKey(chat, msg))
-	if raw == nil {
-		return flows.RelayRef{}, flows.Errorf(flows.ENotFound, "no relay for that message")
+	ref, err := getRecord[flows.RelayRef](t.bolt.Bucket(bucketRelays), messageKey(chat, msg), "relay")
+	if err != nil {
+		return flows.RelayRef{}, err
 	}
-	var ref flows.RelayRef
-	if err := json.Unmarshal(raw, &ref); err != nil {
-		return flows.RelayRef{}, fmt.Errorf("decode relay: %w", err)
-	}
-	return ref, nil
+	return *ref, nil
 }
 
 // RelayCopies returns where a client's message was copied to: chat → message id.
@@ -64,35 +54,17 @@ func (t *tx) RelayCopies(client int64, source int) (map[int64]int, error) {
 
 // Clients calls fn for every client, in the order of their Telegram ids, until fn fails.
 func (t *tx) Clients(fn func(*flows.Client) error) error {
-	return t.bolt.Bucket(bucketClients).ForEach(func(k, v []byte) error {
-		var c flows.Client
-		if err := json.Unmarshal(v, &c); err != nil {
-			return fmt.Errorf("decode client: %w", err)
-		}
-		return fn(&c)
-	})
+	return eachRecord(t.bolt.Bucket(bucketClients), nil, "client", func(_ []byte, c *flows.Client) error { return fn(c) })
 }
 
 // PutBroadcast stores a group news round.
 func (t *tx) PutBroadcast(b *flows.Broadcast) error {
-	raw, err := json.Marshal(b)
-	if err != nil {
-		return err
-	}
-	return t.bolt.Bucket(bucketBroadcasts).Put([]byte(b.ID), raw)
+	return putRecord(t.bolt.Bucket(bucketBroadcasts), []byte(b.ID), b)
 }
 
 // Broadcast returns a group news round, or an error with code ENotFound.
 func (t *tx) Broadcast(id string) (*flows.Broadcast, error) {
-	raw := t.bolt.Bucket(bucketBroadcasts).Get([]byte(id))
-	if raw == nil {
-		return nil, flows.Errorf(flows.ENotFound, "broadcast not found")
-	}
-	var b flows.Broadcast
-	if err := json.Unmarshal(raw, &b); err != nil {
-		return nil, fmt.Errorf("decode broadcast: %w", err)
-	}
-	return &b, nil
+	return getRecord[flows.Broadcast](t.bolt.Bucket(bucketBroadcasts), []byte(id), "broadcast")
 }
 
 // Settle removes sent or refused messages from the outbox and lets settle record what

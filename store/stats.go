@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/lotse-bot/lotse/flows"
@@ -21,13 +20,7 @@ func statKey(month, name string) []byte {
 
 // Count adds one to a monthly figure.
 func (t *tx) Count(month, name string) error {
-	b := t.bolt.Bucket(bucketStats)
-	k := statKey(month, name)
-	n := uint64(0)
-	if v := b.Get(k); len(v) == 8 {
-		n = binary.BigEndian.Uint64(v)
-	}
-	return b.Put(k, u64(n+1))
+	return increment(t.bolt.Bucket(bucketStats), statKey(month, name))
 }
 
 // Counts returns the monthly figures of the months from to to (2006-01, both included), by
@@ -56,22 +49,12 @@ func (t *tx) Audit(e flows.AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	raw, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	return b.Put(u64(seq), raw)
+	return putRecord(b, u64(seq), e)
 }
 
 // AuditLog calls fn for every audit entry, oldest first.
 func (t *tx) AuditLog(fn func(flows.AuditEntry) error) error {
-	return t.bolt.Bucket(bucketAudit).ForEach(func(_, v []byte) error {
-		var e flows.AuditEntry
-		if err := json.Unmarshal(v, &e); err != nil {
-			return fmt.Errorf("decode audit entry: %w", err)
-		}
-		return fn(e)
-	})
+	return eachRecord(t.bolt.Bucket(bucketAudit), nil, "audit entry", func(_ []byte, e *flows.AuditEntry) error { return fn(*e) })
 }
 
 // Purge deletes what retention no longer allows: relay bookkeeping and group news rounds

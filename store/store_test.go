@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -162,5 +163,30 @@ func TestPruneSeen(t *testing.T) {
 	// Update 2 is still recognised as seen.
 	if fresh, _ := db.Journal([]store.Update{update(2)}, time.Now()); len(fresh) != 0 {
 		t.Errorf("update 2 journaled twice")
+	}
+}
+
+// TestNotFoundNamesNoPerson checks that a missing record is a not-found error whose text,
+// which reaches the log, names the kind of record but not the Telegram id asked for.
+func TestNotFoundNamesNoPerson(t *testing.T) {
+	db := MustOpenDB(t)
+	const id = 987654321
+	lookups := map[string]func(flows.Tx) error{
+		"client": func(tx flows.Tx) error { _, err := tx.Client(id); return err },
+		"staff":  func(tx flows.Tx) error { _, err := tx.Staff(id); return err },
+		"plan":   func(tx flows.Tx) error { _, err := tx.Plan(id); return err },
+		"relay":  func(tx flows.Tx) error { _, err := tx.Relay(id, 5); return err },
+		"case":   func(tx flows.Tx) error { _, err := tx.ClientByCase(id); return err },
+	}
+	for name, lookup := range lookups {
+		t.Run(name, func(t *testing.T) {
+			err := db.View(lookup)
+			if flows.ErrorCode(err) != flows.ENotFound {
+				t.Fatalf("got %v, want a not-found error", err)
+			}
+			if strings.Contains(err.Error(), strconv.Itoa(id)) {
+				t.Errorf("error %q names the id", err)
+			}
+		})
 	}
 }
