@@ -722,17 +722,11 @@ func (f *Flows) putGoal(t *turn, c *Client, g *Goal) error {
 // common goal of it, the date. Each press carries the case and what was chosen so far, and
 // everything is checked again.
 func (f *Flows) goalPicker(t *turn, a Action) error {
-	parts := strings.Split(a.Arg, ".")
-	c, err := f.planCaseOf(t, parts[0])
+	parts, c, p, err := f.planPress(t, a)
 	if err != nil || c == nil {
 		return err
 	}
-	p, err := plan(t.tx, c)
-	if err != nil {
-		return err
-	}
-	n := itoa(c.Case)
-	back := []Button{{Label: Msg("RelayPlan"), Data: Data(ActPlan, n)}}
+	n, back := itoa(c.Case), planBack(c)
 	switch a.Name {
 	case ActPlanAdd:
 		s := screen{text: []Phrase{Msg("StaffPlanTitle", "Case", c.CaseLabel()), Msg("StaffPlanChooseField")}}
@@ -774,6 +768,23 @@ func (f *Flows) goalPicker(t *turn, a Action) error {
 		return f.putGoal(t, c, &Goal{Field: g.Field, Common: g.ID, Due: due, Status: GoalAgreed, Created: f.Now()})
 	}
 	return t.refuse(f.staffPlanScreen(c, p, t.lang))
+}
+
+// planPress reads a plan button whose argument starts with the case number: its parts, the
+// case, if the manager may change its plan, and the plan; c is nil when the manager was told
+// why not.
+func (f *Flows) planPress(t *turn, a Action) (parts []string, c *Client, p *Plan, err error) {
+	parts = strings.Split(a.Arg, ".")
+	if c, err = f.planCaseOf(t, parts[0]); err != nil || c == nil {
+		return nil, nil, nil, err
+	}
+	p, err = plan(t.tx, c)
+	return parts, c, p, err
+}
+
+// planBack is the button back to a case's plan.
+func planBack(c *Client) []Button {
+	return []Button{{Label: Msg("RelayPlan"), Data: Data(ActPlan, itoa(c.Case))}}
 }
 
 // addStep handles "/step K-0042 goal who 31.03.2027 what".

@@ -53,17 +53,11 @@ var (
 // planDraftButton handles the buttons of a goal in own words ("case.field", then the day)
 // and of a new step ("case.goal", then who, then the day).
 func (f *Flows) planDraftButton(t *turn, a Action) error {
-	parts := strings.Split(a.Arg, ".")
-	c, err := f.planCaseOf(t, parts[0])
+	parts, c, p, err := f.planPress(t, a)
 	if err != nil || c == nil {
 		return err
 	}
-	p, err := plan(t.tx, c)
-	if err != nil {
-		return err
-	}
-	n := itoa(c.Case)
-	back := []Button{{Label: Msg("RelayPlan"), Data: Data(ActPlan, n)}}
+	n, back := itoa(c.Case), planBack(c)
 	if a.Name == ActPlanOwn {
 		pf, ok := f.field(parts[1])
 		if !ok {
