@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -196,5 +197,20 @@ func TestVersionIsTheStampedOne(t *testing.T) {
 	tb := newTestBot(t)
 	if _, body := get(t, tb.adminURL()+"/metrics"); !strings.Contains(body, `lotse_build_info{version="1.4.2-test"} 1`) {
 		t.Errorf("/metrics lacks lotse_build_info of the stamped version:\n%.2000s", body)
+	}
+}
+
+// TestTheBuildFlagStampsTheVersion builds the program the way the Dockerfile does, with
+// -ldflags "-X main.version=…", and asks the binary for its version.
+func TestTheBuildFlagStampsTheVersion(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "lotse")
+	build := exec.Command("go", "build", "-ldflags=-X main.version=9.8.7-docker", "-o", bin, ".")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").CombinedOutput()
+	if err != nil || string(out) != "lotse 9.8.7-docker\n" {
+		t.Errorf("the stamped binary says %q (%v); want \"lotse 9.8.7-docker\"", out, err)
 	}
 }
