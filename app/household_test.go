@@ -86,12 +86,27 @@ func TestHouseholdOfThreeInThreeLanguages(t *testing.T) {
 		}
 	}
 
-	// The case card and /clients show the household once, with the numbers of its members.
+	// Amal books an appointment; it is the case's.
+	tb.api.SendText(amal, "/menu")
+	tb.idle()
+	tb.press(amal, say(t, "ti", "MenuAppointments"))
+	tb.press(amal, say(t, "ti", "ApptBook"))
+	tb.press(amal, render(t, "ti", flows.Join(" ", flows.Msg("WeekdayWed"), flows.Number("24.03."))))
+	times := tb.last(amal.ID, func(m fakeapi.Message) bool {
+		return len(m.Buttons) > 0 && strings.HasPrefix(m.Buttons[0][0].Data, "1:bkt:")
+	})
+	tb.api.PressData(amal, times.ID, times.Buttons[0][0].Data)
+	tb.press(amal, say(t, "ti", "ApptTopicOther"))
+	tb.press(amal, say(t, "ti", "ApptConfirm"))
+	tb.find(amal.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ti", "ApptBooked")) })
+
+	// The case card and /clients show the household once, with the numbers of its members
+	// and the appointment of one of them.
 	tb.api.SendText(haddad, "/client K-0001")
 	card := tb.find(haddad.ID, func(m fakeapi.Message) bool {
 		return strings.Contains(m.Text, say(t, "de", "StaffHouseholdTitle", "Count", "3"))
 	})
-	for _, want := range []string{"2. " + amalName, "3. " + omarName} {
+	for _, want := range []string{"2. " + amalName, "3. " + omarName, "24.03.2027"} {
 		if !strings.Contains(card.Text, want) {
 			t.Errorf("the case card lacks %q:\n%s", want, card.Text)
 		}

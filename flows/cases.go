@@ -419,9 +419,14 @@ func (f *Flows) profile(t *turn, label string) error {
 	if len(all) > 1 {
 		text = append(text, f.householdLines(all))
 	}
-	appts, err := t.tx.ClientAppointments(c.ID)
-	if err != nil {
-		return err
+	// A household's appointments are the case's: every member's count.
+	var appts []*Appointment
+	for _, m := range all {
+		mine, err := t.tx.ClientAppointments(m.ID)
+		if err != nil {
+			return err
+		}
+		appts = append(appts, mine...)
 	}
 	count, visits := map[Status]int{}, map[Status]int{}
 	var next, nextVisit *Appointment
