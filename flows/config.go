@@ -46,6 +46,9 @@ type Config struct {
 	Plan             PlanSettings  `toml:"plan"`
 	// Local names the places an answer may point to, by kind (see LocalPlaces).
 	Local map[string]Place `toml:"local"`
+	// Services is the directory of regular services clients are referred to (services.go).
+	Services  []Service `toml:"services"`
+	Referrals Referrals `toml:"referrals"`
 	// FAQDir holds the town's own FAQ files (<language>.toml), relative to the configuration
 	// file. Optional.
 	FAQDir string `toml:"faq_dir"`
@@ -567,6 +570,7 @@ func (c *Config) validate(has func(field string) bool) []string {
 	problems = append(problems, c.Relay.validate()...)
 	problems = append(problems, c.Translation.validate()...)
 	problems = append(problems, c.Plan.validate()...)
+	problems = append(problems, c.validateServices(has)...)
 	for kind, p := range c.Local {
 		f := "local." + kind
 		if !slices.Contains(LocalPlaces, kind) {
