@@ -20,7 +20,9 @@ func (tb *testBot) openService(u fakeapi.User, lang string) fakeapi.Message {
 	tb.press(u, "🤝 "+say(tb.t, lang, "ServiceCategoryMigration"))
 	tb.find(u.ID, func(m fakeapi.Message) bool { return hasButton(m, mbe) })
 	tb.press(u, mbe)
-	return tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "🧭 ") && strings.Contains(m.Text, "🕒") })
+	return tb.find(u.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "🧭 ") && strings.Contains(m.Text, "🕒")
+	})
 }
 
 func TestHelpNearbyForAnArabicClient(t *testing.T) {
@@ -96,7 +98,9 @@ func TestReferralBecomesAPlanStepWithAFollowUp(t *testing.T) {
 
 	// A relay header carries the referral button, and so does the case card.
 	tb.api.SendText(u, "مرحبا")
-	tb.find(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "K-0001") && hasButton(m, say(t, "de", "RelayRefer")) })
+	tb.find(haddad.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "K-0001") && hasButton(m, say(t, "de", "RelayRefer"))
+	})
 	tb.api.SendText(haddad, "/client K-0001")
 	tb.find(haddad.ID, func(m fakeapi.Message) bool {
 		return strings.Contains(m.Text, say(t, "de", "StaffProfileTitle", "Case", "K-0001")) && hasButton(m, say(t, "de", "RelayRefer"))
@@ -189,5 +193,37 @@ func TestReferralBecomesAPlanStepWithAFollowUp(t *testing.T) {
 	}
 	if s := p.Goals[0].Steps[0]; !s.Done || s.Who != mbe || s.Service != "mbe" || s.Due != "20270329" {
 		t.Errorf("step = %+v, want the referral to %s due 29.03.2027, done", s, mbe)
+	}
+}
+
+func TestErasureTakesTheReferralFollowUpAlong(t *testing.T) {
+	tb := newBookingBot(t)
+	haddad := tb.startStaff(900102)
+	u := fakeapi.User{ID: 15003, FirstName: "Olena", LanguageCode: "uk"}
+	tb.invited(haddad, u, "uk")
+	tb.api.SendText(haddad, "/client K-0001")
+	tb.press(haddad, say(t, "de", "RelayRefer"))
+	tb.press(haddad, "🧑 "+say(t, "de", "ServiceCategoryYouth"))
+	tb.press(haddad, "Jugendmigrationsdienst (JMD) Musterkreis")
+	tb.press(haddad, say(t, "de", "StaffReferNoDate"))
+	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "👋") })
+
+	tb.api.SendText(u, "/delete")
+	tb.press(u, say(t, "uk", "DeleteYes"))
+	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "uk", "Deleted") })
+	tb.stop()
+	db := tb.db()
+	defer db.Close()
+	_, err := db.Update(func(tx flows.Tx) error {
+		due, err := tx.Due(time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC), 100)
+		for _, r := range due {
+			if r.Kind == flows.RemindFollowUp {
+				t.Errorf("the follow-up of the erased client's referral remains: %+v", r)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
