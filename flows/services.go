@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The services directory is the Lotsenfunktion's map: the regular services a manager refers
@@ -46,6 +47,9 @@ type ServiceHours struct {
 
 	from, to int // minutes after midnight, set by validate
 }
+
+// maxServiceName bounds a service's name, which labels a button and is a plan step's words.
+const maxServiceName = 100
 
 // Referrals holds the rules of referrals to services.
 type Referrals struct {
@@ -133,8 +137,13 @@ func (c *Config) validateServices(has func(field string) bool) []string {
 				bad(f+".category", "unknown category %q (one of %s)", s.Category, strings.Join(categoryIDs(), ", "))
 			}
 		}
-		if given(f+".name") && strings.TrimSpace(s.Name) == "" {
+		switch {
+		case !given(f + ".name"):
+		case strings.TrimSpace(s.Name) == "":
 			bad(f+".name", "must not be empty")
+		case utf8.RuneCountInString(s.Name) > maxServiceName:
+			// The name becomes a button and the words of a plan step.
+			bad(f+".name", "is %d characters long; at most %d fit a button", utf8.RuneCountInString(s.Name), maxServiceName)
 		}
 		if s.Website != "" && !isWebLink(s.Website) {
 			bad(f+".website", "must be an http(s) link, not %q", s.Website)

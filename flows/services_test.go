@@ -50,6 +50,8 @@ func TestServicesConfigErrorsNameLineAndField(t *testing.T) {
 			`services[2].id: "mbe" is used twice`},
 		{"description in an unknown language", `ar = "جواز`, `arab = "جواز`,
 			`services[1].brings.arab: "arab" is not a language option`},
+		{"name too long", `name = "Jugendmigrationsdienst (JMD) Musterkreis"`, `name = "` + strings.Repeat("Jugendmigrationsdienst ", 5) + `"`,
+			`services[2].name: is 115 characters long; at most 100 fit a button`},
 		{"followup out of range", `followup_days = 14`, `followup_days = 400`,
 			`referrals.followup_days: must be between 1 and 180, not 400`},
 	}
