@@ -78,6 +78,12 @@ const (
 	ActPlanStep     = "plx"  // argument: case number "." goal ["." who ["." day]]; add a step: who, when, then the words
 )
 
+// Actions of the services directory and referrals (services.go, referral.go).
+const (
+	ActServices = "svc" // argument: none, or a category; the client's "Help nearby"
+	ActService  = "svs" // argument: a service id; the client looks at a service's card
+)
+
 // Actions of households (household.go).
 const (
 	ActFamily    = "fam" // argument: none, "add", or a relation; the client's family screen, inviting someone
@@ -179,6 +185,16 @@ func ParseData(data string) (a Action, ok bool) {
 	case ActHousehold:
 		n, relation, more := strings.Cut(a.Arg, ".")
 		ok = caseArg.MatchString(n) && (!more || slices.Contains(relations, relation))
+	case ActServices:
+		ok = len(parts) == 2 || serviceArg.MatchString(a.Arg)
+	case ActService:
+		ok = serviceArg.MatchString(a.Arg)
+	case ActRefer:
+		ok = referArg.MatchString(a.Arg)
+	case ActReferTo:
+		ok = referToArg.MatchString(a.Arg)
+	case ActFollowUp:
+		ok = followUpArg.MatchString(a.Arg)
 	case ActPlanStatus:
 		ok = planStatusArg.MatchString(a.Arg)
 	case ActPlanOK:

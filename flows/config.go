@@ -42,6 +42,9 @@ type Config struct {
 	Plan             PlanSettings  `toml:"plan"`
 	// Local names the places an answer may point to, by kind (see LocalPlaces).
 	Local map[string]Place `toml:"local"`
+	// Services is the directory of regular services clients are referred to (services.go).
+	Services  []Service `toml:"services"`
+	Referrals Referrals `toml:"referrals"`
 	// FAQDir holds the town's own FAQ files (<language>.toml), relative to the configuration
 	// file. Optional.
 	FAQDir string `toml:"faq_dir"`

@@ -84,6 +84,7 @@ func (c *Config) validate(has func(field string) bool) []string {
 	p.list = append(p.list, c.Relay.validate()...)
 	p.list = append(p.list, c.Translation.validate()...)
 	p.list = append(p.list, c.Plan.validate()...)
+	p.list = append(p.list, c.validateServices(p.has)...)
 	c.validateLocal(p)
 	for i, id := range c.Admins {
 		if id <= 0 {

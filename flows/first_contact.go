@@ -167,6 +167,24 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 	case ActFamily:
 		c.Step = StepMenu
 		return f.familyButton(t, c, a.Arg)
+	case ActFollowUp:
+		c.Step = StepMenu
+		handled, err := f.followUpAnswer(t, c, a)
+		if err != nil || handled {
+			return err
+		}
+		p, err := plan(t.tx, c)
+		if err != nil {
+			return err
+		}
+		return t.refuse(f.clientPlanScreen(c, p))
+	case ActServices, ActService:
+		c.Step = StepMenu
+		handled, err := f.servicesButton(t, c, a)
+		if err != nil || handled {
+			return err
+		}
+		return t.refuse(f.clientScreen(c, t.lang))
 	case ActPlanOK, ActStepDone, ActStepHelp:
 		c.Step = StepMenu
 		handled, err := f.planButton(t, c, a)

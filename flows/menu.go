@@ -2,10 +2,14 @@ package flows
 
 // menu is the client's main menu.
 func (f *Flows) menu() screen {
+	first := []Button{{Label: Msg("MenuFAQ"), Data: Data(ActFAQ)}}
+	if len(f.Config.Services) > 0 {
+		first = append(first, Button{Label: Msg("MenuServices"), Data: Data(ActServices)})
+	}
 	return screen{
 		text: []Phrase{Msg("MenuPrompt")},
 		buttons: [][]Button{
-			{{Label: Msg("MenuFAQ"), Data: Data(ActFAQ)}},
+			first,
 			{{Label: Msg("MenuAppointments"), Data: Data(ActAppts)}},
 			{{Label: Msg("MenuPlan"), Data: Data(ActMenu, ItemPlan)}, {Label: Msg("MenuFamily"), Data: Data(ActFamily)}},
 			{{Label: Msg("MenuWrite"), Data: Data(ActWrite)}},

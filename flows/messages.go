@@ -36,6 +36,10 @@ func MessageFamilies() []MessageFamily {
 			staffStatuses = append(staffStatuses, "StaffPlanSet"+id)
 		}
 	}
+	var categories []string
+	for _, c := range ServiceCategories {
+		categories = append(categories, "ServiceCategory"+catalogID(c.ID))
+	}
 	for _, tpl := range append(append([]readyMade(nil), templates...), newsTemplates...) {
 		labels = append(labels, tpl.msg+"Label")
 	}
@@ -47,5 +51,6 @@ func MessageFamilies() []MessageFamily {
 		{Prefix: "PlanStatus", IDs: statuses},
 		{Prefix: "StaffPlanSet", IDs: staffStatuses},
 		{Suffix: "Label", IDs: labels},
+		{Prefix: "ServiceCategory", IDs: categories},
 	}
 }

@@ -71,12 +71,15 @@ type Goal struct {
 type PlanStep struct {
 	Text string `json:"text"`
 	// Who is "client", "manager", or the name of a service (the Jobcenter, a school …).
-	Who    string      `json:"who"`
-	Words  Rendering   `json:"mt,omitzero"`
-	More   []Rendering `json:"mt_more,omitempty"`
-	Due    string      `json:"due"` // 20060102
-	Done   bool        `json:"done,omitempty"`
-	DoneAt time.Time   `json:"done_at,omitzero"`
+	Who string `json:"who"`
+	// Service is, for a referral, the id of the service in the directory; the step then
+	// reads "appointment at" the service, in the reader's language.
+	Service string      `json:"service,omitempty"`
+	Words   Rendering   `json:"mt,omitzero"`
+	More    []Rendering `json:"mt_more,omitempty"`
+	Due     string      `json:"due"` // 20060102
+	Done    bool        `json:"done,omitempty"`
+	DoneAt  time.Time   `json:"done_at,omitzero"`
 	// For names the household member who does the step, 0 for the client or the whole
 	// case; Erased marks the place of a step for a member who erased their data.
 	For    int64 `json:"for,omitempty"`
@@ -306,6 +309,10 @@ func (f *Flows) goalText(g *Goal, lang string, forClient bool) Phrase {
 		}
 		return Literal(cg.Text)
 	}
+	if g.Common == "" && g.Text == "" {
+		// A goal a referral opened is named by its field of action.
+		return f.fieldName(g.Field, lang)
+	}
 	return ownWords(g.Text, g.Words, g.More, lang, forClient)
 }
 
@@ -410,7 +417,11 @@ func (f *Flows) stepLine(n string, s *PlanStep, p *Plan, lang string, forClient 
 	if s.Done {
 		id = "PlanStepLineDone"
 	}
-	return Phrase{ID: id, Args: map[string]string{"Step": n}, Sub: map[string]Phrase{"What": ownWords(s.Text, s.Words, s.More, lang, forClient), "Who": who, "Date": f.dueDay(s.Due)}}
+	what := ownWords(s.Text, s.Words, s.More, lang, forClient)
+	if s.Service != "" {
+		what = Msg("PlanStepService", "Service", s.Who)
+	}
+	return Phrase{ID: id, Args: map[string]string{"Step": n}, Sub: map[string]Phrase{"What": what, "Who": who, "Date": f.dueDay(s.Due)}}
 }
 
 // goalLine describes a goal with its field's emoji, its date and status.
@@ -836,8 +847,10 @@ func (f *Flows) putStep(t *turn, c *Client, p *Plan, gi int, s *PlanStep) error 
 	g.Steps = append(g.Steps, s)
 	p.Revision++
 	g.Rev = p.Revision
-	if err := f.translateWords(t, c, s.Text); err != nil {
-		return err
+	if s.Service == "" { // a referral's words come from the catalogs
+		if err := f.translateWords(t, c, s.Text); err != nil {
+			return err
+		}
 	}
 	if err := t.tx.PutPlan(p); err != nil {
 		return err

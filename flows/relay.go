@@ -133,6 +133,9 @@ func (f *Flows) header(c *Client, firstName, topic string, note Phrase) Phrase {
 func (f *Flows) caseButtons(c *Client) [][]Button {
 	n := itoa(c.Case)
 	rows := [][]Button{{{Label: Msg("RelayTemplates"), Data: Data(ActTemplates, n)}, {Label: Msg("RelayProfile"), Data: Data(ActProfile, n)}, {Label: Msg("RelayPlan"), Data: Data(ActPlan, n)}}}
+	if len(f.servicesFor(c)) > 0 && c.Consented() {
+		rows[0] = append(rows[0], Button{Label: Msg("RelayRefer"), Data: Data(ActRefer, n)})
+	}
 	if c.Manager == 0 {
 		rows = append([][]Button{{{Label: Msg("RelayTake"), Data: Data(ActTake, n)}}}, rows...)
 	}

@@ -42,6 +42,11 @@ func (f *Flows) Tick(tx Tx) error {
 				return err
 			}
 			continue
+		case RemindFollowUp:
+			if err := f.followUp(tx, r); err != nil {
+				return err
+			}
+			continue
 		case RemindPurge:
 			if err := f.retention(tx); err != nil {
 				return err

@@ -136,6 +136,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.profile(t, a.Arg)
 		case ok && a.Name == ActPlan:
 			return f.staffPlan(t, a.Arg)
+		case ok && (a.Name == ActRefer || a.Name == ActReferTo):
+			return f.referButton(t, a)
 		case ok && a.Name == ActHousehold:
 			return f.staffHouseholdInvite(t, a.Arg)
 		case ok && a.Name == ActPlanStatus:

@@ -29,7 +29,7 @@ func (t *tx) Trace(client int64) (*flows.Trace, error) {
 	nudge := []byte("C" + strconv.FormatInt(client, 10) + ".")
 	stepOf := []byte(flows.StepReminderPrefix(client))
 	err = t.bolt.Bucket(bucketReminders).ForEach(func(k, _ []byte) error {
-		if r, ok := parseReminderKey(k); ok && (ids[r.Appointment] || (r.Kind == flows.RemindNudge || r.Kind == flows.RemindKept) && bytes.HasPrefix([]byte(r.Appointment), nudge) || r.Kind == flows.RemindStep && bytes.HasPrefix([]byte(r.Appointment), stepOf)) {
+		if r, ok := parseReminderKey(k); ok && (ids[r.Appointment] || (r.Kind == flows.RemindNudge || r.Kind == flows.RemindKept) && bytes.HasPrefix([]byte(r.Appointment), nudge) || (r.Kind == flows.RemindStep || r.Kind == flows.RemindFollowUp) && bytes.HasPrefix([]byte(r.Appointment), stepOf)) {
 			tr.Reminders = append(tr.Reminders, r)
 		}
 		return nil
