@@ -33,6 +33,7 @@ type Client struct {
 	Case        int       `json:"case,omitempty"`       // case number, shown to managers as K-0042
 	Manager     int64     `json:"manager,omitempty"`    // the assigned manager's Telegram id, 0 for none
 	District    string    `json:"district,omitempty"`   // district or housing site id, chosen after consent
+	Commune     string    `json:"commune,omitempty"`    // commune id in a county of several, chosen after consent
 	Unreachable bool      `json:"unreachable,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	LastSeenAt  time.Time `json:"last_seen_at"`
@@ -75,7 +76,7 @@ type Client struct {
 	// Its first member holds the case: the case number maps to them, their record keeps the
 	// notes and the plan is filed under their id, and Members lists the others in the order
 	// they joined. A member's Holder names the holder. Every record of a household carries
-	// the case's manager, district and translation setting (see saveClient).
+	// the case's manager, district, commune and translation setting (see saveClient).
 	Holder  int64   `json:"holder,omitempty"`
 	Members []int64 `json:"members,omitempty"`
 	// Relation is how a member is related to the one who invited them (a relation id);

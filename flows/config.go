@@ -27,10 +27,13 @@ const ExampleConfigName = "musterstadt.toml (built-in example)"
 
 // Config is one municipality's configuration, read from one human-editable TOML file.
 type Config struct {
-	Town            string   `toml:"town"`
-	TimeZone        string   `toml:"time_zone"`
-	Languages       []string `toml:"languages"`
-	ManagerLanguage string   `toml:"manager_language"`
+	Town string `toml:"town"`
+	// County is the Landkreis of a configuration that lists communes; see Commune.
+	County          string    `toml:"county"`
+	Communes        []Commune `toml:"communes"`
+	TimeZone        string    `toml:"time_zone"`
+	Languages       []string  `toml:"languages"`
+	ManagerLanguage string    `toml:"manager_language"`
 	// FallbackLanguage serves a town's own FAQ entries that lack a translation.
 	FallbackLanguage string        `toml:"fallback_language"`
 	Privacy          Privacy       `toml:"privacy"`
@@ -72,6 +75,8 @@ type Office struct {
 	Name    string `toml:"name"`
 	Address string `toml:"address"`
 	MapURL  string `toml:"map_url"`
+	// Commune is the id of the commune the office is in; "" for an office of the county.
+	Commune string `toml:"commune"`
 }
 
 // District is a part of town or a follow-up housing site (Anschlussunterbringung) a client
@@ -79,6 +84,8 @@ type Office struct {
 type District struct {
 	ID   string `toml:"id"`
 	Name string `toml:"name"`
+	// Commune is the id of the commune the district belongs to.
+	Commune string `toml:"commune"`
 }
 
 // OfficeHours is a weekly block in which a manager can be met at an office.
@@ -105,6 +112,8 @@ type Closure struct {
 	To      string `toml:"to"`   // default: From
 	Manager int64  `toml:"manager"`
 	Office  string `toml:"office"`
+	// Commune closes every office of that commune.
+	Commune string `toml:"commune"`
 
 	from, to time.Time // first day and the day after the last, midnight in the town's zone
 }
@@ -392,7 +401,9 @@ func (c *Config) validate(has func(field string) bool) []string {
 		}
 		return true
 	}
-	if given("town") && strings.TrimSpace(c.Town) == "" {
+	if len(c.Communes) > 0 && !has("town") {
+		c.Town = c.County // a county's staff texts name the county where a town's name the town
+	} else if given("town") && strings.TrimSpace(c.Town) == "" {
 		bad("town", "must not be empty")
 	}
 	if c.TimeZone == "" {
@@ -567,8 +578,24 @@ func (c *Config) validate(has func(field string) bool) []string {
 	problems = append(problems, c.Relay.validate()...)
 	problems = append(problems, c.Translation.validate()...)
 	problems = append(problems, c.Plan.validate()...)
-	for kind, p := range c.Local {
-		f := "local." + kind
+	problems = append(problems, placeProblems("local", c.Local, has)...)
+	for i, id := range c.Admins {
+		if id <= 0 {
+			bad(fmt.Sprintf("admins[%d]", i+1), "must be a positive Telegram user id")
+		}
+	}
+	problems = append(problems, c.validateCommunes(has)...)
+	return problems
+}
+
+// placeProblems checks a [local] section, or a commune's: known kinds, names, links.
+func placeProblems(section string, places map[string]Place, has func(field string) bool) []string {
+	var problems []string
+	bad := func(field, format string, args ...any) {
+		problems = append(problems, field+": "+fmt.Sprintf(format, args...))
+	}
+	for kind, p := range places {
+		f := section + "." + kind
 		if !slices.Contains(LocalPlaces, kind) {
 			if guess := closest(kind, LocalPlaces); guess != "" {
 				bad(f, "unknown place (did you mean %q?)", guess)
@@ -577,16 +604,13 @@ func (c *Config) validate(has func(field string) bool) []string {
 			}
 			continue
 		}
-		if given(f+".name") && strings.TrimSpace(p.Name) == "" {
+		if !has(f + ".name") {
+			bad(f+".name", "is missing")
+		} else if strings.TrimSpace(p.Name) == "" {
 			bad(f+".name", "must not be empty")
 		}
 		if p.URL != "" && !isWebLink(p.URL) {
 			bad(f+".url", "must be an http(s) link, not %q", p.URL)
-		}
-	}
-	for i, id := range c.Admins {
-		if id <= 0 {
-			bad(fmt.Sprintf("admins[%d]", i+1), "must be a positive Telegram user id")
 		}
 	}
 	return problems
@@ -681,13 +705,10 @@ func (c *Config) Manager(id int64) (Manager, bool) {
 }
 
 // IsAdmin reports whether the Telegram user id belongs to an admin.
+// The team leads of a commune are admins of their commune (see AdminCommunes).
 func (c *Config) IsAdmin(id int64) bool {
-	for _, a := range c.Admins {
-		if a == id {
-			return true
-		}
-	}
-	return false
+	communes, all := c.AdminCommunes(id)
+	return all || len(communes) > 0
 }
 
 // IsStaff reports whether the user is a manager or an admin: staff never go through the
