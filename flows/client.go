@@ -18,6 +18,7 @@ const (
 	StepMenu     Step = "menu"     // free to use the bot
 	StepFAQ      Step = "faq"      // reading questions and answers: text searches them
 	StepDistrict Step = "district" // after consent: where the client lives
+	StepCommune  Step = "commune"  // after consent, in a county of several communes: which one
 )
 
 // Client is what Lotse stores about a refugee who writes to the bot: the minimum needed to
@@ -56,7 +57,7 @@ type Client struct {
 	// Interpreter is set when the client said they need an interpreter for their language,
 	// so that the next booking starts from it; they change it with every answer.
 	Interpreter bool `json:"interpreter,omitempty"`
-	// Search is what the client typed at the district question while its matches fill more
+	// Search is what the client typed at the district or commune question while its matches fill more
 	// than one page, so that their paging buttons find them again; cleared after the question.
 	Search string `json:"search,omitempty"`
 	// NoTranslation is set when the client does not want their messages machine-translated;
@@ -102,7 +103,7 @@ type Note struct {
 // decided reports whether the client answered the privacy notice, either way: from then on
 // the menu and the FAQ are theirs.
 func (c *Client) decided() bool {
-	return c.Step == StepMenu || c.Step == StepFAQ || c.Step == StepDistrict
+	return c.Step == StepMenu || c.Step == StepFAQ || c.Step == StepDistrict || c.Step == StepCommune
 }
 
 // CaseLabel is how managers refer to a client without seeing their name or Telegram id.

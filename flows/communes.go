@@ -196,23 +196,85 @@ func (c *Config) AdminCommunes(id int64) (communes []string, all bool) {
 }
 
 // communeOf is the commune a client lives in: the one they chose, else their district's, else
-// the only one there is; "" while unknown.
+// the only one there is or their manager serves; "" while unknown.
 func (f *Flows) communeOf(c *Client) string {
-	switch {
-	case c.Commune != "":
+	if c.Commune != "" {
 		return c.Commune
-	case f.Config.districtCommune(c.District) != "":
-		return f.Config.districtCommune(c.District)
-	case len(f.Config.Communes) == 1:
+	}
+	if d := f.Config.districtCommune(c.District); d != "" {
+		return d
+	}
+	if len(f.Config.Communes) == 1 {
 		return f.Config.Communes[0].ID
+	}
+	if m, ok := f.Config.Manager(c.Manager); ok {
+		if served := f.Config.managerCommunes(m); len(served) == 1 {
+			return served[0]
+		}
 	}
 	return ""
 }
 
-// communeName is the name of commune id for a reader of language option lang: the name the
-// configuration gives in that language, else the official one.
-func (f *Flows) communeName(id, lang string) string {
-	m, ok := f.Config.Commune(id)
+// townOf is what texts call the client's town: their commune's name, or the configuration's
+// town while the commune is unknown.
+func (f *Flows) townOf(c *Client, lang string) string {
+	if name := f.Config.CommuneName(f.communeOf(c), lang); name != "" {
+		return name
+	}
+	return f.Config.Town
+}
+
+// officeServes reports whether office id holds office hours for clients of commune: an
+// office of the county serves everyone, and a client whose commune is unknown is offered
+// every office.
+func (f *Flows) officeServes(office, commune string) bool {
+	oc := f.Config.officeCommune(office)
+	return oc == "" || commune == "" || oc == commune
+}
+
+// officeHours is the list of office hours a client is shown: their commune's.
+func (f *Flows) officeHours(c *Client) Phrase {
+	p := Content(PhraseOfficeHours, "")
+	p.Literal = f.communeOf(c)
+	return p
+}
+
+// answer is the answer to FAQ question id with the local values of the client's commune.
+func (f *Flows) answer(c *Client, id string) Phrase {
+	p := Content(PhraseAnswer, id)
+	p.Literal = f.communeOf(c)
+	return p
+}
+
+// LocalPlacesOf returns the places FAQ answers name for clients of commune id: the county's,
+// with the commune's own in place of those of the same kind.
+func (c *Config) LocalPlacesOf(commune string) map[string]Place {
+	out := maps.Clone(c.Local)
+	if out == nil {
+		out = map[string]Place{}
+	}
+	if m, ok := c.Commune(commune); ok {
+		maps.Copy(out, m.Local)
+	}
+	return out
+}
+
+// OfficesOf returns the offices that serve clients of commune id ("" for all): its own and the
+// county's.
+func (c *Config) OfficesOf(commune string) []Office {
+	var out []Office
+	for _, o := range c.Offices {
+		if commune == "" || o.Commune == "" || o.Commune == commune {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// CommuneName is the name of commune id for a reader of language option lang: the name the
+// configuration gives in that language, else the official one; "" for an unknown commune.
+func (c *Config) CommuneName(id, lang string) string {
+	m, ok := c.Commune(id)
 	if !ok {
 		return ""
 	}
@@ -222,17 +284,9 @@ func (f *Flows) communeName(id, lang string) string {
 	return m.Name
 }
 
-// townOf is what texts call the client's town: their commune's name, or the configuration's
-// town while the commune is unknown.
-func (f *Flows) townOf(c *Client, lang string) string {
-	if name := f.communeName(f.communeOf(c), lang); name != "" {
-		return name
-	}
-	return f.Config.Town
-}
-
-// servesCommune reports whether a manager serves commune id; every manager serves a client
-// whose commune is unknown.
-func (f *Flows) servesCommune(m Manager, id string) bool {
-	return id == "" || slices.Contains(f.Config.managerCommunes(m), id)
+// adminSees reports whether admin id may see case c: a county's admin every case, a
+// commune's team lead the cases of their communes.
+func (f *Flows) adminSees(id int64, c *Client) bool {
+	led, all := f.Config.AdminCommunes(id)
+	return all || slices.Contains(led, f.communeOf(c))
 }

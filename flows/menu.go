@@ -1,8 +1,9 @@
 package flows
 
-// menu is the client's main menu.
+// menu is the client's main menu; in a county of several communes, a client who moved tells
+// it there.
 func (f *Flows) menu() screen {
-	return screen{
+	s := screen{
 		text: []Phrase{Msg("MenuPrompt")},
 		buttons: [][]Button{
 			{{Label: Msg("MenuFAQ"), Data: Data(ActFAQ)}},
@@ -13,6 +14,11 @@ func (f *Flows) menu() screen {
 			{{Label: Msg("MenuHelp"), Data: Data(ActMenu, ItemHelp)}},
 		},
 	}
+	if len(f.Config.Communes) > 1 {
+		last := len(s.buttons) - 1
+		s.buttons[last] = append(s.buttons[last], Button{Label: Msg("MenuMoved"), Data: Data(ActCommune)})
+	}
+	return s
 }
 
 // privacyScreen shows whether the client consented, the notice, and the button to change it.
