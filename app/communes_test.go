@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -271,5 +272,110 @@ func TestCheckNamesFileLineAndFieldOfCommuneMistakes(t *testing.T) {
 	}
 	if code, out := runMain(t, map[string]string{}, "check", path); code != 0 || !strings.Contains(out, "3 communes") {
 		t.Errorf("check of the example Landkreis exited %d:\n%s", code, out)
+	}
+}
+
+// bigCounty is a county of 30 communes with 10 housing sites each (300 districts), one
+// office each, 40 managers each serving districts in several communes with office hours in
+// one of them, a county admin and a team lead per commune.
+func bigCounty() []byte {
+	var b strings.Builder
+	b.WriteString("county = \"Landkreis Großkreis\"\nadmins = [930001]\n")
+	const communes, perCommune, managers = 30, 10, 40
+	for i := 1; i <= communes; i++ {
+		fmt.Fprintf(&b, "\n[[communes]]\nid = \"g%02d\"\nname = \"Gemeinde %02d\"\nnames = { ar = \"بلدية %02d\" }\nadmins = [%d]\n", i, i, i, 931000+i)
+		fmt.Fprintf(&b, "\n[communes.local.citizens_office]\nname = \"Bürgerbüro Gemeinde %02d\"\n", i)
+	}
+	for i := 1; i <= communes; i++ {
+		fmt.Fprintf(&b, "\n[[offices]]\nid = \"g%02d-rathaus\"\ncommune = \"g%02d\"\nname = \"Rathaus Gemeinde %02d\"\naddress = \"Marktplatz %d\"\n", i, i, i, i)
+	}
+	served := make([][]string, managers)
+	for j := range communes * perCommune {
+		commune, site := j/perCommune+1, j%perCommune+1
+		id := fmt.Sprintf("g%02d-u%02d", commune, site)
+		fmt.Fprintf(&b, "\n[[districts]]\nid = \"%s\"\ncommune = \"g%02d\"\nname = \"Unterkunft %02d-%02d\"\n", id, commune, commune, site)
+		served[j%managers] = append(served[j%managers], id)
+	}
+	for m := range managers {
+		fmt.Fprintf(&b, "\n[[managers]]\ntelegram_id = %d\nname = \"Manager %02d\"\ndistricts = [\"%s\"]\n", 932000+m, m, strings.Join(served[m], `", "`))
+	}
+	for m := range managers {
+		fmt.Fprintf(&b, "\n[[office_hours]]\nmanager = %d\noffice = \"%s-rathaus\"\nweekday = \"tue\"\nfrom = \"09:00\"\nto = \"12:00\"\n", 932000+m, served[m][0][:3])
+	}
+	return []byte(b.String())
+}
+
+func TestThirtyCommuneCountyWithinTelegramsLimits(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "grosskreis.toml")
+	if err := os.WriteFile(path, bigCounty(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runMain(t, map[string]string{}, "check", path); code != 0 || !strings.Contains(out, "30 communes, 40 managers") || strings.Contains(out, "warning") {
+		t.Fatalf("check exited %d:\n%s", code, out)
+	}
+	tb := newTestBot(t, "LOTSE_CONFIG", path)
+	u := fakeapi.User{ID: 9551, FirstName: "Farid", LanguageCode: "ar"}
+	tb.api.SendText(u, "/start")
+	tb.press(u, say(t, "ar", "LanguageConfirmYes"))
+	tb.press(u, say(t, "ar", "PrivacyAccept"))
+	page := func(n, of int) fakeapi.Message {
+		return tb.find(u.ID, func(m fakeapi.Message) bool {
+			return hasButton(m, say(t, "ar", "PickerPage", "Page", fmt.Sprint(n), "Pages", fmt.Sprint(of)))
+		})
+	}
+	fits := func(m fakeapi.Message) {
+		t.Helper()
+		n := 0
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				n++
+				if len(b.Data) > 64 {
+					t.Errorf("button %q carries %d bytes of data", b.Text, len(b.Data))
+				}
+			}
+		}
+		if n > 100 {
+			t.Errorf("%d buttons in one message", n)
+		}
+	}
+	// 30 communes: four pages of eight, by their Arabic names; ▶ turns the page.
+	first := page(1, 4)
+	fits(first)
+	if !hasButton(first, "🏘 بلدية 01") || hasButton(first, "🏘 بلدية 09") {
+		t.Errorf("the first page of communes: %v", labels(first))
+	}
+	tb.press(u, say(t, "ar", "PickerNext"))
+	second := page(2, 4)
+	fits(second)
+	if !hasButton(second, "🏘 بلدية 09") {
+		t.Errorf("the second page of communes: %v", labels(second))
+	}
+	// Typing the official name finds the commune on another page.
+	tb.api.SendText(u, "Gemeinde 27")
+	// Its ten housing sites: two pages.
+	sites := page(1, 2)
+	fits(sites)
+	if !hasButton(sites, "🏠 Unterkunft 27-01") || hasButton(sites, "🏠 Unterkunft 26-01") {
+		t.Errorf("the first page of Gemeinde 27's sites: %v", labels(sites))
+	}
+	tb.press(u, say(t, "ar", "PickerNext"))
+	fits(page(2, 2))
+	tb.press(u, "🏠 Unterkunft 27-10")
+	tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "ar", "MenuWrite")) })
+
+	// The site's only manager has the case: district 27-10 is the 270th, Manager 29's.
+	manager := tb.startStaff(932029)
+	tb.api.SendText(u, "مرحبا")
+	tb.waitFor(manager.ID, func() bool { return len(copies(tb.api.Messages(manager.ID), u.ID)) == 1 })
+}
+
+// BenchmarkCheckCounty measures loading and checking the 30-commune county; the issue's goal
+// is well under a second.
+func BenchmarkCheckCounty(b *testing.B) {
+	data := bigCounty()
+	for b.Loop() {
+		if _, err := flows.ParseConfig("grosskreis.toml", data); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -290,3 +290,18 @@ func (f *Flows) adminSees(id int64, c *Client) bool {
 	led, all := f.Config.AdminCommunes(id)
 	return all || slices.Contains(led, f.communeOf(c))
 }
+
+// districtChoices is the length of the longest list of districts a client chooses from: in a
+// county, those of one commune.
+func (c *Config) districtChoices() int {
+	if len(c.Communes) == 0 {
+		return len(c.Districts)
+	}
+	perCommune := map[string]int{}
+	longest := 0
+	for _, d := range c.Districts {
+		perCommune[d.Commune]++
+		longest = max(longest, perCommune[d.Commune])
+	}
+	return longest
+}

@@ -346,7 +346,8 @@ func (c *Config) choiceWarnings() []configProblem {
 		n      int
 		advice string
 	}{
-		{"districts", len(c.Districts), "Consider grouping them, for example the housing sites of one part of town or " +
+		{"communes", len(c.Communes), "Tell clients they can type a name to search instead of paging."},
+		{"districts", c.districtChoices(), "Consider grouping them, for example the housing sites of one part of town or " +
 			"commune as one district, and tell clients they can type a name to search instead of paging."},
 		{"offices", len(c.Offices), "Consider fewer offices, for example one per building, and tell clients they can " +
 			"type a name to search instead of paging."},
