@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lotse-bot/lotse/flows"
 )
@@ -96,5 +97,22 @@ func TestCommuneMistakesNameFileLineAndField(t *testing.T) {
 			}
 			t.Errorf("problems %q\nlack %q", ce.Problems, tt.want)
 		})
+	}
+}
+
+func TestCommuneClosureClosesOnlyItsOffices(t *testing.T) {
+	cfg, err := flows.ParseConfig("landkreis.toml", flows.ExampleCounty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Birkenau closes 15–19 February 2027: Frau Kovalenko's Friday there is off, her
+	// Thursday in Lindental is not.
+	from := time.Date(2027, 2, 15, 0, 0, 0, 0, cfg.Location)
+	offices := map[string]bool{}
+	for _, s := range cfg.Slots(from, from.AddDate(0, 0, 7), 910103) {
+		offices[s.Office] = true
+	}
+	if !offices["lindental-rathaus"] || offices["birkenau-rathaus"] {
+		t.Errorf("slots in the week of Birkenau's closure at %v, want Lindental's only", offices)
 	}
 }
