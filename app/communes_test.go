@@ -163,6 +163,13 @@ func TestClientWhoMovesIsReassignedAndBothTeamsAreTold(t *testing.T) {
 		}
 	}
 
+	// Forged buttons: a site of the commune the client left, a commune that does not exist.
+	question := tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, "🏠 Musterstadt-Nord") })
+	for _, data := range []string{flows.Data(flows.ActDistrict, "birkenau-schule"), flows.Data(flows.ActCommune, "atlantis")} {
+		if got := tb.pressData(u, question.ID, data); got != say(t, "en", "ButtonExpired") {
+			t.Errorf("%s: pop-up %q, want it refused", data, got)
+		}
+	}
 	tb.press(u, "🏠 Musterstadt-Nord")
 	tb.find(u.ID, func(m fakeapi.Message) bool {
 		return strings.Contains(m.Text, say(t, "en", "InviteAccepted", "Name", "Herr Haddad"))
