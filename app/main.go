@@ -641,7 +641,11 @@ func (m *Main) check(args []string) error {
 	default:
 		report(cfg.Warnings)
 		warnings += len(cfg.Warnings)
-		fmt.Fprintf(m.Stdout, "%s: ok (%s, %d managers, %d languages)\n", cfgName(path), cfg.Town, len(cfg.Managers), len(cfg.Languages))
+		communes := ""
+		if len(cfg.Communes) > 0 {
+			communes = fmt.Sprintf("%d communes, ", len(cfg.Communes))
+		}
+		fmt.Fprintf(m.Stdout, "%s: ok (%s, %s%d managers, %d languages)\n", cfgName(path), cfg.Town, communes, len(cfg.Managers), len(cfg.Languages))
 	}
 	if cfg != nil && cfg.Translation.On() {
 		lines := m.checkEngine(cfg)

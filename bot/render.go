@@ -155,29 +155,34 @@ func (r *Renderer) content(lang string, p flows.Phrase) (string, error) {
 		}
 	case flows.PhraseAnswer:
 		if _, ok := faq.Question(p.ID); ok {
-			return faq.Answer(lang, p.ID, r.localValues(lang)), nil
+			return faq.Answer(lang, p.ID, r.localValues(lang, p.Literal)), nil
 		}
 	case flows.PhraseOfficeHours:
-		return r.officeHours(lang)
+		return r.officeHours(lang, p.Literal)
 	}
 	// The town removed the entry since the message was queued.
 	return "", fmt.Errorf("render %s %q: no such entry", p.Kind, p.ID)
 }
 
-// localValues are the town's values FAQ answers may use, isolated for right-to-left text.
-// Empty values are left out, so the lines that need them are dropped.
-func (r *Renderer) localValues(lang string) map[string]any {
+// localValues are the values FAQ answers may use for a client of commune ("" where the town
+// is one commune or the client's is unknown), isolated for right-to-left text. Empty values
+// are left out, so the lines that need them are dropped.
+func (r *Renderer) localValues(lang, commune string) map[string]any {
 	l, _ := flows.LookupLanguage(lang)
-	values := map[string]any{"town": isolate(l, r.cfg.Town)}
-	if len(r.cfg.Offices) > 0 {
-		o := r.cfg.Offices[0]
+	town := r.cfg.CommuneName(commune, lang)
+	if town == "" {
+		town = r.cfg.Town
+	}
+	values := map[string]any{"town": isolate(l, town)}
+	if offices := r.cfg.OfficesOf(commune); len(offices) > 0 {
+		o := offices[0]
 		values["office"] = nonEmpty(l, map[string]string{"name": o.Name, "address": o.Address})
 	}
-	if hours, err := r.officeHours(lang); err == nil && hours != "" {
+	if hours, err := r.officeHours(lang, commune); err == nil && hours != "" {
 		// A list: it starts on a line of its own even after "Office hours:".
 		values["office_hours"] = "\n" + hours
 	}
-	for kind, p := range r.cfg.Local {
+	for kind, p := range r.cfg.LocalPlacesOf(commune) {
 		values[kind] = nonEmpty(l, map[string]string{"name": p.Name, "address": p.Address, "phone": p.Phone, "url": p.URL})
 	}
 	return values
@@ -197,10 +202,13 @@ func nonEmpty(l flows.Language, fields map[string]string) map[string]string {
 var weekdayMessages = []string{"WeekdayMon", "WeekdayTue", "WeekdayWed", "WeekdayThu", "WeekdayFri", "WeekdaySat", "WeekdaySun"}
 
 // officeHours lists the town's office hours in lang, one block a line: weekday, times,
-// office.
-func (r *Renderer) officeHours(lang string) (string, error) {
+// office; of the offices serving commune, or of all for "".
+func (r *Renderer) officeHours(lang, commune string) (string, error) {
 	l, _ := flows.LookupLanguage(lang)
-	hours := slices.Clone(r.cfg.OfficeHours)
+	offices := r.cfg.OfficesOf(commune)
+	hours := slices.DeleteFunc(slices.Clone(r.cfg.OfficeHours), func(h flows.OfficeHours) bool {
+		return !slices.ContainsFunc(offices, func(o flows.Office) bool { return o.ID == h.Office })
+	})
 	slices.SortStableFunc(hours, func(a, b flows.OfficeHours) int {
 		if c := slices.Index(flows.Weekdays, a.Weekday) - slices.Index(flows.Weekdays, b.Weekday); c != 0 {
 			return c

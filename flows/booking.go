@@ -183,6 +183,10 @@ func (f *Flows) team(c *Client) []int64 {
 	if len(district) > 0 {
 		return district
 	}
+	// A client who did not say where in their commune they live has the commune's team.
+	if commune := f.Config.communeManagers(f.communeOf(c)); len(commune) > 0 {
+		return commune
+	}
 	return all
 }
 
@@ -200,7 +204,11 @@ func (f *Flows) freeSlots(t *turn, c *Client, from, to time.Time) ([]Slot, error
 		}
 	}
 	var out []Slot
+	commune := f.communeOf(c)
 	for _, s := range f.Config.Slots(from, to, team...) {
+		if !f.officeServes(s.Office, commune) {
+			continue // a manager of several communes meets the client in the client's own
+		}
 		blocked, err := f.blocked(t.tx, s)
 		if err != nil {
 			return nil, err
@@ -259,7 +267,7 @@ func (f *Flows) showDays(t *turn, c *Client, notes ...Phrase) error {
 	if len(seen) == 0 {
 		s.text = append(notes, Plural("ApptNoSlots", f.Config.Booking.DaysAhead))
 		if len(f.Config.OfficeHours) > 0 {
-			s.text = append(s.text, Join("\n", Msg("FaqOfficeHours"), Content(PhraseOfficeHours, "")))
+			s.text = append(s.text, Join("\n", Msg("FaqOfficeHours"), f.officeHours(c)))
 		}
 	}
 	s.buttons = append(s.buttons, []Button{backButton()})

@@ -37,6 +37,7 @@ const (
 	ActMissed    = "stm"     // argument: an appointment id; a manager marks it missed
 	ActBlock     = "blk"     // argument: a day, 20060102; a manager blocks it
 	ActDistrict  = "dst"     // argument: a district id, or "-" for none
+	ActCommune   = "cmn"     // argument: none (the question), or a commune id; where the client lives in a county
 	ActBookFor   = "mbk"     // argument: case number "." slot reference [".y" with an interpreter]; a manager books for a client
 	ActWrite     = "write"   // the client wants to write to their manager
 	ActNewsOff   = "news"    // argument: off, on; the client turns group news off or on
@@ -154,6 +155,8 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = bookForArg.MatchString(a.Arg)
 	case ActDistrict:
 		ok = a.Arg == "-" || idPattern.MatchString(a.Arg)
+	case ActCommune:
+		ok = len(parts) == 2 || idPattern.MatchString(a.Arg)
 	case ActDay, ActBlock:
 		ok = dayArg.MatchString(a.Arg)
 	case ActTime:

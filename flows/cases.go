@@ -157,7 +157,7 @@ func (f *Flows) toClient(t *turn, c *Client, o Outgoing, done ...Outgoing) error
 	}
 	if !c.WaitingSince.IsZero() {
 		minutes := int(max(0, f.Now().Sub(c.WaitingSince)) / time.Minute)
-		if err := f.count(t.tx, c.WaitingSince, statAnswer+strconv.Itoa(minutes)); err != nil {
+		if err := f.count(t.tx, c.WaitingSince, c.ID, statAnswer+strconv.Itoa(minutes)); err != nil {
 			return err
 		}
 	}
@@ -298,7 +298,7 @@ func (f *Flows) casesOf(tx ClientStore, id int64) ([]*Client, error) {
 	err := tx.Clients(func(c *Client) error {
 		switch {
 		case c.Case == 0 || !c.Consented():
-		case !manager || c.Manager == id || (c.Manager == 0 && !c.RelayAt.IsZero() && slices.Contains(c.RelayTo, id)):
+		case !manager && f.adminSees(id, c), c.Manager == id, (c.Manager == 0 && !c.RelayAt.IsZero() && slices.Contains(c.RelayTo, id)):
 			out = append(out, c)
 		}
 		return nil
@@ -389,7 +389,7 @@ func (f *Flows) profile(t *turn, label string) error {
 	if err != nil {
 		return err
 	}
-	if !may && !f.Config.IsAdmin(t.ev.UserID) {
+	if !may && !(f.Config.IsAdmin(t.ev.UserID) && f.adminSees(t.ev.UserID, c)) {
 		return f.staffNote(t, Msg("StaffNotYourCase", "Case", c.CaseLabel()))
 	}
 	if err := f.audit(t.tx, t.ev.UserID, "case-card", c); err != nil {
@@ -531,6 +531,9 @@ func (f *Flows) assign(t *turn, s *Staff) error {
 	if !ok {
 		return t.showNew(screen{text: []Phrase{Msg("StaffUnknownCase")}})
 	}
+	if !f.adminSees(t.ev.UserID, c) {
+		return t.showNew(screen{text: []Phrase{Msg("StaffNotYourCase", "Case", c.CaseLabel())}})
+	}
 	p := f.assignPicker(c)
 	if name == "" {
 		return t.show(p.page(1))
@@ -557,7 +560,7 @@ func (f *Flows) assignButton(t *turn, arg string) (handled bool, err error) {
 		return false, nil
 	}
 	c, ok, err := f.clientOfCase(t.tx, caseNo)
-	if err != nil || !ok {
+	if err != nil || !ok || !f.adminSees(t.ev.UserID, c) {
 		return err != nil, err
 	}
 	return true, f.assignTo(t, c, m)

@@ -18,6 +18,7 @@ const (
 	StepMenu     Step = "menu"     // free to use the bot
 	StepFAQ      Step = "faq"      // reading questions and answers: text searches them
 	StepDistrict Step = "district" // after consent: where the client lives
+	StepCommune  Step = "commune"  // after consent, in a county of several communes: which one
 )
 
 // Client is what Lotse stores about a refugee who writes to the bot: the minimum needed to
@@ -33,6 +34,7 @@ type Client struct {
 	Case        int       `json:"case,omitempty"`       // case number, shown to managers as K-0042
 	Manager     int64     `json:"manager,omitempty"`    // the assigned manager's Telegram id, 0 for none
 	District    string    `json:"district,omitempty"`   // district or housing site id, chosen after consent
+	Commune     string    `json:"commune,omitempty"`    // commune id in a county of several, chosen after consent
 	Unreachable bool      `json:"unreachable,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	LastSeenAt  time.Time `json:"last_seen_at"`
@@ -55,7 +57,7 @@ type Client struct {
 	// Interpreter is set when the client said they need an interpreter for their language,
 	// so that the next booking starts from it; they change it with every answer.
 	Interpreter bool `json:"interpreter,omitempty"`
-	// Search is what the client typed at the district question while its matches fill more
+	// Search is what the client typed at the district or commune question while its matches fill more
 	// than one page, so that their paging buttons find them again; cleared after the question.
 	Search string `json:"search,omitempty"`
 	// NoTranslation is set when the client does not want their messages machine-translated;
@@ -75,7 +77,7 @@ type Client struct {
 	// Its first member holds the case: the case number maps to them, their record keeps the
 	// notes and the plan is filed under their id, and Members lists the others in the order
 	// they joined. A member's Holder names the holder. Every record of a household carries
-	// the case's manager, district and translation setting (see saveClient).
+	// the case's manager, district, commune and translation setting (see saveClient).
 	Holder  int64   `json:"holder,omitempty"`
 	Members []int64 `json:"members,omitempty"`
 	// Relation is how a member is related to the one who invited them (a relation id);
@@ -101,7 +103,7 @@ type Note struct {
 // decided reports whether the client answered the privacy notice, either way: from then on
 // the menu and the FAQ are theirs.
 func (c *Client) decided() bool {
-	return c.Step == StepMenu || c.Step == StepFAQ || c.Step == StepDistrict
+	return c.Step == StepMenu || c.Step == StepFAQ || c.Step == StepDistrict || c.Step == StepCommune
 }
 
 // CaseLabel is how managers refer to a client without seeing their name or Telegram id.

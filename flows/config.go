@@ -23,10 +23,13 @@ const ExampleConfigName = "musterstadt.toml (built-in example)"
 
 // Config is one municipality's configuration, read from one human-editable TOML file.
 type Config struct {
-	Town            string   `toml:"town"`
-	TimeZone        string   `toml:"time_zone"`
-	Languages       []string `toml:"languages"`
-	ManagerLanguage string   `toml:"manager_language"`
+	Town string `toml:"town"`
+	// County is the Landkreis of a configuration that lists communes; see Commune.
+	County          string    `toml:"county"`
+	Communes        []Commune `toml:"communes"`
+	TimeZone        string    `toml:"time_zone"`
+	Languages       []string  `toml:"languages"`
+	ManagerLanguage string    `toml:"manager_language"`
 	// FallbackLanguage serves a town's own FAQ entries that lack a translation.
 	FallbackLanguage string        `toml:"fallback_language"`
 	Privacy          Privacy       `toml:"privacy"`
@@ -71,6 +74,8 @@ type Office struct {
 	Name    string `toml:"name"`
 	Address string `toml:"address"`
 	MapURL  string `toml:"map_url"`
+	// Commune is the id of the commune the office is in; "" for an office of the county.
+	Commune string `toml:"commune"`
 }
 
 // District is a part of town or a follow-up housing site (Anschlussunterbringung) a client
@@ -78,6 +83,8 @@ type Office struct {
 type District struct {
 	ID   string `toml:"id"`
 	Name string `toml:"name"`
+	// Commune is the id of the commune the district belongs to.
+	Commune string `toml:"commune"`
 }
 
 // OfficeHours is a weekly block in which a manager can be met at an office.
@@ -104,6 +111,8 @@ type Closure struct {
 	To      string `toml:"to"`   // default: From
 	Manager int64  `toml:"manager"`
 	Office  string `toml:"office"`
+	// Commune closes every office of that commune.
+	Commune string `toml:"commune"`
 
 	from, to time.Time // first day and the day after the last, midnight in the town's zone
 }
@@ -270,7 +279,8 @@ func (c *Config) choiceWarnings() []configProblem {
 		n      int
 		advice string
 	}{
-		{"districts", len(c.Districts), "Consider grouping them, for example the housing sites of one part of town or " +
+		{"communes", len(c.Communes), "Tell clients they can type a name to search instead of paging."},
+		{"districts", c.districtChoices(), "Consider grouping them, for example the housing sites of one part of town or " +
 			"commune as one district, and tell clients they can type a name to search instead of paging."},
 		{"offices", len(c.Offices), "Consider fewer offices, for example one per building, and tell clients they can " +
 			"type a name to search instead of paging."},
@@ -334,13 +344,10 @@ func (c *Config) Manager(id int64) (Manager, bool) {
 }
 
 // IsAdmin reports whether the Telegram user id belongs to an admin.
+// The team leads of a commune are admins of their commune (see AdminCommunes).
 func (c *Config) IsAdmin(id int64) bool {
-	for _, a := range c.Admins {
-		if a == id {
-			return true
-		}
-	}
-	return false
+	communes, all := c.AdminCommunes(id)
+	return all || len(communes) > 0
 }
 
 // IsStaff reports whether the user is a manager or an admin: staff never go through the

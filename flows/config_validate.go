@@ -91,12 +91,15 @@ func (c *Config) validate(has func(field string) bool) []string {
 			p.bad(fmt.Sprintf("admins[%d]", i+1), "must be a positive Telegram user id")
 		}
 	}
+	p.list = append(p.list, c.validateCommunes(p.has)...)
 	return p.list
 }
 
 // validateTown checks the top-level settings: the town, its zone, languages and privacy.
 func (c *Config) validateTown(p *problems) {
-	if p.given("town") && strings.TrimSpace(c.Town) == "" {
+	if len(c.Communes) > 0 && (p.has == nil || !p.has("town")) {
+		c.Town = c.County // a county's staff texts name the county where a town's name the town
+	} else if p.given("town") && strings.TrimSpace(c.Town) == "" {
 		p.bad("town", "must not be empty")
 	}
 	if c.TimeZone == "" {
@@ -272,8 +275,14 @@ func (c *Config) validateClosures(p *problems, offices map[string]bool) {
 
 // validateLocal checks [local]: the kinds of places FAQ answers may name.
 func (c *Config) validateLocal(p *problems) {
-	for kind, pl := range c.Local {
-		f := "local." + kind
+	p.list = append(p.list, placeProblems("local", c.Local, p.has)...)
+}
+
+// placeProblems checks a [local] section, or a commune's: known kinds, names, links.
+func placeProblems(section string, places map[string]Place, has func(field string) bool) []string {
+	p := &problems{has: has}
+	for kind, pl := range places {
+		f := section + "." + kind
 		if !slices.Contains(LocalPlaces, kind) {
 			if guess := closest(kind, LocalPlaces); guess != "" {
 				p.bad(f, "unknown place (did you mean %q?)", guess)
@@ -289,6 +298,7 @@ func (c *Config) validateLocal(p *problems) {
 			p.bad(f+".url", "must be an http(s) link, not %q", pl.URL)
 		}
 	}
+	return p.list
 }
 
 // validate fills defaults and returns every problem, each starting with the field's path.

@@ -153,8 +153,8 @@ const (
 	PhraseLiteral     = "literal"      // Literal, as is
 	PhraseTopic       = "topic"        // the title of FAQ topic ID
 	PhraseQuestion    = "question"     // the question of FAQ question ID
-	PhraseAnswer      = "answer"       // the answer of FAQ question ID, with local values
-	PhraseOfficeHours = "office_hours" // the town's office hours, one line each
+	PhraseAnswer      = "answer"       // the answer of FAQ question ID, with the local values of commune Literal
+	PhraseOfficeHours = "office_hours" // the office hours of commune Literal ("" for all), one line each
 	PhraseJoin        = "join"         // Parts joined by Literal
 	PhraseNumber      = "number"       // Literal, a date, time or count, in the language's digits
 	PhraseInviteLink  = "invite_link"  // the deep link of invitation token Literal

@@ -69,7 +69,7 @@ func (f *Flows) faqTopic(topic *Topic) screen {
 // faqAnswer shows a question and its answer, with the way on: to the manager (for clients
 // who consented to being put in touch), back to the topic, home.
 func (f *Flows) faqAnswer(c *Client, q *Question) screen {
-	s := screen{text: []Phrase{Content(PhraseQuestion, q.ID), Content(PhraseAnswer, q.ID)}}
+	s := screen{text: []Phrase{Content(PhraseQuestion, q.ID), f.answer(c, q.ID)}}
 	if c.Consented() {
 		s.buttons = append(s.buttons, []Button{{Label: Msg("FaqAskManager"), Data: Data(ActAsk, q.ID)}})
 	}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -46,7 +47,7 @@ func (f *Flows) handleClient(tx Tx, ev Event) error {
 	if err := f.countServed(tx, c); err != nil {
 		return err
 	}
-	if c.Step != StepDistrict {
+	if c.Step != StepDistrict && c.Step != StepCommune {
 		c.Search = "" // what they typed to find their housing is of no use any more
 	}
 	if err := f.saveClient(tx, c); err != nil {
@@ -76,6 +77,8 @@ func (f *Flows) clientEvent(t *turn, c *Client) error {
 			return f.faqSearch(t, c, t.ev.Text)
 		case c.Step == StepDistrict:
 			return f.districtSearch(t, c, t.ev.Text)
+		case c.Step == StepCommune:
+			return f.communeSearch(t, c, t.ev.Text)
 		case c.Step == StepMenu:
 			return f.relay(t, c)
 		}
@@ -108,9 +111,11 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 	case "language":
 		return t.show(f.languagePicker())
 	case "help":
-		return t.show(f.clientScreen(c, t.lang).after(Msg("Help", "Town", f.Config.Town)))
+		return t.show(f.clientScreen(c, t.lang).after(Msg("Help", "Town", f.townOf(c, t.lang))))
+	case "commune":
+		return f.askCommune(t, c)
 	case "menu":
-		if c.Step == StepFAQ || c.Step == StepDistrict {
+		if c.Step == StepFAQ || c.Step == StepDistrict || c.Step == StepCommune {
 			c.Step = StepMenu
 		}
 		return t.show(f.clientScreen(c, t.lang))
@@ -233,7 +238,7 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 	case ActConsent:
 		if a.Arg == "yes" {
 			if c.ConsentAt.IsZero() && c.DeclinedAt.IsZero() {
-				if err := f.count(t.tx, f.Now(), statNewClients); err != nil {
+				if err := f.count(t.tx, f.Now(), c.ID, statNewClients); err != nil {
 					return err
 				}
 			}
@@ -246,9 +251,13 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 				}
 				notes = append(notes, note)
 			}
-			if c.Manager == 0 && c.District == "" && len(f.Config.Districts) > 0 {
+			if c.Manager == 0 && f.communeOf(c) == "" && len(f.Config.Communes) > 1 {
+				c.Step = StepCommune
+				return t.show(f.communePicker(t.lang).page(1).after(notes...))
+			}
+			if p := f.districtPicker(c); c.Manager == 0 && c.District == "" && len(p.choices) > 0 {
 				c.Step = StepDistrict
-				return t.show(f.districtPicker().page(1).after(notes...))
+				return t.show(p.page(1).after(notes...))
 			}
 			c.Step = StepMenu
 			return t.show(f.menu().after(notes...))
@@ -265,14 +274,25 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 			}
 			c.Case = n
 		}
-		c.ConsentAt, c.DeclinedAt, c.District, c.Manager, c.Invite = time.Time{}, f.Now(), "", 0, ""
+		c.ConsentAt, c.DeclinedAt, c.District, c.Commune, c.Manager, c.Invite = time.Time{}, f.Now(), "", "", 0, ""
 		c.Step = StepMenu
 		return t.show(f.menu().after(Msg("ConsentDeclined")))
 	case ActDistrict:
-		if !c.Consented() || (a.Arg != "-" && !f.knownDistrict(a.Arg)) {
+		if !c.Consented() || (a.Arg != "-" && !f.knownDistrict(c, a.Arg)) {
 			return t.refuse(f.clientScreen(c, t.lang))
 		}
 		return f.chooseDistrict(t, c, a.Arg)
+	case ActCommune:
+		if !c.Consented() || len(f.Config.Communes) < 2 {
+			return t.refuse(f.clientScreen(c, t.lang))
+		}
+		if a.Arg == "" {
+			return f.askCommune(t, c)
+		}
+		if _, ok := f.Config.Commune(a.Arg); !ok {
+			return t.refuse(f.clientScreen(c, t.lang))
+		}
+		return f.chooseCommune(t, c, a.Arg)
 	case ActPage:
 		handled, err := f.clientPage(t, c, a.Arg)
 		if err != nil || handled {
@@ -286,7 +306,7 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		case ItemPrivacy:
 			return t.show(f.privacyDetails(c))
 		case ItemHelp:
-			return t.show(screen{text: []Phrase{Msg("Help", "Town", f.Config.Town)}, buttons: [][]Button{{backButton()}}})
+			return t.show(screen{text: []Phrase{Msg("Help", "Town", f.townOf(c, t.lang))}, buttons: [][]Button{{backButton()}}})
 		case ItemPlan:
 			c.Step = StepMenu
 			p, err := plan(t.tx, c)
@@ -309,6 +329,8 @@ func (f *Flows) clientPage(t *turn, c *Client, arg string) (handled bool, err er
 	switch ref.list {
 	case listDistricts:
 		return f.districtPage(t, c, ref)
+	case listCommunes:
+		return f.communePage(t, c, ref)
 	case listTimes:
 		c.Step = StepMenu
 		return f.timesPage(t, c, ref)
@@ -355,7 +377,9 @@ func (f *Flows) clientScreen(c *Client, lang string) screen {
 	case c.Step == StepFAQ:
 		return f.faqTopics()
 	case c.Step == StepDistrict:
-		return f.districtPicker().page(1)
+		return f.districtPicker(c).page(1)
+	case c.Step == StepCommune:
+		return f.communePicker(lang).page(1)
 	default:
 		return f.menu()
 	}
@@ -381,14 +405,18 @@ func (f *Flows) languagePicker() screen {
 	return screen{text: []Phrase{Join(" · ", append([]Phrase{Literal("🌐")}, words...)...)}, buttons: rows}
 }
 
-// districtPicker asks where the client lives, with the town's districts and housing sites
-// by the names the town gave them; typing part of a name finds it.
-func (f *Flows) districtPicker() picker {
+// districtPicker asks where the client lives, with the districts and housing sites of their
+// commune by the names the town gave them; typing part of a name finds it.
+func (f *Flows) districtPicker(c *Client) picker {
 	p := picker{
 		list: listDistricts, text: []Phrase{Msg("DistrictAsk")}, hint: Msg("DistrictTypeHint"), step: StepDistrict,
 		foot: [][]Button{{{Label: Msg("DistrictSkip"), Data: Data(ActDistrict, "-")}}},
 	}
+	commune := f.communeOf(c)
 	for _, d := range f.Config.Districts {
+		if commune != "" && d.Commune != commune {
+			continue
+		}
 		p.choices = append(p.choices, choice{key: d.ID, name: d.Name, button: Button{Label: Literal("🏠 " + d.Name), Data: Data(ActDistrict, d.ID)}})
 	}
 	return p
@@ -397,7 +425,7 @@ func (f *Flows) districtPicker() picker {
 // districtSearch finds the district or housing site a client typed at the district
 // question: one match is chosen at once, several are listed, none is said.
 func (f *Flows) districtSearch(t *turn, c *Client, text string) error {
-	found, ok, kept, err := t.pick(f.districtPicker(), text)
+	found, ok, kept, err := t.pick(f.districtPicker(c), text)
 	c.Search = kept
 	if err != nil || !ok {
 		return err
@@ -411,7 +439,7 @@ func (f *Flows) districtPage(t *turn, c *Client, ref pageRef) (handled bool, err
 	if !c.Consented() {
 		return false, nil
 	}
-	all := f.districtPicker()
+	all := f.districtPicker(c)
 	handled, err = t.showPage(ref, all, all.narrow(c.Search))
 	if handled {
 		c.Step = StepDistrict
@@ -435,13 +463,10 @@ func (f *Flows) chooseDistrict(t *turn, c *Client, id string) error {
 	return t.show(f.menu().after(notes...))
 }
 
-func (f *Flows) knownDistrict(id string) bool {
-	for _, d := range f.Config.Districts {
-		if d.ID == id {
-			return true
-		}
-	}
-	return false
+// knownDistrict reports whether id is a district the client may choose: one of their
+// commune's.
+func (f *Flows) knownDistrict(c *Client, id string) bool {
+	return slices.ContainsFunc(f.districtPicker(c).choices, func(ch choice) bool { return ch.key == id })
 }
 
 // consentScreen asks for consent to the privacy notice.

@@ -79,10 +79,10 @@ func (f *Flows) saveClient(tx ClientStore, c *Client) error {
 		return err
 	}
 	for _, o := range all {
-		if o == c || o.Manager == c.Manager && o.District == c.District && o.TranslationOff == c.TranslationOff {
+		if o == c || o.Manager == c.Manager && o.District == c.District && o.Commune == c.Commune && o.TranslationOff == c.TranslationOff {
 			continue
 		}
-		o.Manager, o.District, o.TranslationOff = c.Manager, c.District, c.TranslationOff
+		o.Manager, o.District, o.Commune, o.TranslationOff = c.Manager, c.District, c.Commune, c.TranslationOff
 		if err := tx.PutClient(o); err != nil {
 			return err
 		}
@@ -320,7 +320,7 @@ func (f *Flows) joinHousehold(t *turn, c *Client, inv *Invite) (Phrase, error) {
 		return Phrase{}, err
 	}
 	c.Case, c.Holder, c.Relation, c.Name = h.Case, h.ID, inv.Relation, t.ev.FirstName
-	c.Manager, c.District, c.TranslationOff = h.Manager, h.District, h.TranslationOff
+	c.Manager, c.District, c.Commune, c.TranslationOff = h.Manager, h.District, h.Commune, h.TranslationOff
 	joined := Phrase{ID: "StaffHouseholdJoined", Sub: map[string]Phrase{"Case": caseRef(c, ""), "Language": LanguageName(c.Lang)}}
 	if err := f.toCaseManagers(t.tx, c, joined); err != nil {
 		return Phrase{}, err

@@ -1,12 +1,13 @@
 package flows
 
-// menu is the client's main menu.
+// menu is the client's main menu; in a county of several communes, a client who moved tells
+// it there.
 func (f *Flows) menu() screen {
 	first := []Button{{Label: Msg("MenuFAQ"), Data: Data(ActFAQ)}}
 	if len(f.Config.Services) > 0 {
 		first = append(first, Button{Label: Msg("MenuServices"), Data: Data(ActServices)})
 	}
-	return screen{
+	s := screen{
 		text: []Phrase{Msg("MenuPrompt")},
 		buttons: [][]Button{
 			first,
@@ -17,6 +18,11 @@ func (f *Flows) menu() screen {
 			{{Label: Msg("MenuHelp"), Data: Data(ActMenu, ItemHelp)}},
 		},
 	}
+	if len(f.Config.Communes) > 1 {
+		last := len(s.buttons) - 1
+		s.buttons[last] = append(s.buttons[last], Button{Label: Msg("MenuMoved"), Data: Data(ActCommune)})
+	}
+	return s
 }
 
 // privacyScreen shows whether the client consented, the notice, and the button to change it.

@@ -93,8 +93,9 @@ func (f *Flows) segmentPicker(t *turn, news string) picker {
 		head: [][]Button{{{Label: Msg("StaffSegmentMine"), Data: Data(ActNews, prefix+"all")}}},
 	}
 	m, _ := f.Config.Manager(t.ev.UserID)
+	led, county := f.Config.AdminCommunes(t.ev.UserID)
 	for _, d := range f.Config.Districts {
-		if f.Config.IsAdmin(t.ev.UserID) || slices.Contains(m.Districts, d.ID) {
+		if county || slices.Contains(led, d.Commune) || slices.Contains(m.Districts, d.ID) {
 			p.choices = append(p.choices, choice{key: d.ID, name: d.Name, button: Button{Label: Literal("🏠 " + d.Name), Data: Data(ActNews, prefix+"d-"+d.ID)}})
 		}
 	}

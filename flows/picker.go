@@ -16,6 +16,7 @@ const pageSize = 8
 // The lists a picker pages through, named by one letter in the paging buttons' data.
 const (
 	listDistricts  = "d" // a client's district or housing site, after consent
+	listCommunes   = "c" // a client's commune in a county of several
 	listTimes      = "t" // context: a day 20060102; the free times a client can book
 	listSegments   = "s" // context: news "." day; who gets group news
 	listAssign     = "a" // context: a case number; the manager an admin gives the case to

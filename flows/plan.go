@@ -702,7 +702,7 @@ func (f *Flows) planTranslated(tx Tx, job *TranslateJob, r TranslationResult) er
 			}
 		}
 	}
-	if err := f.count(tx, f.Now(), statTranslated+job.To); err != nil {
+	if err := f.count(tx, f.Now(), job.Client, statTranslated+job.To); err != nil {
 		return err
 	}
 	return tx.PutPlan(p)
@@ -723,7 +723,7 @@ func (f *Flows) putGoal(t *turn, c *Client, g *Goal) error {
 	if err := t.tx.PutPlan(p); err != nil {
 		return err
 	}
-	if err := f.count(t.tx, f.Now(), statPlanGoal+g.Field+"."+string(GoalAgreed)); err != nil {
+	if err := f.count(t.tx, f.Now(), c.ID, statPlanGoal+g.Field+"."+string(GoalAgreed)); err != nil {
 		return err
 	}
 	return t.show(f.staffPlanScreen(c, p, t.lang).after(Msg("StaffPlanGoalAdded", "Goal", itoa(len(p.Goals)))))
@@ -892,7 +892,7 @@ func (f *Flows) planStatus(t *turn, arg string) error {
 			return err
 		}
 		if status == GoalReached || status == GoalDropped {
-			if err := f.count(t.tx, f.Now(), statPlanGoal+g.Field+"."+string(status)); err != nil {
+			if err := f.count(t.tx, f.Now(), c.ID, statPlanGoal+g.Field+"."+string(status)); err != nil {
 				return err
 			}
 		}
@@ -935,7 +935,7 @@ func (f *Flows) stepDone(tx Tx, p *Plan, g *Goal, s *PlanStep) error {
 	if f.Now().In(f.Config.location()).Format("20060102") > s.Due {
 		name = statPlanStepLate
 	}
-	return f.count(tx, f.Now(), name)
+	return f.count(tx, f.Now(), p.Client, name)
 }
 
 // offerPlan sends the client the plan to confirm.

@@ -129,7 +129,7 @@ func (f *Flows) refer(t *turn, c *Client, svc Service, due string, followUp time
 		// A goal named by its field of action alone: the referral is what it is about.
 		p.Goals = append(p.Goals, &Goal{Field: cat.Field, Due: due, Status: GoalAgreed, Created: f.Now()})
 		gi = len(p.Goals) - 1
-		if err := f.count(t.tx, f.Now(), statPlanGoal+cat.Field+"."+string(GoalAgreed)); err != nil {
+		if err := f.count(t.tx, f.Now(), c.ID, statPlanGoal+cat.Field+"."+string(GoalAgreed)); err != nil {
 			return err
 		}
 	}
@@ -147,7 +147,7 @@ func (f *Flows) refer(t *turn, c *Client, svc Service, due string, followUp time
 	if err := t.tx.Schedule(Reminder{At: followUp, Kind: RemindFollowUp, Appointment: StepReminderPrefix(c.ID) + n + ".f"}); err != nil {
 		return err
 	}
-	if err := f.count(t.tx, f.Now(), statReferral+svc.Category); err != nil {
+	if err := f.count(t.tx, f.Now(), c.ID, statReferral+svc.Category); err != nil {
 		return err
 	}
 	if err := t.answer(Phrase{ID: "StaffReferred", Args: map[string]string{"Case": c.CaseLabel(), "Name": svc.Name}, Sub: map[string]Phrase{"Date": Number(followUp.Format("02.01.2006"))}}); err != nil {

@@ -47,11 +47,11 @@ func (f *Flows) relay(t *turn, c *Client) error {
 	if c.Topic != "" || now.Sub(c.RelayAt) > burst || !slices.Equal(c.RelayTo, r.to) {
 		// A new burst: every recipient gets a header again, and the client one note.
 		c.Headed, c.Ack = nil, r.notice
-		if err := f.count(t.tx, now, statRequests); err != nil {
+		if err := f.count(t.tx, now, c.ID, statRequests); err != nil {
 			return err
 		}
 		if c.Topic != "" && !strings.HasPrefix(c.Topic, planTopic) {
-			if err := f.count(t.tx, now, statTopic+c.Topic); err != nil {
+			if err := f.count(t.tx, now, c.ID, statTopic+c.Topic); err != nil {
 				return err
 			}
 		}
@@ -204,7 +204,7 @@ func (f *Flows) route(tx Tx, c *Client) (route, error) {
 	}
 	if a := s.Away; a != nil && f.awayAt(a, f.Now()) {
 		until := Number(f.day(a.To).Format("02.01.2006"))
-		r.notice = []Phrase{{ID: "AwayNotice", Sub: map[string]Phrase{"Date": until}}, Msg("AwayNoSubstitute"), f.officeHoursNote()}
+		r.notice = []Phrase{{ID: "AwayNotice", Sub: map[string]Phrase{"Date": until}}, Msg("AwayNoSubstitute"), f.officeHoursNote(c)}
 		if alt, ok := f.Config.Manager(a.Substitute); ok {
 			if st, err := f.staff(tx, alt.TelegramID); err == nil && !st.Unreachable {
 				r.notice[1] = Msg("AwaySubstitute")
@@ -312,9 +312,9 @@ func (f *Flows) districtName(id string) string {
 	return ""
 }
 
-// officeHoursNote lists the town's office hours under a title.
-func (f *Flows) officeHoursNote() Phrase {
-	return Join("\n", Msg("FaqOfficeHours"), Content(PhraseOfficeHours, ""))
+// officeHoursNote lists the office hours of the client's commune under a title.
+func (f *Flows) officeHoursNote(c *Client) Phrase {
+	return Join("\n", Msg("FaqOfficeHours"), f.officeHours(c))
 }
 
 // Result is what became of an outgoing message.

@@ -195,11 +195,17 @@ func (c *Config) validateServices(has func(field string) bool) []string {
 	return problems
 }
 
-// servicesFor returns the services client c sees: today every service of the county.
-// Every question of which services a client sees goes through here, so that the commune the
-// client lives in can decide it in one place.
+// servicesFor returns the services client c sees: the county's and those of the commune
+// they live in. Every question of which services a client sees goes through here.
 func (f *Flows) servicesFor(c *Client) []Service {
-	return f.Config.Services
+	commune := f.communeOf(c)
+	var out []Service
+	for _, s := range f.Config.Services {
+		if s.Commune == "" || s.Commune == commune {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // serviceFor returns the service with the given id if client c sees it.

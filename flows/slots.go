@@ -144,6 +144,7 @@ func (c *Config) Slot(manager int64, start time.Time) (Slot, bool) {
 func (c *Config) closed(day time.Time, h OfficeHours) bool {
 	for _, cl := range c.Closures {
 		if (cl.Manager == 0 || cl.Manager == h.Manager) && (cl.Office == "" || cl.Office == h.Office) &&
+			(cl.Commune == "" || cl.Commune == c.officeCommune(h.Office)) &&
 			!day.Before(cl.from) && day.Before(cl.to) {
 			return true
 		}

@@ -101,7 +101,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 		case "translate":
 			return f.switchTranslation(t)
 		case "audit":
-			if !f.Config.IsAdmin(t.ev.UserID) {
+			// The audit log names every case of the county: not for a commune's team lead.
+			if _, county := f.Config.AdminCommunes(t.ev.UserID); !county {
 				return t.show(f.staffMenu().after(Msg("StaffOnly")))
 			}
 			return f.auditLog(t)

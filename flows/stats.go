@@ -18,6 +18,8 @@ import (
 // Names of the monthly figures.
 const (
 	statNewClients = "clients.new"        // a client consented for the first time
+	statMovedOut   = "clients.moved_out"  // a client moved to another commune of the county
+	statMovedIn    = "clients.moved_in"   // a client moved here from another commune of the county
 	statRequests   = "relay.requests"     // a client's message started a new request
 	statTopic      = "relay.topic."       // + FAQ topic: a request from "ask my manager about this"
 	statAnswer     = "answer."            // + minutes: a request's first answer came after so long
@@ -54,6 +56,12 @@ func (f *Flows) countServed(tx Tx, c *Client) error {
 	if err := tx.Count(month, statServedPersons); err != nil {
 		return err
 	}
+	if err := f.countIn(tx, month, f.communeOf(c), statServedPersons); err != nil {
+		return err
+	}
+	if err := f.countIn(tx, month, f.communeOf(c), statServedPersons); err != nil {
+		return err
+	}
 	h := c
 	if c.Holder != 0 {
 		var err error
@@ -70,23 +78,59 @@ func (f *Flows) countServed(tx Tx, c *Client) error {
 	if err := tx.Count(month, statServedHouseholds); err != nil {
 		return err
 	}
+	if err := f.countIn(tx, month, f.communeOf(h), statServedHouseholds); err != nil {
+		return err
+	}
+	if err := f.countIn(tx, month, f.communeOf(h), statServedHouseholds); err != nil {
+		return err
+	}
 	if h != c {
 		return tx.PutClient(h)
 	}
 	return nil
 }
 
-// count adds one to a figure in the month of t in the town's zone.
-func (f *Flows) count(tx FigureStore, t time.Time, name string) error {
-	return tx.Count(t.In(f.Config.location()).Format(monthLayout), name)
+// figureCounter is what count needs: the figures, and the client whose commune also counts.
+type figureCounter interface {
+	FigureStore
+	Client(id int64) (*Client, error)
 }
+
+// count adds one to a figure in the month of t in the town's zone: for the county and, in a
+// county of communes, for the commune of the client it is about (0 for none).
+func (f *Flows) count(tx figureCounter, t time.Time, client int64, name string) error {
+	month := t.In(f.Config.location()).Format(monthLayout)
+	if err := tx.Count(month, name); err != nil || len(f.Config.Communes) == 0 || client == 0 {
+		return err
+	}
+	c, err := tx.Client(client)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.countIn(tx, month, f.communeOf(c), name)
+}
+
+// countIn adds one to a figure of commune in month, "" for none.
+func (f *Flows) countIn(tx FigureStore, month, commune, name string) error {
+	if commune == "" {
+		return nil
+	}
+	return tx.Count(month, communeFigure(commune, name))
+}
+
+// communeFigure is the name under which a commune's figure is counted: the county's name
+// behind the commune's id and a slash, which no county figure has.
+func communeFigure(commune, name string) string { return commune + "/" + name }
 
 // storeBooking stores a new appointment and counts it.
 func (f *Flows) storeBooking(tx Tx, a *Appointment, seats int) error {
 	if err := tx.Book(a, seats); err != nil {
 		return err
 	}
-	return f.count(tx, a.Start, statOf(a)+string(StatusBooked))
+	return f.count(tx, a.Start, a.Client, statOf(a)+string(StatusBooked))
 }
 
 // statOf is the prefix of an appointment's figures: home visits are counted apart.
@@ -106,11 +150,11 @@ func (f *Flows) setStatus(tx Tx, a *Appointment, s Status) error {
 		return err
 	}
 	if prev == StatusAttended || prev == StatusMissed {
-		if err := f.count(tx, a.Start, statOf(a)+string(prev)+statUndone); err != nil {
+		if err := f.count(tx, a.Start, a.Client, statOf(a)+string(prev)+statUndone); err != nil {
 			return err
 		}
 	}
-	return f.count(tx, a.Start, statOf(a)+string(s))
+	return f.count(tx, a.Start, a.Client, statOf(a)+string(s))
 }
 
 // Figures are the reporting figures of a period.
@@ -135,6 +179,11 @@ type Figures struct {
 	Persons, Households int
 	// HouseholdsNow are the cases of the clients with consent today, a household once.
 	HouseholdsNow int
+	// Commune is the id of the commune these figures are of, "" for the whole county or town;
+	// Communes are the figures of each commune of a county, in the order of the
+	// configuration.
+	Commune  string
+	Communes []*Figures
 }
 
 // countStatus adds n to the counter of an appointment or visit figure ("attended", or
@@ -167,12 +216,51 @@ func (g *Figures) MedianAnswer() (time.Duration, bool) {
 
 // Report gathers the figures of the months from from to to: the counted events of those
 // months, and the clients who use Lotse now.
+// In a county, the figures of each commune come with it, counted the same way.
 func (f *Flows) Report(tx Tx, from, to time.Time) (*Figures, error) {
 	loc := f.Config.location()
-	g := &Figures{From: from, To: to, ByLanguage: map[string]int{}, ByDistrict: map[string]int{}, ByTopic: map[string]int{}, Translated: map[string]int{}, Goals: map[string]int{}}
 	months, err := tx.Counts(from.In(loc).Format(monthLayout), to.In(loc).Format(monthLayout))
 	if err != nil {
 		return nil, err
+	}
+	g := newFigures(from, to, "", months)
+	byCommune := map[string]*Figures{}
+	for _, m := range f.Config.Communes {
+		part := newFigures(from, to, m.ID, months)
+		g.Communes = append(g.Communes, part)
+		byCommune[m.ID] = part
+	}
+	err = tx.Clients(func(c *Client) error {
+		if !c.Consented() {
+			return nil
+		}
+		g.addClient(c)
+		if part := byCommune[f.communeOf(c)]; part != nil {
+			part.addClient(c)
+		}
+		return nil
+	})
+	return g, err
+}
+
+// newFigures sums the counted figures of commune ("" for the county) from months.
+func newFigures(from, to time.Time, commune string, all map[string]map[string]int) *Figures {
+	g := &Figures{From: from, To: to, Commune: commune, ByLanguage: map[string]int{}, ByDistrict: map[string]int{}, ByTopic: map[string]int{}, Translated: map[string]int{}, Goals: map[string]int{}}
+	months := map[string]map[string]int{}
+	for month, figures := range all {
+		for name, n := range figures {
+			own, isCommune := "", false
+			if before, after, ok := strings.Cut(name, "/"); ok {
+				own, name, isCommune = before, after, true
+			}
+			if isCommune != (commune != "") || own != commune {
+				continue
+			}
+			if months[month] == nil {
+				months[month] = map[string]int{}
+			}
+			months[month][name] = n
+		}
 	}
 	g.Months = months
 	for _, figures := range months {
@@ -209,33 +297,49 @@ func (f *Flows) Report(tx Tx, from, to time.Time) (*Figures, error) {
 			}
 		}
 	}
-	err = tx.Clients(func(c *Client) error {
-		if c.Consented() {
-			g.Clients++
-			g.ByLanguage[c.Lang]++
-			g.ByDistrict[c.District]++
-			if c.Holder == 0 {
-				g.HouseholdsNow++
-			}
-		}
-		return nil
-	})
-	return g, err
+	return g
+}
+
+// addClient counts a client with consent among today's clients.
+func (g *Figures) addClient(c *Client) {
+	g.Clients++
+	g.ByLanguage[c.Lang]++
+	g.ByDistrict[c.District]++
+	if c.Holder == 0 {
+		g.HouseholdsNow++
+	}
 }
 
 // CSV writes the figures as a table: one row per month and figure, then the totals and the
-// clients of today by language and district.
+// clients of today by language and district. A county's table has a first column more, the
+// commune: the rows of each commune come first, then those of the whole county as "total".
 func (g *Figures) CSV() ([]byte, error) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write(strings.Split(statsHeader, ","))
+	if len(g.Communes) == 0 {
+		w.Write(strings.Split(statsHeader, ","))
+		g.rows(w.Write)
+		w.Flush()
+		return b.Bytes(), w.Error()
+	}
+	w.Write(append([]string{"commune"}, strings.Split(statsHeader, ",")...))
+	for _, part := range append(slices.Clone(g.Communes), g) {
+		commune := cmp.Or(part.Commune, "total")
+		part.rows(func(row []string) error { return w.Write(append([]string{commune}, row...)) })
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+// rows writes the rows of the figures, without the header.
+func (g *Figures) rows(write func([]string) error) {
 	for _, month := range slices.Sorted(maps.Keys(g.Months)) {
 		for _, name := range slices.Sorted(maps.Keys(g.Months[month])) {
-			w.Write([]string{month, name, strconv.Itoa(g.Months[month][name])})
+			write([]string{month, name, strconv.Itoa(g.Months[month][name])})
 		}
 	}
 	period := g.From.Format(monthLayout) + ".." + g.To.Format(monthLayout)
-	total := func(name string, n int) { w.Write([]string{period, name, strconv.Itoa(n)}) }
+	total := func(name string, n int) { write([]string{period, name, strconv.Itoa(n)}) }
 	total("clients.new", g.NewClients)
 	total("appointments.booked", g.Booked)
 	total("appointments.attended", g.Held)
@@ -263,16 +367,14 @@ func (g *Figures) CSV() ([]byte, error) {
 	total("served.persons", g.Persons)
 	total("served.households", g.Households)
 	today := "today"
-	w.Write([]string{today, "clients", strconv.Itoa(g.Clients)})
-	w.Write([]string{today, "households", strconv.Itoa(g.HouseholdsNow)})
+	write([]string{today, "clients", strconv.Itoa(g.Clients)})
+	write([]string{today, "households", strconv.Itoa(g.HouseholdsNow)})
 	for _, l := range slices.Sorted(maps.Keys(g.ByLanguage)) {
-		w.Write([]string{today, "clients.language." + l, strconv.Itoa(g.ByLanguage[l])})
+		write([]string{today, "clients.language." + l, strconv.Itoa(g.ByLanguage[l])})
 	}
 	for _, d := range slices.Sorted(maps.Keys(g.ByDistrict)) {
-		w.Write([]string{today, "clients.district." + cmp.Or(d, "unknown"), strconv.Itoa(g.ByDistrict[d])})
+		write([]string{today, "clients.district." + cmp.Or(d, "unknown"), strconv.Itoa(g.ByDistrict[d])})
 	}
-	w.Flush()
-	return b.Bytes(), w.Error()
 }
 
 // goalList writes the plan's goals by field as "language 3/1/0 · work 2/0/1": agreed,
@@ -315,15 +417,61 @@ func (f *Flows) statsPeriod(arg string) (from, to time.Time, ok bool) {
 	return m, m.AddDate(0, 1, -1), true
 }
 
-// stats shows an admin the figures of a period.
+// stats shows an admin the figures of a period: a county's admin those of the county, or of
+// one commune named after the period ("/stats 2026 lindental"); a commune's team lead those
+// of their communes only.
 func (f *Flows) stats(t *turn, arg string) error {
-	from, to, ok := f.statsPeriod(arg)
+	words := strings.Fields(arg)
+	commune := ""
+	if n := len(words); n > 0 {
+		if _, ok := f.Config.Commune(words[n-1]); ok {
+			commune, words = words[n-1], words[:n-1]
+		}
+	}
+	from, to, ok := f.statsPeriod(strings.Join(words, " "))
 	if !ok {
 		return t.show(screen{text: []Phrase{Msg("StatsMore")}})
+	}
+	led, all := f.Config.AdminCommunes(t.ev.UserID)
+	if commune != "" && !all && !slices.Contains(led, commune) {
+		return t.show(screen{text: []Phrase{Msg("StaffOnly")}})
 	}
 	g, err := f.Report(t.tx, from, to)
 	if err != nil {
 		return err
+	}
+	// shown reports whether the figures of a commune ("" for the county) are asked for.
+	shown := func(id string) bool {
+		switch {
+		case commune != "":
+			return id == commune
+		case all:
+			return id == ""
+		}
+		return slices.Contains(led, id)
+	}
+	var text []Phrase
+	for _, part := range append([]*Figures{g}, g.Communes...) {
+		if shown(part.Commune) {
+			text = append(text, f.statsText(part, from, to))
+		}
+	}
+	if all && commune == "" && len(f.Config.Communes) > 0 {
+		var ids []string
+		for _, m := range f.Config.Communes {
+			ids = append(ids, "/stats "+m.ID)
+		}
+		text = append(text, Msg("StatsByCommune", "List", strings.Join(ids, " · ")))
+	}
+	text = append(text, Msg("StatsMore"))
+	return t.show(screen{text: text})
+}
+
+// statsText are the figures of a county, town or commune as one message.
+func (f *Flows) statsText(g *Figures, from, to time.Time) Phrase {
+	town := f.Config.Town
+	if m, ok := f.Config.Commune(g.Commune); ok {
+		town = m.Name
 	}
 	list := func(counts map[string]int, name func(string) string) Phrase {
 		keys := slices.SortedFunc(maps.Keys(counts), func(a, b string) int { return cmp.Or(counts[b]-counts[a], strings.Compare(a, b)) })
@@ -350,7 +498,7 @@ func (f *Flows) stats(t *turn, arg string) error {
 	}
 	num := func(n int) Phrase { return Number(strconv.Itoa(n)) }
 	text := []Phrase{Join("\n",
-		Msg("StatsTitle", "Town", f.Config.Town, "From", from.Format("02.01.2006"), "To", to.Format("02.01.2006")),
+		Msg("StatsTitle", "Town", town, "From", from.Format("02.01.2006"), "To", to.Format("02.01.2006")),
 		Phrase{ID: "StatsClients", Sub: map[string]Phrase{"Total": num(g.Clients), "New": num(g.NewClients)}},
 		Phrase{ID: "StatsLanguages", Sub: map[string]Phrase{"List": list(g.ByLanguage, langName)}},
 		Phrase{ID: "StatsDistricts", Sub: map[string]Phrase{"List": list(g.ByDistrict, districtName)}},
@@ -364,6 +512,5 @@ func (f *Flows) stats(t *turn, arg string) error {
 	if f.Config.Translation.On() {
 		text[0].Parts = append(text[0].Parts, Phrase{ID: "StatsTranslated", Sub: map[string]Phrase{"List": list(g.Translated, langName)}})
 	}
-	text = append(text, Msg("StatsMore"))
-	return t.show(screen{text: text})
+	return text[0]
 }

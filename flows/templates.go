@@ -131,7 +131,7 @@ func (f *Flows) templateButton(t *turn, arg string) error {
 	text := []Phrase{p}
 	switch tpl.id {
 	case "oh":
-		text = append(text, f.officeHoursNote())
+		text = append(text, f.officeHoursNote(c))
 	case "book":
 		buttons = [][]Button{{{Label: Msg("ApptBook"), Data: Data(ActBook)}}}
 	}

@@ -154,7 +154,7 @@ func (f *Flows) Translated(tx Tx, o Outgoing, r TranslationResult) error {
 			if r.Source != "" {
 				source = r.Source
 			}
-			if err := f.count(tx, f.Now(), statTranslated+source); err != nil {
+			if err := f.count(tx, f.Now(), c.ID, statTranslated+source); err != nil {
 				return err
 			}
 			return reply(Phrase{ID: "TranslationFrom", Sub: map[string]Phrase{"Language": LanguageName(source)}}, Literal(r.Text))
@@ -166,7 +166,7 @@ func (f *Flows) Translated(tx Tx, o Outgoing, r TranslationResult) error {
 		return nil
 	case TranslateOut:
 		if r.Outcome == Translated {
-			if err := f.count(tx, f.Now(), statTranslated+job.To); err != nil {
+			if err := f.count(tx, f.Now(), c.ID, statTranslated+job.To); err != nil {
 				return err
 			}
 			text := []Phrase{Literal(r.Text), {ID: "TranslationOriginal", Sub: map[string]Phrase{"Language": LanguageName(job.From)}}}
@@ -204,7 +204,7 @@ func (f *Flows) Translated(tx Tx, o Outgoing, r TranslationResult) error {
 		if r.Outcome != Translated {
 			return note("TranslationGaveUp")
 		}
-		if err := f.count(tx, f.Now(), statTranslated+job.To); err != nil {
+		if err := f.count(tx, f.Now(), c.ID, statTranslated+job.To); err != nil {
 			return err
 		}
 		return tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, ReplyTo: o.ReplyTo,

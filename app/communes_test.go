@@ -1,0 +1,388 @@
+package app
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lotse-bot/lotse/bot/fakeapi"
+	"github.com/lotse-bot/lotse/flows"
+)
+
+// The example Landkreis (flows/landkreis.toml) as the tests meet it: Frau Yılmaz serves
+// Musterstadt's Altstadt and Lindenweg; Herr Haddad Musterstadt-Nord, Lindenweg and both
+// districts of Lindental; Frau Kovalenko Lindental's Alte Mühle and Birkenau. 910001 leads the
+// county, 910003 Lindental's team.
+const (
+	kreisYilmaz    = 910101
+	kreisHaddad    = 910102
+	kreisKovalenko = 910103
+	kreisAdmin     = 910001
+	lindentalLead  = 910003
+)
+
+// newCountyBot runs the example Landkreis at monday, with every manager and both admins
+// having opened the bot.
+func newCountyBot(t *testing.T) *testBot {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "landkreis.toml")
+	if err := os.WriteFile(path, flows.ExampleCounty, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tb := newTestBot(t, "LOTSE_CONFIG", path)
+	tb.setNow(monday)
+	for _, id := range []int64{kreisYilmaz, kreisHaddad, kreisKovalenko, kreisAdmin, lindentalLead} {
+		tb.startStaff(id)
+	}
+	return tb
+}
+
+// toCommune takes a new client through first contact with consent, their commune (by the
+// name their language shows) and their district, to the menu.
+func (tb *testBot) toCommune(u fakeapi.User, lang, commune, district string) {
+	tb.t.Helper()
+	tb.api.SendText(u, "/start")
+	tb.press(u, say(tb.t, lang, "LanguageConfirmYes"))
+	tb.press(u, say(tb.t, lang, "PrivacyAccept"))
+	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(tb.t, lang, "CommuneAsk")) })
+	tb.press(u, "🏘 "+commune)
+	tb.find(u.ID, func(m fakeapi.Message) bool { return hasButton(m, "🏠 "+district) })
+	tb.press(u, "🏠 "+district)
+	tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(tb.t, lang, "MenuWrite")) })
+}
+
+// answerOf opens an FAQ answer as a client in the menu and returns its text.
+func (tb *testBot) answerOf(u fakeapi.User, lang, topic, question string) string {
+	tb.t.Helper()
+	tb.press(u, say(tb.t, lang, "MenuFAQ"))
+	tb.press(u, render(tb.t, lang, flows.Content(flows.PhraseTopic, topic)))
+	tb.press(u, render(tb.t, lang, flows.Content(flows.PhraseQuestion, question)))
+	m := tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(tb.t, lang, "FaqBack")) })
+	tb.press(u, say(tb.t, lang, "MenuBack"))
+	return m.Text
+}
+
+// bookingDays are the day buttons a client in the menu is offered for booking.
+func (tb *testBot) bookingDays(u fakeapi.User, lang string) []string {
+	tb.t.Helper()
+	tb.press(u, say(tb.t, lang, "MenuAppointments"))
+	tb.press(u, say(tb.t, lang, "ApptBook"))
+	m := tb.last(u.ID, func(m fakeapi.Message) bool {
+		return hasButton(m, say(tb.t, lang, "MenuBack")) && !hasButton(m, say(tb.t, lang, "ApptBook"))
+	})
+	tb.press(u, say(tb.t, lang, "MenuBack"))
+	return labels(m)
+}
+
+func TestCountyClientsSeeTheirOwnCommune(t *testing.T) {
+	tb := newCountyBot(t)
+	amal := fakeapi.User{ID: 9501, FirstName: "Amal", LanguageCode: "ar"}
+	olena := fakeapi.User{ID: 9502, FirstName: "Olena", LanguageCode: "uk"}
+	// Each picks their commune by its name in their own script.
+	tb.toCommune(amal, "ar", "موسترشتات (Musterstadt)", "Altstadt")
+	tb.toCommune(olena, "uk", "Біркенау (Birkenau)", "Anschlussunterbringung Alte Schule")
+
+	// The district's only manager takes the case: each commune's own.
+	tb.find(amal.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "ar", "InviteAccepted", "Name", "Frau Yılmaz"))
+	})
+	tb.find(olena.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "uk", "InviteAccepted", "Name", "Frau Kovalenko"))
+	})
+
+	// The FAQ names each commune's own citizens' office.
+	if got := tb.answerOf(amal, "ar", "housing", "after-moving"); !strings.Contains(got, "Bürgerbüro Musterstadt") || strings.Contains(got, "Rathaus Birkenau") {
+		t.Errorf("Musterstadt's answer:\n%s\nwant Bürgerbüro Musterstadt only", got)
+	}
+	if got := tb.answerOf(olena, "uk", "housing", "after-moving"); !strings.Contains(got, "Rathaus Birkenau") || strings.Contains(got, "Bürgerbüro Musterstadt") {
+		t.Errorf("Birkenau's answer:\n%s\nwant Rathaus Birkenau only", got)
+	}
+
+	// Office hours: Frau Kovalenko holds them in Lindental on Thursday and in Birkenau on
+	// Friday; Olena of Birkenau is offered Friday only (the 26th is Good Friday), Amal Frau
+	// Yılmaz's Tuesday.
+	day := func(lang, weekday, date string) string {
+		return render(t, lang, flows.Join(" ", flows.Msg(weekday), flows.Number(date)))
+	}
+	days := tb.bookingDays(olena, "uk")
+	if !slices.Contains(days, day("uk", "WeekdayFri", "02.04.")) || slices.Contains(days, day("uk", "WeekdayThu", "25.03.")) {
+		t.Errorf("Birkenau's client is offered %q, want Friday and no Thursday (Lindental)", days)
+	}
+	days = tb.bookingDays(amal, "ar")
+	if !slices.Contains(days, day("ar", "WeekdayTue", "23.03.")) || slices.Contains(days, day("ar", "WeekdayFri", "02.04.")) {
+		t.Errorf("Musterstadt's client is offered %q, want Tuesday and no Friday (Birkenau)", days)
+	}
+}
+
+func TestManagerOfTwoCommunesSeesCasesOfBoth(t *testing.T) {
+	tb := newCountyBot(t)
+	a := fakeapi.User{ID: 9511, FirstName: "A", LanguageCode: "en"}
+	b := fakeapi.User{ID: 9512, FirstName: "B", LanguageCode: "en"}
+	tb.toCommune(a, "en", "Musterstadt", "Musterstadt-Nord")
+	tb.toCommune(b, "en", "Lindental", "Lindental-Ost")
+
+	haddad := fakeapi.User{ID: kreisHaddad, FirstName: "Staff", LanguageCode: "de"}
+	tb.api.SendText(haddad, "/clients")
+	m := tb.last(haddad.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "K-0001") })
+	if !strings.Contains(m.Text, "K-0002") {
+		t.Errorf("Herr Haddad's /clients:\n%s\nwant the cases of Musterstadt (K-0001) and Lindental (K-0002)", m.Text)
+	}
+	yilmaz := fakeapi.User{ID: kreisYilmaz, FirstName: "Staff", LanguageCode: "de"}
+	tb.api.SendText(yilmaz, "/clients")
+	tb.last(yilmaz.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffClientsNone")) })
+}
+
+func TestClientWhoMovesIsReassignedAndBothTeamsAreTold(t *testing.T) {
+	tb := newCountyBot(t)
+	u := fakeapi.User{ID: 9521, FirstName: "Dana", LanguageCode: "en"}
+	tb.toCommune(u, "en", "Birkenau", "Anschlussunterbringung Alte Schule")
+	tb.find(u.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "en", "InviteAccepted", "Name", "Frau Kovalenko"))
+	})
+
+	tb.press(u, say(t, "en", "MenuMoved"))
+	tb.press(u, "🏘 Musterstadt")
+	tb.find(u.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "en", "CommuneMoved", "Commune", "Musterstadt")) && hasButton(m, "🏠 Musterstadt-Nord") && !hasButton(m, "🏠 Anschlussunterbringung Alte Schule")
+	})
+
+	out := say(t, "de", "StaffCommuneMovedOut", "Case", "K-0001", "From", "Birkenau", "Commune", "Musterstadt")
+	in := say(t, "de", "StaffCommuneMovedIn", "Case", "K-0001", "From", "Birkenau", "Commune", "Musterstadt")
+	tb.find(kreisKovalenko, func(m fakeapi.Message) bool { return m.Text == out })
+	tb.find(kreisYilmaz, func(m fakeapi.Message) bool { return m.Text == in })
+	tb.find(kreisHaddad, func(m fakeapi.Message) bool { return m.Text == in })
+	for _, id := range []int64{kreisYilmaz, kreisHaddad, kreisKovalenko} {
+		for _, m := range tb.api.Messages(id) {
+			if strings.Contains(m.Text, "Dana") {
+				t.Errorf("the move notice names the client: %q", m.Text)
+			}
+		}
+	}
+
+	// Forged buttons: a site of the commune the client left, a commune that does not exist.
+	question := tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, "🏠 Musterstadt-Nord") })
+	for _, data := range []string{flows.Data(flows.ActDistrict, "birkenau-schule"), flows.Data(flows.ActCommune, "atlantis")} {
+		if got := tb.pressData(u, question.ID, data); got != say(t, "en", "ButtonExpired") {
+			t.Errorf("%s: pop-up %q, want it refused", data, got)
+		}
+	}
+	tb.press(u, "🏠 Musterstadt-Nord")
+	tb.find(u.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, say(t, "en", "InviteAccepted", "Name", "Herr Haddad"))
+	})
+	kovalenko := fakeapi.User{ID: kreisKovalenko, FirstName: "Staff", LanguageCode: "de"}
+	tb.api.SendText(kovalenko, "/client K-0001")
+	tb.find(kreisKovalenko, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffNotYourCase", "Case", "K-0001") })
+
+	// The client's messages reach the new commune's manager.
+	tb.api.SendText(u, "Hello, I live here now")
+	tb.waitFor(kreisHaddad, func() bool { return len(copies(tb.api.Messages(kreisHaddad), u.ID)) == 1 })
+}
+
+func TestCommuneTeamLeadSeesOnlyTheirCommune(t *testing.T) {
+	tb := newCountyBot(t)
+	a := fakeapi.User{ID: 9531, FirstName: "A", LanguageCode: "en"}
+	b := fakeapi.User{ID: 9532, FirstName: "B", LanguageCode: "en"}
+	tb.toCommune(a, "en", "Lindental", "Lindental-Ost")
+	tb.toCommune(b, "en", "Birkenau", "Anschlussunterbringung Alte Schule")
+
+	lead := fakeapi.User{ID: lindentalLead, FirstName: "Staff", LanguageCode: "de"}
+	tb.api.SendText(lead, "/stats")
+	m := tb.last(lead.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "📊") })
+	if !strings.Contains(m.Text, "Lotse in Lindental") || strings.Contains(m.Text, "Birkenau") || strings.Contains(m.Text, "Landkreis") {
+		t.Errorf("the Lindental lead's /stats:\n%s\nwant Lindental's figures only", m.Text)
+	}
+	tb.api.SendText(lead, "/stats birkenau")
+	tb.last(lead.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffOnly") })
+	tb.api.SendText(lead, "/client K-0002")
+	tb.last(lead.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffNotYourCase", "Case", "K-0002") })
+	tb.api.SendText(lead, "/clients")
+	m = tb.last(lead.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "K-0001") })
+	if strings.Contains(m.Text, "K-0002") {
+		t.Errorf("the Lindental lead's /clients shows Birkenau's case:\n%s", m.Text)
+	}
+
+	county := fakeapi.User{ID: kreisAdmin, FirstName: "Staff", LanguageCode: "de"}
+	tb.api.SendText(county, "/stats")
+	m = tb.last(county.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "📊") })
+	if !strings.Contains(m.Text, "Lotse in Landkreis Musterkreis") || !strings.Contains(m.Text, "/stats birkenau") {
+		t.Errorf("the county admin's /stats:\n%s\nwant the county's figures and the way to each commune's", m.Text)
+	}
+	tb.api.SendText(county, "/stats birkenau")
+	tb.last(county.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "Lotse in Birkenau") })
+}
+
+func TestCountyReportHasRowsPerCommuneAndTotals(t *testing.T) {
+	tb := newCountyBot(t)
+	a := fakeapi.User{ID: 9541, FirstName: "A", LanguageCode: "ar"}
+	b := fakeapi.User{ID: 9542, FirstName: "B", LanguageCode: "uk"}
+	c := fakeapi.User{ID: 9543, FirstName: "C", LanguageCode: "uk"}
+	tb.toCommune(a, "ar", "موسترشتات (Musterstadt)", "Altstadt")
+	tb.toCommune(b, "uk", "Біркенау (Birkenau)", "Anschlussunterbringung Alte Schule")
+	tb.toCommune(c, "uk", "Біркенау (Birkenau)", "Anschlussunterbringung Alte Schule")
+	tb.api.SendText(b, "Добрий день")
+	tb.waitFor(kreisKovalenko, func() bool { return len(copies(tb.api.Messages(kreisKovalenko), b.ID)) == 1 })
+	tb.idle()
+	tb.stop()
+
+	out, errs := &syncBuffer{}, &syncBuffer{}
+	m := &Main{Getenv: func(k string) string { return tb.env[k] }, Stdout: out, Stderr: errs, Now: tb.now}
+	if code := exit(m.Stderr, m.Run(t.Context(), []string{"report", "--from", "2027-01-01", "--to", "2027-12-31"})); code != 0 {
+		t.Fatalf("report exited %d: %s", code, errs)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(rows[0], ","), "commune,month,figure,value"; got != want {
+		t.Errorf("header %q, want %q", got, want)
+	}
+	want := map[string]string{
+		"musterstadt/2027-03/clients.new": "1", "birkenau/2027-03/clients.new": "2", "total/2027-03/clients.new": "3",
+		"birkenau/2027-03/relay.requests": "1", "total/2027-03/relay.requests": "1",
+		"musterstadt/today/clients": "1", "birkenau/today/clients": "2", "lindental/today/clients": "0", "total/today/clients": "3",
+		"birkenau/today/clients.language.uk": "2", "total/today/clients.language.ar": "1",
+	}
+	for _, r := range rows[1:] {
+		k := r[0] + "/" + r[1] + "/" + r[2]
+		if r[0] == "musterstadt" && r[2] == "relay.requests" {
+			t.Errorf("Musterstadt counts Birkenau's request: %v", r)
+		}
+		if v, ok := want[k]; ok {
+			if v != r[3] {
+				t.Errorf("%s = %s, want %s", k, r[3], v)
+			}
+			delete(want, k)
+		}
+	}
+	for k := range want {
+		t.Errorf("report lacks %s:\n%s", k, out)
+	}
+}
+
+func TestCheckNamesFileLineAndFieldOfCommuneMistakes(t *testing.T) {
+	s := strings.Replace(string(flows.ExampleCounty), "id = \"nord\"\ncommune = \"musterstadt\"", "id = \"nord\"\ncommune = \"musterstat\"", 1)
+	path := filepath.Join(t.TempDir(), "landkreis.toml")
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out := runMain(t, map[string]string{}, "check", path)
+	if want := `landkreis.toml:89: districts[2].commune: unknown commune "musterstat" (did you mean "musterstadt"?)`; code == 0 || !strings.Contains(out, want) {
+		t.Errorf("check exited %d:\n%s\nwant %s", code, out, want)
+	}
+	if err := os.WriteFile(path, flows.ExampleCounty, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runMain(t, map[string]string{}, "check", path); code != 0 || !strings.Contains(out, "3 communes") {
+		t.Errorf("check of the example Landkreis exited %d:\n%s", code, out)
+	}
+}
+
+// bigCounty is a county of 30 communes with 10 housing sites each (300 districts), one
+// office each, 40 managers each serving districts in several communes with office hours in
+// one of them, a county admin and a team lead per commune.
+func bigCounty() []byte {
+	var b strings.Builder
+	b.WriteString("county = \"Landkreis Großkreis\"\nadmins = [930001]\n")
+	const communes, perCommune, managers = 30, 10, 40
+	for i := 1; i <= communes; i++ {
+		fmt.Fprintf(&b, "\n[[communes]]\nid = \"g%02d\"\nname = \"Gemeinde %02d\"\nnames = { ar = \"بلدية %02d\" }\nadmins = [%d]\n", i, i, i, 931000+i)
+		fmt.Fprintf(&b, "\n[communes.local.citizens_office]\nname = \"Bürgerbüro Gemeinde %02d\"\n", i)
+	}
+	for i := 1; i <= communes; i++ {
+		fmt.Fprintf(&b, "\n[[offices]]\nid = \"g%02d-rathaus\"\ncommune = \"g%02d\"\nname = \"Rathaus Gemeinde %02d\"\naddress = \"Marktplatz %d\"\n", i, i, i, i)
+	}
+	served := make([][]string, managers)
+	for j := range communes * perCommune {
+		commune, site := j/perCommune+1, j%perCommune+1
+		id := fmt.Sprintf("g%02d-u%02d", commune, site)
+		fmt.Fprintf(&b, "\n[[districts]]\nid = \"%s\"\ncommune = \"g%02d\"\nname = \"Unterkunft %02d-%02d\"\n", id, commune, commune, site)
+		served[j%managers] = append(served[j%managers], id)
+	}
+	for m := range managers {
+		fmt.Fprintf(&b, "\n[[managers]]\ntelegram_id = %d\nname = \"Manager %02d\"\ndistricts = [\"%s\"]\n", 932000+m, m, strings.Join(served[m], `", "`))
+	}
+	for m := range managers {
+		fmt.Fprintf(&b, "\n[[office_hours]]\nmanager = %d\noffice = \"%s-rathaus\"\nweekday = \"tue\"\nfrom = \"09:00\"\nto = \"12:00\"\n", 932000+m, served[m][0][:3])
+	}
+	return []byte(b.String())
+}
+
+func TestThirtyCommuneCountyWithinTelegramsLimits(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "grosskreis.toml")
+	if err := os.WriteFile(path, bigCounty(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runMain(t, map[string]string{}, "check", path); code != 0 || !strings.Contains(out, "30 communes, 40 managers") || strings.Contains(out, "warning") {
+		t.Fatalf("check exited %d:\n%s", code, out)
+	}
+	tb := newTestBot(t, "LOTSE_CONFIG", path)
+	u := fakeapi.User{ID: 9551, FirstName: "Farid", LanguageCode: "ar"}
+	tb.api.SendText(u, "/start")
+	tb.press(u, say(t, "ar", "LanguageConfirmYes"))
+	tb.press(u, say(t, "ar", "PrivacyAccept"))
+	page := func(n, of int) fakeapi.Message {
+		return tb.find(u.ID, func(m fakeapi.Message) bool {
+			return hasButton(m, say(t, "ar", "PickerPage", "Page", fmt.Sprint(n), "Pages", fmt.Sprint(of)))
+		})
+	}
+	fits := func(m fakeapi.Message) {
+		t.Helper()
+		n := 0
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				n++
+				if len(b.Data) > 64 {
+					t.Errorf("button %q carries %d bytes of data", b.Text, len(b.Data))
+				}
+			}
+		}
+		if n > 100 {
+			t.Errorf("%d buttons in one message", n)
+		}
+	}
+	// 30 communes: four pages of eight, by their Arabic names; ▶ turns the page.
+	first := page(1, 4)
+	fits(first)
+	if !hasButton(first, "🏘 بلدية 01") || hasButton(first, "🏘 بلدية 09") {
+		t.Errorf("the first page of communes: %v", labels(first))
+	}
+	tb.press(u, say(t, "ar", "PickerNext"))
+	second := page(2, 4)
+	fits(second)
+	if !hasButton(second, "🏘 بلدية 09") {
+		t.Errorf("the second page of communes: %v", labels(second))
+	}
+	// Typing the official name finds the commune on another page.
+	tb.api.SendText(u, "Gemeinde 27")
+	// Its ten housing sites: two pages.
+	sites := page(1, 2)
+	fits(sites)
+	if !hasButton(sites, "🏠 Unterkunft 27-01") || hasButton(sites, "🏠 Unterkunft 26-01") {
+		t.Errorf("the first page of Gemeinde 27's sites: %v", labels(sites))
+	}
+	tb.press(u, say(t, "ar", "PickerNext"))
+	fits(page(2, 2))
+	tb.press(u, "🏠 Unterkunft 27-10")
+	tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "ar", "MenuWrite")) })
+
+	// The site's only manager has the case: district 27-10 is the 270th, Manager 29's.
+	manager := tb.startStaff(932029)
+	tb.api.SendText(u, "مرحبا")
+	tb.waitFor(manager.ID, func() bool { return len(copies(tb.api.Messages(manager.ID), u.ID)) == 1 })
+}
+
+// BenchmarkCheckCounty measures loading and checking the 30-commune county; the issue's goal
+// is well under a second.
+func BenchmarkCheckCounty(b *testing.B) {
+	data := bigCounty()
+	for b.Loop() {
+		if _, err := flows.ParseConfig("grosskreis.toml", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
