@@ -116,6 +116,25 @@ func TestCountyClientsSeeTheirOwnCommune(t *testing.T) {
 	if !slices.Contains(days, day("ar", "WeekdayTue", "23.03.")) || slices.Contains(days, day("ar", "WeekdayFri", "02.04.")) {
 		t.Errorf("Musterstadt's client is offered %q, want Tuesday and no Friday (Birkenau)", days)
 	}
+
+	// Help nearby: the county's migration counselling for both, each commune's own volunteers.
+	for _, c := range []struct {
+		u           fakeapi.User
+		lang        string
+		own, others string
+	}{{amal, "ar", "Café International Musterstadt", "Helferkreis Asyl Birkenau"}, {olena, "uk", "Helferkreis Asyl Birkenau", "Café International Musterstadt"}} {
+		tb.api.SendText(c.u, "/menu")
+		tb.idle()
+		tb.press(c.u, say(t, c.lang, "MenuServices"))
+		cats := tb.last(c.u.ID, func(m fakeapi.Message) bool {
+			return hasButton(m, render(t, c.lang, flows.Join(" ", flows.Literal("🤝"), flows.Msg("ServiceCategoryMigration"))))
+		})
+		tb.press(c.u, render(t, c.lang, flows.Join(" ", flows.Literal("🙌"), flows.Msg("ServiceCategoryVolunteers"))))
+		list := tb.last(c.u.ID, func(m fakeapi.Message) bool { return hasButton(m, c.own) })
+		if hasButton(list, c.others) {
+			t.Errorf("%s sees the other commune's volunteers: %v (categories %v)", c.u.FirstName, labels(list), labels(cats))
+		}
+	}
 }
 
 func TestManagerOfTwoCommunesSeesCasesOfBoth(t *testing.T) {
@@ -309,6 +328,16 @@ func bigCounty() []byte {
 	for m := range managers {
 		fmt.Fprintf(&b, "\n[[office_hours]]\nmanager = %d\noffice = \"%s-rathaus\"\nweekday = \"tue\"\nfrom = \"09:00\"\nto = \"12:00\"\n", 932000+m, served[m][0][:3])
 	}
+	// 200 services: 50 migration counselling offices for the whole county, and five
+	// volunteer groups in each commune.
+	for i := 1; i <= 50; i++ {
+		fmt.Fprintf(&b, "\n[[services]]\nid = \"mbe%02d\"\ncategory = \"migration\"\nname = \"Beratungsstelle %02d\"\naddress = \"Hauptstraße %d\"\nhours = [{ weekday = \"mon\", from = \"08:00\", to = \"12:00\" }]\n", i, i, i)
+	}
+	for i := 1; i <= communes; i++ {
+		for j := 1; j <= 5; j++ {
+			fmt.Fprintf(&b, "\n[[services]]\nid = \"g%02d-v%d\"\ncommune = \"g%02d\"\ncategory = \"volunteers\"\nname = \"Helferkreis %02d-%d\"\n", i, j, i, i, j)
+		}
+	}
 	return []byte(b.String())
 }
 
@@ -369,6 +398,23 @@ func TestThirtyCommuneCountyWithinTelegramsLimits(t *testing.T) {
 	fits(page(2, 2))
 	tb.press(u, "🏠 Unterkunft 27-10")
 	tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "ar", "MenuWrite")) })
+
+	// Help nearby: the county's 50 counselling offices a page at a time, and the volunteer
+	// groups of Gemeinde 27 only.
+	tb.press(u, say(t, "ar", "MenuServices"))
+	tb.press(u, render(t, "ar", flows.Join(" ", flows.Literal("🤝"), flows.Msg("ServiceCategoryMigration"))))
+	fits(page(1, 7))
+	tb.press(u, say(t, "ar", "PickerNext"))
+	if second := page(2, 7); !hasButton(second, "Beratungsstelle 09") {
+		t.Errorf("the second page of counselling offices: %v", labels(second))
+	}
+	tb.press(u, say(t, "ar", "MenuServices"))
+	tb.press(u, render(t, "ar", flows.Join(" ", flows.Literal("🙌"), flows.Msg("ServiceCategoryVolunteers"))))
+	groups := tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, "Helferkreis 27-1") })
+	fits(groups)
+	if hasButton(groups, "Helferkreis 26-1") || !hasButton(groups, "Helferkreis 27-5") {
+		t.Errorf("the volunteer groups of Gemeinde 27: %v", labels(groups))
+	}
 
 	// The site's only manager has the case: district 27-10 is the 270th, Manager 29's.
 	manager := tb.startStaff(932029)

@@ -227,3 +227,35 @@ func TestErasureTakesTheReferralFollowUpAlong(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestAnFAQAnswerLeadsToTheServiceItNames(t *testing.T) {
+	tb := newBookingBot(t)
+	haddad := tb.startStaff(900102)
+	u := fakeapi.User{ID: 15101, FirstName: "Rami", LanguageCode: "ar"}
+	tb.invited(haddad, u, "ar")
+	// The answer about the integration course names the course school: the VHS's card is a
+	// button away, with its address and a map.
+	tb.press(u, say(t, "ar", "MenuFAQ"))
+	tb.press(u, render(t, "ar", flows.Content(flows.PhraseTopic, "language")))
+	tb.press(u, render(t, "ar", flows.Content(flows.PhraseQuestion, "integration-course")))
+	answer := tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "ar", "FaqBack")) })
+	if !hasButton(answer, "📍 Volkshochschule Musterstadt") {
+		t.Fatalf("the answer offers no card of the course school: %v", labels(answer))
+	}
+	tb.press(u, "📍 Volkshochschule Musterstadt")
+	card := tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "ar", "ServiceMapButton")) })
+	if !strings.Contains(card.Text, "Schulstraße 3, 79999 Musterstadt") {
+		t.Errorf("the card lacks the address:\n%s", card.Text)
+	}
+	// An answer that names no such place has no service buttons.
+	tb.press(u, say(t, "ar", "MenuBack"))
+	tb.press(u, say(t, "ar", "MenuFAQ"))
+	tb.press(u, render(t, "ar", flows.Content(flows.PhraseTopic, "language")))
+	tb.press(u, render(t, "ar", flows.Content(flows.PhraseQuestion, "course-hours")))
+	other := tb.last(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "ar", "FaqBack")) })
+	for _, l := range labels(other) {
+		if strings.HasPrefix(l, "📍") {
+			t.Errorf("an answer naming no place offers %q", l)
+		}
+	}
+}

@@ -322,6 +322,19 @@ func (f *FAQ) QuestionText(lang, id string) string {
 	return f.text(catalogOf(lang), "q:"+id).Question
 }
 
+// Places lists the kinds of local places (LocalPlaces) an answer names, in the German
+// source: the same in every language.
+func (f *FAQ) Places(id string) []string {
+	answer := f.text(FAQSource, "q:"+id).Answer
+	var kinds []string
+	for _, kind := range LocalPlaces {
+		if strings.Contains(answer, "{{."+kind+".") {
+			kinds = append(kinds, kind)
+		}
+	}
+	return kinds
+}
+
 // Answer returns an answer in a language option, with local values filled in by fill. Each
 // line is filled on its own; a line naming a value the town does not have is left out, so
 // no answer shows a placeholder.

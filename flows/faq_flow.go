@@ -70,6 +70,10 @@ func (f *Flows) faqTopic(topic *Topic) screen {
 // who consented to being put in touch), back to the topic, home.
 func (f *Flows) faqAnswer(c *Client, q *Question) screen {
 	s := screen{text: []Phrase{Content(PhraseQuestion, q.ID), f.answer(c, q.ID)}}
+	// The services of the kinds the answer names, to open their card: hours, map, languages.
+	for _, svc := range f.answerServices(c, q.ID) {
+		s.buttons = append(s.buttons, []Button{{Label: Literal("📍 " + svc.Name), Data: Data(ActService, svc.ID)}})
+	}
 	if c.Consented() {
 		s.buttons = append(s.buttons, []Button{{Label: Msg("FaqAskManager"), Data: Data(ActAsk, q.ID)}})
 	}

@@ -334,6 +334,8 @@ func (f *Flows) clientPage(t *turn, c *Client, arg string) (handled bool, err er
 	case listTimes:
 		c.Step = StepMenu
 		return f.timesPage(t, c, ref)
+	case listServices:
+		return f.servicesPage(t, c, ref)
 	}
 	return false, nil
 }

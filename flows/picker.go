@@ -22,6 +22,8 @@ const (
 	listAssign     = "a" // context: a case number; the manager an admin gives the case to
 	listSubstitute = "w" // context: from "." to, days 20060102; who stands in for an absent manager
 	listStaffTimes = "b" // context: a case number; a manager's free times for a client
+	listServices   = "v" // context: a category's place; the services of a category a client sees
+	listReferTo    = "r" // context: a case number "." a category's place; the services to refer to
 )
 
 // A picker is a list of choices from the configuration — districts and housing sites,

@@ -44,6 +44,32 @@ func (f *Flows) referCaseOf(t *turn, label string) (*Client, error) {
 	return c, nil
 }
 
+// referPicker lists the services of a category a manager can refer client c to.
+func (f *Flows) referPicker(c *Client, cat ServiceCategory) picker {
+	n := itoa(c.Case)
+	p := f.servicePicker(c, cat, listReferTo, n, func(svc Service) string { return Data(ActReferTo, n+"."+svc.ID) })
+	p.text = append(p.text, Msg("StaffReferService", "Case", c.CaseLabel()))
+	p.foot = [][]Button{{{Label: Msg("RelayRefer"), Data: Data(ActRefer, n)}}}
+	return p
+}
+
+// referPage shows another page of the services to refer a client to.
+func (f *Flows) referPage(t *turn, ref pageRef) (handled bool, err error) {
+	caseNo, place, _ := strings.Cut(ref.context, ".")
+	cat, ok := categoryAt(place)
+	if !ok {
+		return false, nil
+	}
+	c, found, err := f.clientOfCase(t.tx, caseNo)
+	if err != nil || !found {
+		return err != nil, err
+	}
+	if may, err := f.mayAnswer(t.tx, t.ev.UserID, c); err != nil || !may || !c.Consented() {
+		return err != nil, err
+	}
+	return t.showPage(ref, f.referPicker(c, cat))
+}
+
 // referButton handles a manager's referral buttons, step by step; each press carries the
 // case and what was chosen so far, and everything is checked again.
 func (f *Flows) referButton(t *turn, a Action) error {
@@ -71,13 +97,7 @@ func (f *Flows) referButton(t *turn, a Action) error {
 		if !ok || !slices.Contains(f.categoriesFor(c), cat) {
 			return t.refuse(categories)
 		}
-		s := screen{text: []Phrase{{ID: "ServicesOfCategory", Sub: map[string]Phrase{"Category": categoryName(cat)}}, Msg("StaffReferService", "Case", c.CaseLabel())}}
-		for _, svc := range f.servicesFor(c) {
-			if svc.Category == cat.ID {
-				s.buttons = append(s.buttons, []Button{{Label: Literal(svc.Name), Data: Data(ActReferTo, n+"."+svc.ID)}})
-			}
-		}
-		return t.show(s.withRow([]Button{{Label: Msg("RelayRefer"), Data: Data(ActRefer, n)}}))
+		return t.show(f.referPicker(c, cat).page(1))
 	}
 	svc, ok := f.serviceFor(c, parts[1])
 	if !ok {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -257,13 +258,9 @@ func (f *Flows) servicesButton(t *turn, c *Client, a Action) (handled bool, err 
 		if !ok || !slices.Contains(f.categoriesFor(c), cat) {
 			return false, nil
 		}
-		s := screen{text: []Phrase{Phrase{ID: "ServicesOfCategory", Sub: map[string]Phrase{"Category": categoryName(cat)}}}}
-		for _, svc := range f.servicesFor(c) {
-			if svc.Category == cat.ID {
-				s.buttons = append(s.buttons, []Button{{Label: Literal(svc.Name), Data: Data(ActService, svc.ID)}})
-			}
-		}
-		return true, t.show(s.withRow(back))
+		p := f.servicePicker(c, cat, listServices, "", func(svc Service) string { return Data(ActService, svc.ID) })
+		p.foot = [][]Button{back}
+		return true, t.show(p.page(1))
 	case a.Name == ActService:
 		svc, ok := f.serviceFor(c, a.Arg)
 		if !ok {
@@ -273,6 +270,71 @@ func (f *Flows) servicesButton(t *turn, c *Client, a Action) (handled bool, err 
 		return true, t.show(card.withRow(back))
 	}
 	return false, nil
+}
+
+// servicePicker lists the services of category cat client c sees, a page at a time: a
+// county may have dozens of one kind. Its paging buttons carry the category's place in
+// ServiceCategories after context.
+func (f *Flows) servicePicker(c *Client, cat ServiceCategory, list, context string, data func(Service) string) picker {
+	place := itoa(slices.IndexFunc(ServiceCategories, func(o ServiceCategory) bool { return o.ID == cat.ID }))
+	if context != "" {
+		context += "."
+	}
+	p := picker{list: list, context: context + place, text: []Phrase{{ID: "ServicesOfCategory", Sub: map[string]Phrase{"Category": categoryName(cat)}}}}
+	for _, svc := range f.servicesFor(c) {
+		if svc.Category == cat.ID {
+			p.choices = append(p.choices, choice{key: svc.ID, name: svc.Name, button: Button{Label: Literal(svc.Name), Data: data(svc)}})
+		}
+	}
+	return p
+}
+
+// placeCategories are the service categories of the kinds of local places FAQ answers name.
+var placeCategories = map[string]string{
+	"jobcenter": "jobcenter", "foreigners_office": "foreigners", "migration_counselling": "migration",
+	"language_school": "language", "kita_registration": "kita-school", "school_office": "kita-school",
+	"pregnancy_counselling": "pregnancy",
+}
+
+// maxAnswerServices bounds the service buttons under an FAQ answer.
+const maxAnswerServices = 3
+
+// answerServices are the services a client sees of the kinds FAQ answer id names, so that the
+// answer leads to their cards.
+func (f *Flows) answerServices(c *Client, id string) []Service {
+	var cats []string
+	for _, kind := range f.FAQ.Get().Places(id) {
+		if cat, ok := placeCategories[kind]; ok {
+			cats = append(cats, cat)
+		}
+	}
+	var out []Service
+	for _, svc := range f.servicesFor(c) {
+		if slices.Contains(cats, svc.Category) && len(out) < maxAnswerServices {
+			out = append(out, svc)
+		}
+	}
+	return out
+}
+
+// categoryAt is the category at a place in ServiceCategories, from a paging button.
+func categoryAt(place string) (ServiceCategory, bool) {
+	i, err := strconv.Atoi(place)
+	if err != nil || i < 0 || i >= len(ServiceCategories) {
+		return ServiceCategory{}, false
+	}
+	return ServiceCategories[i], true
+}
+
+// servicesPage shows another page of the services of a category.
+func (f *Flows) servicesPage(t *turn, c *Client, ref pageRef) (handled bool, err error) {
+	cat, ok := categoryAt(ref.context)
+	if !ok || !c.decided() {
+		return false, nil
+	}
+	p := f.servicePicker(c, cat, listServices, "", func(svc Service) string { return Data(ActService, svc.ID) })
+	p.foot = [][]Button{{{Label: Msg("MenuServices"), Data: Data(ActServices)}, backButton()}}
+	return t.showPage(ref, p)
 }
 
 // serviceCard is a service in the reader's language: name and category, what it does,

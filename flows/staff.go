@@ -214,6 +214,8 @@ func (f *Flows) staffPage(t *turn, s *Staff, arg string) (handled bool, err erro
 		return f.standInPage(t, s, ref)
 	case listStaffTimes:
 		return f.staffTimesPage(t, ref)
+	case listReferTo:
+		return f.referPage(t, ref)
 	}
 	return false, nil
 }
