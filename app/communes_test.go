@@ -432,3 +432,25 @@ func BenchmarkCheckCounty(b *testing.B) {
 		}
 	}
 }
+
+func TestDistrictNamesInTheClientsLanguage(t *testing.T) {
+	tb := newCountyBot(t)
+	// An Arabic client reads the site's Arabic name beside the official one …
+	u := fakeapi.User{ID: 9561, FirstName: "Huda", LanguageCode: "ar"}
+	tb.toCommune(u, "ar", "موسترشتات (Musterstadt)", "شمال موسترشتات (Musterstadt-Nord)")
+	// … and a Ukrainian one finds it by typing the official name.
+	v := fakeapi.User{ID: 9562, FirstName: "Ivan", LanguageCode: "uk"}
+	tb.api.SendText(v, "/start")
+	tb.press(v, say(t, "uk", "LanguageConfirmYes"))
+	tb.press(v, say(t, "uk", "PrivacyAccept"))
+	tb.press(v, "🏘 Мустерштадт (Musterstadt)")
+	tb.find(v.ID, func(m fakeapi.Message) bool { return hasButton(m, "🏠 Північ Мустерштадта (Musterstadt-Nord)") })
+	tb.api.SendText(v, "Musterstadt-Nord")
+	tb.last(v.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "uk", "MenuWrite")) })
+	tb.stop()
+	db := tb.db()
+	defer db.Close()
+	if c, err := db.Client(v.ID); err != nil || c.District != "nord" {
+		t.Errorf("typing the official name chose %+v (%v), want the district nord", c, err)
+	}
+}

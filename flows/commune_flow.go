@@ -13,7 +13,7 @@ func (f *Flows) communePicker(lang string) picker {
 	p := picker{list: listCommunes, text: []Phrase{Msg("CommuneAsk")}, hint: Msg("DistrictTypeHint"), step: StepCommune}
 	for _, m := range f.Config.Communes {
 		name := f.Config.CommuneName(m.ID, lang)
-		p.choices = append(p.choices, choice{key: m.ID, name: m.Name + " " + name,
+		p.choices = append(p.choices, choice{key: m.ID, name: searchName(m.Name, name),
 			button: Button{Label: Literal("🏘 " + name), Data: Data(ActCommune, m.ID)}})
 	}
 	return p

@@ -68,13 +68,7 @@ func (c *Config) validateCommunes(has func(field string) bool) []string {
 		default:
 			names[Normalize(name)] = f
 		}
-		for _, lang := range slices.Sorted(maps.Keys(m.Names)) {
-			if _, ok := LookupLanguage(lang); !ok {
-				bad(f+".names."+lang, "unknown language %q (shipped: %s)", lang, shippedOptions())
-			} else if strings.TrimSpace(m.Names[lang]) == "" {
-				bad(f+".names."+lang, "must not be empty")
-			}
-		}
+		namesProblems(bad, f, m.Names)
 		for j, id := range m.Admins {
 			if id <= 0 {
 				bad(fmt.Sprintf("%s.admins[%d]", f, j+1), "must be a positive Telegram user id")
@@ -307,4 +301,16 @@ func (c *Config) districtChoices() int {
 		longest = max(longest, perCommune[d.Commune])
 	}
 	return longest
+}
+
+// namesProblems checks the names per language of a commune or district: known languages,
+// none empty.
+func namesProblems(bad func(field, format string, args ...any), entry string, names map[string]string) {
+	for _, lang := range slices.Sorted(maps.Keys(names)) {
+		if _, ok := LookupLanguage(lang); !ok {
+			bad(entry+".names."+lang, "unknown language %q (shipped: %s)", lang, shippedOptions())
+		} else if strings.TrimSpace(names[lang]) == "" {
+			bad(entry+".names."+lang, "must not be empty")
+		}
+	}
 }

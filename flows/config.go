@@ -85,6 +85,9 @@ type District struct {
 	Name string `toml:"name"`
 	// Commune is the id of the commune the district belongs to.
 	Commune string `toml:"commune"`
+	// Names are what clients read beside the official name, by language option, e.g. a
+	// short translated description: "سكن ليندنفيغ (Anschlussunterbringung Lindenweg)".
+	Names map[string]string `toml:"names"`
 }
 
 // OfficeHours is a weekly block in which a manager can be met at an office.

@@ -166,6 +166,7 @@ func (c *Config) validateDistricts(p *problems) map[string]bool {
 	districts := map[string]bool{}
 	for i, d := range c.Districts {
 		p.named(fmt.Sprintf("districts[%d]", i+1), d.ID, d.Name, districts)
+		namesProblems(p.bad, fmt.Sprintf("districts[%d]", i+1), d.Names)
 	}
 	return districts
 }

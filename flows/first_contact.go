@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"strings"
@@ -419,7 +420,9 @@ func (f *Flows) districtPicker(c *Client) picker {
 		if commune != "" && d.Commune != commune {
 			continue
 		}
-		p.choices = append(p.choices, choice{key: d.ID, name: d.Name, button: Button{Label: Literal("🏠 " + d.Name), Data: Data(ActDistrict, d.ID)}})
+		// Shown in the client's language where the town names it so; found by either name.
+		name := cmp.Or(d.Names[c.Lang], d.Name)
+		p.choices = append(p.choices, choice{key: d.ID, name: searchName(d.Name, name), button: Button{Label: Literal("🏠 " + name), Data: Data(ActDistrict, d.ID)}})
 	}
 	return p
 }

@@ -193,6 +193,15 @@ func (t *turn) pick(p picker, query string) (c choice, ok bool, kept string, err
 	return choice{}, false, kept, t.show(found.page(1).after(Plural("PickerMatches", len(found.choices))))
 }
 
+// searchName is what typing finds a place by: its official name and, where the client reads
+// another, that one too; a name typed exactly as either is the only match.
+func searchName(official, shown string) string {
+	if shown == official || strings.Contains(official, shown) {
+		return official
+	}
+	return official + " " + shown
+}
+
 // truncateRunes cuts s to at most n runes.
 func truncateRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
