@@ -444,7 +444,9 @@ func TestDistrictNamesInTheClientsLanguage(t *testing.T) {
 	tb.press(v, say(t, "uk", "LanguageConfirmYes"))
 	tb.press(v, say(t, "uk", "PrivacyAccept"))
 	tb.press(v, "🏘 Мустерштадт (Musterstadt)")
-	tb.find(v.ID, func(m fakeapi.Message) bool { return hasButton(m, "🏠 Північ Мустерштадта (Musterstadt-Nord)") })
+	tb.find(v.ID, func(m fakeapi.Message) bool {
+		return hasButton(m, "🏠 Північ Мустерштадта (Musterstadt-Nord)")
+	})
 	tb.api.SendText(v, "Musterstadt-Nord")
 	tb.last(v.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "uk", "MenuWrite")) })
 	tb.stop()
