@@ -456,3 +456,47 @@ func TestDistrictNamesInTheClientsLanguage(t *testing.T) {
 		t.Errorf("typing the official name chose %+v (%v), want the district nord", c, err)
 	}
 }
+
+func TestACommuneAnswersInItsOwnWay(t *testing.T) {
+	dir := t.TempDir()
+	faq := filepath.Join(dir, "faq-birkenau")
+	if err := os.Mkdir(faq, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	own := `[[questions]]
+id = "after-moving"
+answer = """
+У Біркенау реєстрація в ратуші, лише у вівторок зранку.
+Ратуша: {{.citizens_office.name}}
+"""
+`
+	if err := os.WriteFile(filepath.Join(faq, "uk.toml"), []byte(own), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	county := strings.Replace(string(flows.ExampleCounty), `id = "birkenau"`, "id = \"birkenau\"\nfaq_dir = \"faq-birkenau\"", 1)
+	path := filepath.Join(dir, "landkreis.toml")
+	if err := os.WriteFile(path, []byte(county), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tb := newTestBot(t, "LOTSE_CONFIG", path)
+	tb.setNow(monday)
+	olena := fakeapi.User{ID: 9571, FirstName: "Olena", LanguageCode: "uk"}
+	petro := fakeapi.User{ID: 9572, FirstName: "Petro", LanguageCode: "uk"}
+	tb.toCommune(olena, "uk", "Біркенау (Birkenau)", "Anschlussunterbringung Alte Schule")
+	tb.toCommune(petro, "uk", "Мустерштадт (Musterstadt)", "Altstadt")
+	if got := tb.answerOf(olena, "uk", "housing", "after-moving"); !strings.Contains(got, "лише у вівторок зранку") || !strings.Contains(got, "Rathaus Birkenau") {
+		t.Errorf("Birkenau's own answer:\n%s", got)
+	}
+	if got := tb.answerOf(petro, "uk", "housing", "after-moving"); strings.Contains(got, "лише у вівторок") || !strings.Contains(got, "Bürgerbüro Musterstadt") {
+		t.Errorf("Musterstadt's client reads Birkenau's answer:\n%s", got)
+	}
+
+	// A commune's file may only answer questions the FAQ has; check names file and entry.
+	if err := os.WriteFile(filepath.Join(faq, "de.toml"), []byte("[[questions]]\nid = \"no-such-question\"\nanswer = \"x\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out := runMain(t, map[string]string{}, "check", path)
+	if code == 0 || !strings.Contains(out, filepath.Join(faq, "de.toml")+`: questions[0] "no-such-question": unknown question`) {
+		t.Errorf("check exited %d:\n%s", code, out)
+	}
+}

@@ -155,7 +155,7 @@ func (r *Renderer) content(lang string, p flows.Phrase) (string, error) {
 		}
 	case flows.PhraseAnswer:
 		if _, ok := faq.Question(p.ID); ok {
-			return faq.Answer(lang, p.ID, r.localValues(lang, p.Literal)), nil
+			return faq.AnswerIn(lang, p.ID, p.Literal, r.localValues(lang, p.Literal)), nil
 		}
 	case flows.PhraseOfficeHours:
 		return r.officeHours(lang, p.Literal)

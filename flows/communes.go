@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -31,6 +32,17 @@ type Commune struct {
 	// Local are the commune's own places for FAQ answers; they override the county's of the
 	// same kind.
 	Local map[string]Place `toml:"local"`
+	// FAQDir holds the commune's own answers to FAQ questions (<catalog>.toml, relative to
+	// the configuration file), which its clients read instead of the county's. Optional.
+	FAQDir string `toml:"faq_dir"`
+}
+
+// FAQPath is the directory of a commune's own answers, or "" when it has none.
+func (c *Config) communeFAQPath(m Commune) string {
+	if m.FAQDir == "" || filepath.IsAbs(m.FAQDir) {
+		return m.FAQDir
+	}
+	return filepath.Join(c.Dir, m.FAQDir)
 }
 
 // validateCommunes checks the [[communes]] section and the commune named by districts,

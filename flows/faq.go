@@ -102,7 +102,16 @@ func LoadFAQ(shipped fs.FS, dir string, cfg *Config) (*FAQ, error) {
 	}
 	problems = append(problems, f.shippedComplete()...)
 	if dir != "" {
-		problems = append(problems, f.mergeDir(dir)...)
+		problems = append(problems, f.mergeDir(dir, func(name, catalog string, data []byte) []string {
+			return f.merge(name, catalog, data, true)
+		})...)
+	}
+	for _, m := range cfg.Communes {
+		if dir := cfg.communeFAQPath(m); dir != "" {
+			problems = append(problems, f.mergeDir(dir, func(name, catalog string, data []byte) []string {
+				return f.mergeCommune(name, catalog, m.ID, data)
+			})...)
+		}
 	}
 	problems = append(problems, f.check()...)
 	if len(problems) > 0 {
@@ -112,8 +121,8 @@ func LoadFAQ(shipped fs.FS, dir string, cfg *Config) (*FAQ, error) {
 	return f, nil
 }
 
-// mergeDir applies the town's own files, <catalog>.toml in dir.
-func (f *FAQ) mergeDir(dir string) []string {
+// mergeDir applies the files <catalog>.toml in dir, a town's own or a commune's, with apply.
+func (f *FAQ) mergeDir(dir string, apply func(name, catalog string, data []byte) []string) []string {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return []string{fmt.Sprintf("%s: %v", dir, err)}
@@ -134,7 +143,57 @@ func (f *FAQ) mergeDir(dir string) []string {
 			problems = append(problems, fmt.Sprintf("%s: %v", name, err))
 			continue
 		}
-		problems = append(problems, f.merge(name, catalog, data, true)...)
+		problems = append(problems, apply(name, catalog, data)...)
+	}
+	return problems
+}
+
+// communeKey is the key of commune's own answer to question id.
+func communeKey(id, commune string) string { return "q:" + id + "@" + commune }
+
+// mergeCommune adds one file of a commune's own answers: answers to questions the FAQ has,
+// which the commune's clients read in that language instead of the county's.
+func (f *FAQ) mergeCommune(name, catalog, commune string, data []byte) []string {
+	var file faqFile
+	md, err := toml.Decode(string(data), &file)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return []string{fmt.Sprintf("%s:%d: %s", name, perr.Position.Line, perr.Message)}
+		}
+		return []string{fmt.Sprintf("%s: %v", name, err)}
+	}
+	var problems []string
+	for _, k := range md.Undecoded() {
+		problems = append(problems, fmt.Sprintf("%s: unknown field %q", name, k.String()))
+	}
+	if len(file.Topics) > 0 {
+		problems = append(problems, name+": topics: a commune's files give answers only; topics and questions belong in the county's faq_dir")
+	}
+	texts := f.texts[catalog]
+	if texts == nil {
+		texts = map[string]faqText{}
+		f.texts[catalog] = texts
+	}
+	for i, q := range file.Questions {
+		where := fmt.Sprintf("%s: questions[%d] %q", name, i, q.ID)
+		if _, known := f.questions[q.ID]; !known {
+			problems = append(problems, where+": unknown question (a commune answers the FAQ's questions in its own way)")
+			continue
+		}
+		if q.Topic != "" || q.Question != "" || q.Keywords != "" {
+			problems = append(problems, where+": a commune's files give the answer only")
+			continue
+		}
+		if strings.TrimSpace(q.Answer) == "" {
+			problems = append(problems, where+": answer is missing")
+			continue
+		}
+		if problem := checkAnswer(q.Answer); problem != "" {
+			problems = append(problems, where+": "+problem)
+			continue
+		}
+		texts[communeKey(q.ID, commune)] = faqText{Answer: strings.TrimSpace(q.Answer)}
 	}
 	return problems
 }
@@ -339,7 +398,16 @@ func (f *FAQ) Places(id string) []string {
 // line is filled on its own; a line naming a value the town does not have is left out, so
 // no answer shows a placeholder.
 func (f *FAQ) Answer(lang, id string, values map[string]any) string {
-	answer := f.text(catalogOf(lang), "q:"+id).Answer
+	return f.AnswerIn(lang, id, "", values)
+}
+
+// AnswerIn is Answer for a client of commune: the commune's own answer where it gave one in
+// that language, else the county's.
+func (f *FAQ) AnswerIn(lang, id, commune string, values map[string]any) string {
+	answer := f.texts[catalogOf(lang)][communeKey(id, commune)].Answer
+	if commune == "" || answer == "" {
+		answer = f.text(catalogOf(lang), "q:"+id).Answer
+	}
 	var out []string
 	for _, line := range strings.Split(answer, "\n") {
 		if !strings.Contains(line, "{{") {
