@@ -59,9 +59,9 @@ func TestCommuneMistakesNameFileLineAndField(t *testing.T) {
 		want string
 	}{
 		{"unknown commune of a district", county, "id = \"nord\"\ncommune = \"musterstadt\"", "id = \"nord\"\ncommune = \"musterstat\"",
-			`landkreis.toml:89: districts[2].commune: unknown commune "musterstat" (did you mean "musterstadt"?)`},
+			`landkreis.toml:91: districts[2].commune: unknown commune "musterstat" (did you mean "musterstadt"?)`},
 		{"district without a commune", county, "id = \"nord\"\ncommune = \"musterstadt\"\n", "id = \"nord\"\n",
-			`landkreis.toml:87: districts[2].commune: is missing: with several communes every district names its commune`},
+			`landkreis.toml:89: districts[2].commune: is missing: with several communes every district names its commune`},
 		{"duplicate commune id", county, `id = "lindental"`, `id = "musterstadt"`,
 			`landkreis.toml:35: communes[2].id: "musterstadt" is used twice`},
 		{"duplicate commune name", county, `name = "Lindental"`, `name = "Musterstadt"`,
