@@ -290,7 +290,8 @@ func TestCheckNamesFileLineAndFieldOfCommuneMistakes(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out := runMain(t, map[string]string{}, "check", path)
-	if want := `landkreis.toml:89: districts[2].commune: unknown commune "musterstat" (did you mean "musterstadt"?)`; code == 0 || !strings.Contains(out, want) {
+	line := 1 + strings.Count(s[:strings.Index(s, `commune = "musterstat"`)], "\n")
+	if want := fmt.Sprintf(`landkreis.toml:%d: districts[2].commune: unknown commune "musterstat" (did you mean "musterstadt"?)`, line); code == 0 || !strings.Contains(out, want) {
 		t.Errorf("check exited %d:\n%s\nwant %s", code, out, want)
 	}
 	if err := os.WriteFile(path, flows.ExampleCounty, 0o600); err != nil {
