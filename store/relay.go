@@ -66,6 +66,25 @@ func (t *tx) Clients(fn func(*flows.Client) error) error {
 	return eachRecord(t.bolt.Bucket(bucketClients), nil, "client", func(_ []byte, c *flows.Client) error { return fn(c) })
 }
 
+// ClientsAfter returns up to limit clients whose keys follow after's, in key order; after 0
+// starts at the first.
+func (t *tx) ClientsAfter(after int64, limit int) ([]*flows.Client, error) {
+	var out []*flows.Client
+	c := t.bolt.Bucket(bucketClients).Cursor()
+	from := i64(after)
+	for k, raw := c.Seek(from); k != nil && len(out) < limit; k, raw = c.Next() {
+		if after != 0 && bytes.Equal(k, from) {
+			continue
+		}
+		cl, err := decodeRecord[flows.Client](raw, "client")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cl)
+	}
+	return out, nil
+}
+
 // PutBroadcast stores a group news round.
 func (t *tx) PutBroadcast(b *flows.Broadcast) error {
 	bucket, byTime := t.bolt.Bucket(bucketBroadcasts), t.bolt.Bucket(bucketBroadcastsByTime)
