@@ -31,8 +31,11 @@ type ClientStore interface {
 	// by it, or fails with ENotFound.
 	NextCase() (int, error)
 	ClientByCase(n int) (*Client, error)
-	// Clients calls fn for every client until fn fails.
+	// Clients calls fn for every client until fn fails. ClientsAfter returns up to limit
+	// clients that follow the client with id after in the store's order (0: from the
+	// first), for work done in batches.
 	Clients(fn func(*Client) error) error
+	ClientsAfter(after int64, limit int) ([]*Client, error)
 	// PutInvite stores an invitation; Invite returns one, or fails with ENotFound.
 	PutInvite(inv *Invite) error
 	Invite(token string) (*Invite, error)

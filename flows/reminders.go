@@ -48,7 +48,7 @@ func (f *Flows) Tick(tx Tx) error {
 			}
 			continue
 		case RemindPurge:
-			if err := f.retention(tx); err != nil {
+			if err := f.retention(tx, r.Appointment); err != nil {
 				return err
 			}
 			continue

@@ -2,6 +2,8 @@ package flows
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -17,7 +19,7 @@ const purgeHour = 3
 // Start prepares what runs by itself: the daily retention. The edge calls it when it
 // starts; scheduling the same night twice stores one reminder.
 func (f *Flows) Start(tx Tx) error {
-	return tx.Schedule(Reminder{At: f.nextNight(f.Now()), Kind: RemindPurge, Appointment: "retention"})
+	return tx.Schedule(Reminder{At: f.nextNight(f.Now()), Kind: RemindPurge, Appointment: retentionKey})
 }
 
 func (f *Flows) nextNight(now time.Time) time.Time {
@@ -30,47 +32,79 @@ func (f *Flows) nextNight(now time.Time) time.Time {
 	return night
 }
 
-// retention erases clients who have not used Lotse for the configured months (unless an
-// appointment lies ahead), and the records retention no longer allows; then it schedules
-// the next night.
-func (f *Flows) retention(tx Tx) error {
+// retentionBatch is how many clients one step of the retention looks at. Each step is one
+// transaction; the next step is a reminder due at once, so the scheduler runs it on its next
+// tick and the updates that came in between are handled first.
+const retentionBatch = 200
+
+// Steps of a night's retention after the first name where it goes on (the reminder's key):
+// retentionKey followed by "." and the last client looked at, or by retentionPurgeStep.
+const (
+	retentionKey       = "retention"
+	retentionPurgeStep = ".purge"
+)
+
+// retention runs one step of the night's retention, named by step (the reminder's key): it
+// erases the clients of a batch who have not used Lotse for the configured months (unless
+// an appointment lies ahead); once every client was looked at, it deletes the records
+// retention no longer allows, a batch at a time. Then it schedules the next step, or the
+// next night.
+func (f *Flows) retention(tx Tx, step string) error {
 	now := f.Now()
 	cutoff := now.AddDate(0, -f.Config.Privacy.RetentionMonths, 0)
-	var inactive []*Client
-	err := tx.Clients(func(c *Client) error {
-		if c.LastSeenAt.Before(cutoff) {
-			inactive = append(inactive, c)
+	rest := strings.TrimPrefix(step, retentionKey)
+	if rest != retentionPurgeStep {
+		after, _ := strconv.ParseInt(strings.TrimPrefix(rest, "."), 10, 64)
+		clients, err := tx.ClientsAfter(after, retentionBatch)
+		if err != nil {
+			return err
 		}
-		return nil
-	})
+		for _, old := range clients {
+			if !old.LastSeenAt.Before(cutoff) {
+				continue
+			}
+			if err := f.eraseInactive(tx, old.ID, now); err != nil {
+				return err
+			}
+		}
+		if len(clients) == retentionBatch {
+			next := retentionKey + "." + strconv.FormatInt(clients[len(clients)-1].ID, 10)
+			return tx.Schedule(Reminder{At: now, Kind: RemindPurge, Appointment: next})
+		}
+	}
+	n, err := tx.Purge(cutoff)
 	if err != nil {
 		return err
 	}
-	for _, old := range inactive {
-		// Erasing one member of a household changes the records of the others: read again.
-		c, err := tx.Client(old.ID)
-		if err != nil {
-			return err
-		}
-		appts, err := tx.ClientAppointments(c.ID)
-		if err != nil {
-			return err
-		}
-		if slices.ContainsFunc(appts, func(a *Appointment) bool { return a.Status == StatusBooked && a.Start.After(now) }) {
-			continue
-		}
-		if err := f.leaveHousehold(tx, c); err != nil {
-			return err
-		}
-		if err := tx.EraseClient(c.ID); err != nil {
-			return err
-		}
-		if err := tx.Audit(AuditEntry{At: now, Action: "erased-by-retention", Case: ErasedCase}); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.Purge(cutoff); err != nil {
-		return err
+	if n > 0 {
+		return tx.Schedule(Reminder{At: now, Kind: RemindPurge, Appointment: retentionKey + retentionPurgeStep})
 	}
 	return f.Start(tx)
+}
+
+// eraseInactive erases a client the retention found inactive, unless an appointment of
+// theirs lies ahead.
+func (f *Flows) eraseInactive(tx Tx, id int64, now time.Time) error {
+	// Erasing one member of a household changes the records of the others: read again.
+	c, err := tx.Client(id)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	appts, err := tx.ClientAppointments(c.ID)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(appts, func(a *Appointment) bool { return a.Status == StatusBooked && a.Start.After(now) }) {
+		return nil
+	}
+	if err := f.leaveHousehold(tx, c); err != nil {
+		return err
+	}
+	if err := tx.EraseClient(c.ID); err != nil {
+		return err
+	}
+	return tx.Audit(AuditEntry{At: now, Action: "erased-by-retention", Case: ErasedCase})
 }

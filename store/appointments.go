@@ -21,7 +21,16 @@ var (
 
 // PutInvite stores an invitation.
 func (t *tx) PutInvite(inv *flows.Invite) error {
-	return putRecord(t.bolt.Bucket(bucketInvites), []byte(inv.Token), inv)
+	b := t.bolt.Bucket(bucketInvites)
+	if old, err := getRecord[flows.Invite](b, []byte(inv.Token), "invite"); err == nil {
+		if err := t.indexInvite(old, true); err != nil {
+			return err
+		}
+	}
+	if err := t.indexInvite(inv, false); err != nil {
+		return err
+	}
+	return putRecord(b, []byte(inv.Token), inv)
 }
 
 // Invite returns an invitation, or an error with code ENotFound.
@@ -73,13 +82,22 @@ func (t *tx) Book(a *flows.Appointment, seats int) error {
 // PutAppointment stores an appointment's new state. Cancelling frees its seat.
 func (t *tx) PutAppointment(a *flows.Appointment) error {
 	b := t.bolt.Bucket(bucketAppointments)
+	byEnd := t.bolt.Bucket(bucketApptByEnd)
 	prev, err := getRecord[flows.Appointment](b, []byte(a.ID), "appointment")
 	switch {
+	case err != nil && flows.ErrorCode(err) != flows.ENotFound:
+		return err
 	case err == nil && prev.Status != flows.StatusCancelled && a.Status == flows.StatusCancelled:
 		if err := t.freeSeat(a.SlotKey()); err != nil {
 			return err
 		}
-	case err != nil && flows.ErrorCode(err) != flows.ENotFound:
+	}
+	if err == nil && !prev.End.Equal(a.End) {
+		if err := byEnd.Delete(timed(prev.End, []byte(a.ID))); err != nil {
+			return err
+		}
+	}
+	if err := byEnd.Put(timed(a.End, []byte(a.ID)), nil); err != nil {
 		return err
 	}
 	return putRecord(b, []byte(a.ID), a)
@@ -147,9 +165,17 @@ func (t *tx) TakenSeats(manager int64, from, to time.Time) (map[string]int, erro
 	return out, nil
 }
 
-// Schedule stores a reminder in the time index.
+// Schedule stores a reminder in the time index, and under the client it belongs to.
 func (t *tx) Schedule(r flows.Reminder) error {
-	return t.bolt.Bucket(bucketReminders).Put(reminderKey(r), nil)
+	k := reminderKey(r)
+	owner := t.reminderOwner(r)
+	if owner == 0 {
+		return t.bolt.Bucket(bucketReminders).Put(k, nil)
+	}
+	if err := t.bolt.Bucket(bucketRemindersByClient).Put(append(i64(owner), k...), nil); err != nil {
+		return err
+	}
+	return t.bolt.Bucket(bucketReminders).Put(k, i64(owner))
 }
 
 // Due removes and returns up to limit reminders due at or before now, earliest first. It
@@ -157,22 +183,22 @@ func (t *tx) Schedule(r flows.Reminder) error {
 // cost depends on what is due, not on how many reminders are stored.
 func (t *tx) Due(now time.Time, limit int) ([]flows.Reminder, error) {
 	var out []flows.Reminder
-	var keys [][]byte
+	var keys, values [][]byte
 	c := t.bolt.Bucket(bucketReminders).Cursor()
-	for k, _ := c.First(); k != nil && len(out) < limit; k, _ = c.Next() {
+	for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
 		r, ok := parseReminderKey(k)
 		if !ok {
-			keys = append(keys, k) // damaged: drop it
+			keys, values = append(keys, k), append(values, v) // damaged: drop it
 			continue
 		}
 		if r.At.After(now) {
 			break
 		}
 		out = append(out, r)
-		keys = append(keys, k)
+		keys, values = append(keys, k), append(values, v)
 	}
-	for _, k := range keys {
-		if err := t.bolt.Bucket(bucketReminders).Delete(k); err != nil {
+	for i, k := range keys {
+		if err := t.unschedule(k, values[i]); err != nil {
 			return nil, err
 		}
 	}

@@ -146,3 +146,82 @@ func BenchmarkCompact(b *testing.B) {
 		b.ReportMetric(float64(info.Size())/1e6, "MB")
 	}
 }
+
+// fillTown stores n clients, each as fillClient leaves them (an appointment, two reminders,
+// five relay records, an invitation, a waiting message, an audit entry), relayed a year
+// before at, in transactions of 5 000 clients.
+func fillTown(b *testing.B, db *store.DB, n int, at time.Time) {
+	b.Helper()
+	const batch = 5_000
+	for done := 0; done < n; done += batch {
+		if _, err := db.Do(func(tx flows.Tx) error {
+			for i := done; i < min(done+batch, n); i++ {
+				if err := fillClient(b, tx, int64(1_000_000+i), i+1, at.AddDate(-1, 0, 0)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkClientTrace measures what /mydata and /delete cost for one client, in a town of
+// 1 000 and of 50 000 clients: the trace and the erasure read only the client's index
+// entries, so both sizes should cost the same. The erasure is rolled back, so each round
+// erases the same client. Run with:
+// go test -run '^$' -bench ClientTrace -benchtime 200x ./store
+func BenchmarkClientTrace(b *testing.B) {
+	at := time.Date(2027, 3, 22, 8, 0, 0, 0, time.UTC)
+	for _, clients := range []int{1_000, 50_000} {
+		db := MustOpenDB(b)
+		fillTown(b, db, clients, at)
+		one := int64(1_000_000 + clients/2)
+		b.Run(fmt.Sprintf("clients=%d/trace", clients), func(b *testing.B) {
+			for b.Loop() {
+				err := db.View(func(tx flows.Tx) error {
+					tr, err := tx.Trace(one)
+					if err == nil && len(tr.Relays) != 5 {
+						err = fmt.Errorf("%d relay records traced, want 5", len(tr.Relays))
+					}
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("clients=%d/erase", clients), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := db.Update(func(tx flows.Tx) error {
+					if err := tx.EraseClient(one); err != nil {
+						return err
+					}
+					return errRollback
+				}); err != errRollback {
+					b.Fatal(err)
+				}
+			}
+		})
+		// One step of the nightly retention: a batch of the oldest expired records, however
+		// many expired.
+		b.Run(fmt.Sprintf("clients=%d/purge_step", clients), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := db.Update(func(tx flows.Tx) error {
+					n, err := tx.Purge(at)
+					if err == nil && n == 0 {
+						err = fmt.Errorf("nothing purged")
+					}
+					if err != nil {
+						return err
+					}
+					return errRollback
+				}); err != errRollback {
+					b.Fatal(err)
+				}
+			}
+		})
+		db.Close()
+	}
+}

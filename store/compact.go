@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -246,7 +247,7 @@ func stripNotices(t *tx) (bool, error) {
 		return false, err
 	}
 	for _, k := range keys {
-		if err := t.bolt.Bucket(bucketOutbox).Delete(k); err != nil {
+		if err := deleteOutbox(t.bolt, binary.BigEndian.Uint64(k)); err != nil {
 			return false, err
 		}
 		if err := notices.Delete(k); err != nil {

@@ -47,17 +47,27 @@ func intakeKey(client, chat int64, msg int) []byte {
 
 // PutIntakeHeader records a delivered header that offers "take case" for a client.
 func (t *tx) PutIntakeHeader(h flows.IntakeHeader) error {
-	return putRecord(t.bolt.Bucket(bucketIntake), intakeKey(h.Client, h.Chat, h.Message), h)
+	k := intakeKey(h.Client, h.Chat, h.Message)
+	b, byTime := t.bolt.Bucket(bucketIntake), t.bolt.Bucket(bucketIntakeByTime)
+	if old, err := getRecord[flows.IntakeHeader](b, k, "intake header"); err == nil {
+		if err := byTime.Delete(timed(old.At, k)); err != nil {
+			return err
+		}
+	}
+	if err := byTime.Put(timed(h.At, k), nil); err != nil {
+		return err
+	}
+	return putRecord(b, k, h)
 }
 
 // TakeIntakeHeaders returns and forgets a client's headers that offer "take case".
 func (t *tx) TakeIntakeHeaders(client int64) ([]flows.IntakeHeader, error) {
 	var out []flows.IntakeHeader
-	b := t.bolt.Bucket(bucketIntake)
+	b, byTime := t.bolt.Bucket(bucketIntake), t.bolt.Bucket(bucketIntakeByTime)
 	prefix := i64(client)
-	err := eachRecord(b, prefix, "intake header", func(_ []byte, h *flows.IntakeHeader) error {
+	err := eachRecord(b, prefix, "intake header", func(k []byte, h *flows.IntakeHeader) error {
 		out = append(out, *h)
-		return nil
+		return byTime.Delete(timed(h.At, k))
 	})
 	if err != nil {
 		return nil, err

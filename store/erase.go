@@ -15,48 +15,35 @@ import (
 )
 
 // Trace returns everything stored about a client beyond their record: appointments,
-// reminders, the messages relayed for them, the invitation they opened.
+// reminders, the messages relayed for them, the invitation they opened. It reads the
+// client's index entries (index.go), so its cost follows the client's records alone.
 func (t *tx) Trace(client int64) (*flows.Trace, error) {
 	tr := &flows.Trace{}
 	var err error
 	if tr.Appointments, err = t.ClientAppointments(client); err != nil {
 		return nil, err
 	}
-	ids := map[string]bool{}
-	for _, a := range tr.Appointments {
-		ids[a.ID] = true
-	}
-	nudge := []byte("C" + strconv.FormatInt(client, 10) + ".")
-	stepOf := []byte(flows.StepReminderPrefix(client))
-	err = t.bolt.Bucket(bucketReminders).ForEach(func(k, _ []byte) error {
-		if r, ok := parseReminderKey(k); ok && (ids[r.Appointment] || (r.Kind == flows.RemindNudge || r.Kind == flows.RemindKept) && bytes.HasPrefix([]byte(r.Appointment), nudge) || (r.Kind == flows.RemindStep || r.Kind == flows.RemindFollowUp) && bytes.HasPrefix([]byte(r.Appointment), stepOf)) {
+	prefix := i64(client)
+	for _, k := range prefixKeys(t.bolt.Bucket(bucketRemindersByClient), prefix) {
+		if r, ok := parseReminderKey(k[8:]); ok {
 			tr.Reminders = append(tr.Reminders, r)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	err = t.bolt.Bucket(bucketRelays).ForEach(func(k, v []byte) error {
-		var ref flows.RelayRef
-		if json.Unmarshal(v, &ref) != nil || ref.Client != client || len(k) != 12 {
-			return nil
+	relays := t.bolt.Bucket(bucketRelays)
+	for _, k := range prefixKeys(t.bolt.Bucket(bucketRelaysByClient), prefix) {
+		k = k[8:]
+		// A record gone or damaged is skipped, as a whole-bucket scan would skip it.
+		ref, err := getRecord[flows.RelayRef](relays, k, "relay")
+		if err != nil || ref.Client != client || len(k) != 12 {
+			continue
 		}
-		tr.Relays = append(tr.Relays, flows.RelayRecord{Chat: int64(binary.BigEndian.Uint64(k)), Message: int(binary.BigEndian.Uint32(k[8:])), Ref: ref})
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		tr.Relays = append(tr.Relays, flows.RelayRecord{Chat: int64(binary.BigEndian.Uint64(k)), Message: int(binary.BigEndian.Uint32(k[8:])), Ref: *ref})
 	}
-	err = t.bolt.Bucket(bucketInvites).ForEach(func(_, v []byte) error {
-		var inv flows.Invite
-		if json.Unmarshal(v, &inv) == nil && (inv.UsedBy == client || inv.By == client) {
-			tr.Invites = append(tr.Invites, &inv)
+	for _, k := range prefixKeys(t.bolt.Bucket(bucketInvitesByClient), prefix) {
+		inv, err := t.Invite(string(k[8:]))
+		if err == nil && (inv.UsedBy == client || inv.By == client) {
+			tr.Invites = append(tr.Invites, inv)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	if tr.Plan, err = t.Plan(client); flows.ErrorCode(err) == flows.ENotFound {
 		err = nil
@@ -86,51 +73,48 @@ func (t *tx) EraseClient(client int64) error {
 	if err != nil {
 		return err
 	}
-	del := func(bucket []byte, key []byte) error { return t.bolt.Bucket(bucket).Delete(key) }
 	for _, a := range tr.Appointments {
 		if err := t.deleteAppointment(a); err != nil {
 			return err
 		}
 	}
-	for _, r := range tr.Reminders {
-		if err := del(bucketReminders, reminderKey(r)); err != nil {
+	for _, k := range prefixKeys(t.bolt.Bucket(bucketRemindersByClient), i64(client)) {
+		if err := t.unschedule(k[8:], k[:8]); err != nil {
 			return err
 		}
 	}
 	for _, r := range tr.Relays {
-		if err := del(bucketRelays, messageKey(r.Chat, r.Message)); err != nil {
+		if err := t.deleteRelay(r.Chat, r.Message, r.Ref); err != nil {
 			return err
 		}
 	}
-	if err := del(bucketPlans, i64(client)); err != nil {
+	if err := t.bolt.Bucket(bucketPlans).Delete(i64(client)); err != nil {
 		return err
 	}
-	for _, b := range [][]byte{bucketRelayCopy, bucketDeliveries, bucketIntake} {
+	intake, intakeByTime := t.bolt.Bucket(bucketIntake), t.bolt.Bucket(bucketIntakeByTime)
+	for _, k := range prefixKeys(intake, i64(client)) {
+		// A damaged header must not stop the erasure; its index entry then stays, naming no one.
+		if h, err := getRecord[flows.IntakeHeader](intake, k, "intake header"); err == nil {
+			if err := intakeByTime.Delete(timed(h.At, k)); err != nil {
+				return err
+			}
+		}
+		if err := intake.Delete(k); err != nil {
+			return err
+		}
+	}
+	for _, b := range [][]byte{bucketRelayCopy, bucketDeliveries} {
 		if err := deletePrefix(t.bolt.Bucket(b), i64(client)); err != nil {
 			return err
 		}
 	}
 	for _, inv := range tr.Invites {
-		if err := del(bucketInvites, []byte(inv.Token)); err != nil {
+		if err := t.deleteInvite(inv); err != nil {
 			return err
 		}
 	}
-	var outbox [][]byte
-	err = t.bolt.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
-		var o flows.Outgoing
-		if json.Unmarshal(v, &o) != nil {
-			return nil
-		}
-		if o.Chat == client || o.FromChat == client || o.Relay != nil && o.Relay.Client == client || o.Translate != nil && o.Translate.Client == client {
-			outbox = append(outbox, append([]byte(nil), k...))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, k := range outbox {
-		if err := del(bucketOutbox, k); err != nil {
+	for _, k := range prefixKeys(t.bolt.Bucket(bucketOutboxByClient), i64(client)) {
+		if err := deleteOutbox(t.bolt, binary.BigEndian.Uint64(k[8:])); err != nil {
 			return err
 		}
 	}
@@ -146,7 +130,7 @@ func (t *tx) EraseClient(client int64) error {
 			return err
 		}
 	}
-	if err := del(bucketClients, i64(client)); err != nil {
+	if err := t.bolt.Bucket(bucketClients).Delete(i64(client)); err != nil {
 		return fmt.Errorf("erase client: %w", err)
 	}
 	return nil
@@ -194,16 +178,25 @@ func (t *tx) finishErasure(l *ledger) error {
 }
 
 // forgetCase keeps the audit log's record of who accessed a case, but no longer names the
-// case: once the client is erased, nothing may lead back to them.
+// case: once the client is erased, nothing may lead back to them. The case's index entries
+// name the audit entries to rewrite; the rest of the log stays as it is.
 func (t *tx) forgetCase(label string) error {
-	return rewrite(t.bolt.Bucket(bucketAudit), func(v []byte) ([]byte, error) {
-		var e flows.AuditEntry
-		if json.Unmarshal(v, &e) != nil || e.Case != label {
-			return nil, nil
+	audit, byCase := t.bolt.Bucket(bucketAudit), t.bolt.Bucket(bucketAuditByCase)
+	for _, k := range prefixKeys(byCase, append([]byte(label), 0)) {
+		seq := k[len(k)-8:]
+		e, err := getRecord[flows.AuditEntry](audit, seq, "audit entry")
+		if err == nil && e.Case == label {
+			e.Case = flows.ErasedCase
+			err = putRecord(audit, seq, e)
 		}
-		e.Case = flows.ErasedCase
-		return json.Marshal(e)
-	})
+		if err != nil && flows.ErrorCode(err) != flows.ENotFound {
+			return err
+		}
+		if err := byCase.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // deleteAppointment deletes an appointment with its index entries; a booked one frees its
@@ -215,6 +208,7 @@ func (t *tx) deleteAppointment(a *flows.Appointment) error {
 		}
 	}
 	for _, d := range []struct{ bucket, key []byte }{
+		{bucketApptByEnd, timed(a.End, []byte(a.ID))},
 		{bucketByManager, managerKey(a.Manager, a.Start, a.ID)},
 		{bucketByClient, clientKey(a.Client, a.ID)},
 		{bucketAppointments, []byte(a.ID)},

@@ -316,8 +316,8 @@ func (db *DB) ScrubBackup(path string) (int, error) {
 		return 0, err
 	}
 	_, err = rewriteFile(src, path, func(t *tx) (bool, error) {
-		// A backup of an older version may lack buckets the erasure looks into.
-		if err := createBuckets(t.bolt); err != nil {
+		// A backup of an older version may lack buckets and indexes the erasure looks into.
+		if err := migrate(t.bolt); err != nil {
 			return false, err
 		}
 		ids, err := t.eraseListed(db.ledger)

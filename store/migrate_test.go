@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -91,6 +92,53 @@ func TestMigrationFromSchema1(t *testing.T) {
 	}
 	// The migrated file works: it takes new figures and audit entries.
 	if _, err := db.Do(func(tx flows.Tx) error { return tx.Count("2027-03", "relay.requests") }); err != nil {
+		t.Fatal(err)
+	}
+	// The migration built the indexes: erasing client K-0001 reaches their relay records and
+	// reminders, and the retention finds the other client's records by their age.
+	var k1 int64
+	var k1Relays []flows.RelayRecord
+	var k1Reminders int
+	if _, err := db.Do(func(tx flows.Tx) error {
+		c, err := tx.ClientByCase(1)
+		if err != nil {
+			return err
+		}
+		tr, err := tx.Trace(c.ID)
+		if err != nil {
+			return err
+		}
+		k1, k1Relays, k1Reminders = c.ID, tr.Relays, len(tr.Reminders)
+		return tx.EraseClient(c.ID)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(k1Relays) == 0 || k1Reminders == 0 {
+		t.Fatalf("the migrated file traces %d relay records and %d reminders of client K-0001, want some of each", len(k1Relays), k1Reminders)
+	}
+	purged := 0
+	if _, err := db.Do(func(tx flows.Tx) (err error) { purged, err = tx.Purge(time.Now().AddDate(1, 0, 0)); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if purged < relays-len(k1Relays) {
+		t.Errorf("the purge of a migrated file deleted %d records, want at least the %d relay records left", purged, relays-len(k1Relays))
+	}
+	err = db.View(func(tx flows.Tx) error {
+		tr, err := tx.Trace(k1)
+		if err != nil {
+			return err
+		}
+		if len(tr.Relays)+len(tr.Reminders)+len(tr.Appointments) > 0 {
+			t.Errorf("after erasing a migrated client the store still traces %+v", tr)
+		}
+		for _, r := range k1Relays {
+			if _, err := tx.Relay(r.Chat, r.Message); flows.ErrorCode(err) != flows.ENotFound {
+				t.Errorf("a relay record of the erased client is still found: %v", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -173,6 +173,9 @@ func (t *tx) Send(o flows.Outgoing) error {
 	if err := putRecord(b, u64(seq), o); err != nil {
 		return err
 	}
+	if err := indexOutbox(t.bolt, seq, &o); err != nil {
+		return err
+	}
 	t.sent = append(t.sent, OutboxEntry{Seq: seq, Out: o})
 	return nil
 }
@@ -212,9 +215,8 @@ func (db *DB) Outbox() ([]OutboxEntry, error) {
 // Delivered removes sent (or given up) messages from the outbox.
 func (db *DB) Delivered(seqs ...uint64) error {
 	return db.batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
 		for _, s := range seqs {
-			if err := b.Delete(u64(s)); err != nil {
+			if err := deleteOutbox(tx, s); err != nil {
 				return err
 			}
 		}

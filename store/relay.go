@@ -20,7 +20,16 @@ func messageKey(chat int64, msg int) []byte {
 // PutRelay records that message msg of chat stands for ref's client; for a copy of a
 // client's message, also where the copy is, so an edit can point to it.
 func (t *tx) PutRelay(chat int64, msg int, ref flows.RelayRef) error {
-	if err := putRecord(t.bolt.Bucket(bucketRelays), messageKey(chat, msg), ref); err != nil {
+	b := t.bolt.Bucket(bucketRelays)
+	if old, err := getRecord[flows.RelayRef](b, messageKey(chat, msg), "relay"); err == nil {
+		if err := t.indexRelay(chat, msg, *old, true); err != nil {
+			return err
+		}
+	}
+	if err := t.indexRelay(chat, msg, ref, false); err != nil {
+		return err
+	}
+	if err := putRecord(b, messageKey(chat, msg), ref); err != nil {
 		return err
 	}
 	if ref.Source == 0 {
@@ -57,9 +66,37 @@ func (t *tx) Clients(fn func(*flows.Client) error) error {
 	return eachRecord(t.bolt.Bucket(bucketClients), nil, "client", func(_ []byte, c *flows.Client) error { return fn(c) })
 }
 
+// ClientsAfter returns up to limit clients whose keys follow after's, in key order; after 0
+// starts at the first.
+func (t *tx) ClientsAfter(after int64, limit int) ([]*flows.Client, error) {
+	var out []*flows.Client
+	c := t.bolt.Bucket(bucketClients).Cursor()
+	from := i64(after)
+	for k, raw := c.Seek(from); k != nil && len(out) < limit; k, raw = c.Next() {
+		if after != 0 && bytes.Equal(k, from) {
+			continue
+		}
+		cl, err := decodeRecord[flows.Client](raw, "client")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cl)
+	}
+	return out, nil
+}
+
 // PutBroadcast stores a group news round.
 func (t *tx) PutBroadcast(b *flows.Broadcast) error {
-	return putRecord(t.bolt.Bucket(bucketBroadcasts), []byte(b.ID), b)
+	bucket, byTime := t.bolt.Bucket(bucketBroadcasts), t.bolt.Bucket(bucketBroadcastsByTime)
+	if old, err := getRecord[flows.Broadcast](bucket, []byte(b.ID), "broadcast"); err == nil {
+		if err := byTime.Delete(timed(old.At, []byte(b.ID))); err != nil {
+			return err
+		}
+	}
+	if err := byTime.Put(timed(b.At, []byte(b.ID)), nil); err != nil {
+		return err
+	}
+	return putRecord(bucket, []byte(b.ID), b)
 }
 
 // Broadcast returns a group news round, or an error with code ENotFound.
@@ -78,7 +115,7 @@ func (db *DB) Settle(entries []OutboxEntry, settle func(flows.Tx, OutboxEntry) e
 			if out.Get(u64(e.Seq)) == nil {
 				continue // settled before
 			}
-			if err := out.Delete(u64(e.Seq)); err != nil {
+			if err := deleteOutbox(t.bolt, e.Seq); err != nil {
 				return err
 			}
 			if err := settle(t, e); err != nil {

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"time"
 
 	"github.com/lotse-bot/lotse/flows"
@@ -49,6 +48,11 @@ func (t *tx) Audit(e flows.AuditEntry) error {
 	if err != nil {
 		return err
 	}
+	if e.Case != "" && e.Case != flows.ErasedCase {
+		if err := t.bolt.Bucket(bucketAuditByCase).Put(auditCaseKey(e.Case, seq), nil); err != nil {
+			return err
+		}
+	}
 	return putRecord(b, u64(seq), e)
 }
 
@@ -57,81 +61,70 @@ func (t *tx) AuditLog(fn func(flows.AuditEntry) error) error {
 	return eachRecord(t.bolt.Bucket(bucketAudit), nil, "audit entry", func(_ []byte, e *flows.AuditEntry) error { return fn(*e) })
 }
 
+// purgeBatch is the most records one Purge deletes, so that the transaction it runs in
+// stays short and updates keep flowing while the retention works through a large file.
+const purgeBatch = 500
+
 // Purge deletes what retention no longer allows: relay bookkeeping and group news rounds
 // older than before, appointments that ended before it, invitations that expired before
-// it. Clients are erased by flows, which tells whoever must know.
+// it, headers that offered "take case" before it. It deletes at most purgeBatch records,
+// the oldest first, and returns how many it deleted: while that is not 0, more may wait.
+// It walks the time indexes (index.go) from their start, so it reads only what expired.
+// Clients are erased by flows, which tells whoever must know.
 func (t *tx) Purge(before time.Time) (int, error) {
 	n := 0
-	var relays [][]byte
-	err := t.bolt.Bucket(bucketRelays).ForEach(func(k, v []byte) error {
-		var ref flows.RelayRef
-		if json.Unmarshal(v, &ref) != nil || ref.At.Before(before) {
-			relays = append(relays, append([]byte(nil), k...))
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, k := range relays {
-		var ref flows.RelayRef
-		if json.Unmarshal(t.bolt.Bucket(bucketRelays).Get(k), &ref) == nil && ref.Source != 0 {
-			copyKey := binary.BigEndian.AppendUint64(messageKey(ref.Client, ref.Source), binary.BigEndian.Uint64(k[:8]))
-			if err := t.bolt.Bucket(bucketRelayCopy).Delete(copyKey); err != nil {
-				return 0, err
-			}
-		}
-		if err := t.bolt.Bucket(bucketRelays).Delete(k); err != nil {
-			return 0, err
-		}
-		n++
-	}
-	var old []*flows.Appointment
-	err = t.bolt.Bucket(bucketAppointments).ForEach(func(_, v []byte) error {
-		var a flows.Appointment
-		if json.Unmarshal(v, &a) == nil && a.End.Before(before) {
-			old = append(old, &a)
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, a := range old {
-		if err := t.deleteAppointment(a); err != nil {
-			return 0, err
-		}
-		n++
-	}
 	for _, sweep := range []struct {
-		bucket []byte
-		old    func(v []byte) bool
+		index  []byte
+		delete func(key []byte) error
 	}{
-		{bucketInvites, func(v []byte) bool {
-			var inv flows.Invite
-			return json.Unmarshal(v, &inv) == nil && inv.Expires.Before(before)
-		}},
-		{bucketBroadcasts, func(v []byte) bool {
-			var b flows.Broadcast
-			return json.Unmarshal(v, &b) == nil && b.At.Before(before)
-		}},
-		{bucketIntake, func(v []byte) bool {
-			var h flows.IntakeHeader
-			return json.Unmarshal(v, &h) == nil && h.At.Before(before)
-		}},
-	} {
-		var keys [][]byte
-		err := t.bolt.Bucket(sweep.bucket).ForEach(func(k, v []byte) error {
-			if sweep.old(v) {
-				keys = append(keys, append([]byte(nil), k...))
+		{bucketRelaysByTime, func(k []byte) error {
+			chat, msg := int64(binary.BigEndian.Uint64(k)), int(binary.BigEndian.Uint32(k[8:]))
+			ref, err := t.Relay(chat, msg)
+			if err != nil {
+				return t.bolt.Bucket(bucketRelays).Delete(k)
 			}
-			return nil
-		})
-		if err != nil {
-			return 0, err
+			if !ref.At.Before(before) {
+				return nil // a stale index entry: the record is younger
+			}
+			return t.deleteRelay(chat, msg, ref)
+		}},
+		{bucketApptByEnd, func(k []byte) error {
+			a, err := t.Appointment(string(k))
+			if err != nil {
+				return t.bolt.Bucket(bucketAppointments).Delete(k)
+			}
+			if !a.End.Before(before) {
+				return nil
+			}
+			return t.deleteAppointment(a)
+		}},
+		{bucketInvitesByExpiry, func(k []byte) error {
+			inv, err := t.Invite(string(k))
+			if err != nil {
+				return t.bolt.Bucket(bucketInvites).Delete(k)
+			}
+			if !inv.Expires.Before(before) {
+				return nil
+			}
+			return t.deleteInvite(inv)
+		}},
+		{bucketBroadcastsByTime, func(k []byte) error { return t.bolt.Bucket(bucketBroadcasts).Delete(k) }},
+		{bucketIntakeByTime, func(k []byte) error { return t.bolt.Bucket(bucketIntake).Delete(k) }},
+	} {
+		// Index keys count whole seconds: a record of the second of before stays.
+		index := t.bolt.Bucket(sweep.index)
+		var keys [][]byte
+		c := index.Cursor()
+		for k, _ := c.First(); k != nil && n+len(keys) < purgeBatch && timeOf(k).Before(before.Truncate(time.Second)); k, _ = c.Next() {
+			keys = append(keys, append([]byte(nil), k...))
 		}
 		for _, k := range keys {
-			if err := t.bolt.Bucket(sweep.bucket).Delete(k); err != nil {
+			// A record gone or damaged is deleted as far as it can be read.
+			if err := sweep.delete(k[8:]); err != nil {
+				return 0, err
+			}
+			// The record deleted its own index entry; one whose record is gone goes here.
+			if err := index.Delete(k); err != nil {
 				return 0, err
 			}
 			n++

@@ -23,11 +23,14 @@ import (
 //   - 1: the first release.
 //   - 2: relay records and group news rounds carry the time they were made, for the
 //     retention; figures (stats) and the audit log.
-const SchemaVersion = 2
+//   - 3: index buckets that reach reminders, relay records, invitations, outbox entries and
+//     audit entries by client or case, and the retention's records by time (index.go).
+const SchemaVersion = 3
 
 // migrations[v] turns a file of version v into version v+1.
 var migrations = map[uint64]func(tx *bolt.Tx, now time.Time) error{
 	1: stampRecords,
+	2: buildIndexes,
 }
 
 var (
@@ -143,31 +146,35 @@ func tune(b *bolt.DB) {
 }
 
 // buckets are all the buckets; init creates those missing.
-var buckets = [][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff, bucketViews,
+var buckets = append([][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff, bucketViews,
 	bucketAppointments, bucketSeats, bucketByManager, bucketByClient, bucketReminders, bucketBlocked, bucketCases, bucketInvites,
-	bucketRelays, bucketRelayCopy, bucketBroadcasts, bucketStats, bucketAudit, bucketNotices, bucketDeliveries, bucketIntake, bucketPlans}
+	bucketRelays, bucketRelayCopy, bucketBroadcasts, bucketStats, bucketAudit, bucketNotices, bucketDeliveries, bucketIntake, bucketPlans}, indexBuckets...)
 
 func (db *DB) init() error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
-		if err := createBuckets(tx); err != nil {
-			return err
-		}
-		meta := tx.Bucket(bucketMeta)
-		v := meta.Get(keySchema)
-		if v == nil {
-			return meta.Put(keySchema, u64(SchemaVersion))
-		}
-		got := binary.BigEndian.Uint64(v)
-		if got > SchemaVersion {
-			return fmt.Errorf("the database has schema version %d, this Lotse knows only up to %d: use a newer Lotse", got, SchemaVersion)
-		}
-		for ; got < SchemaVersion; got++ {
-			if err := migrations[got](tx, time.Now()); err != nil {
-				return fmt.Errorf("migrate the database from schema version %d to %d: %w", got, got+1, err)
-			}
-		}
+	return db.bolt.Update(migrate)
+}
+
+// migrate creates the buckets a file lacks and brings a file of an older schema version to
+// this one.
+func migrate(tx *bolt.Tx) error {
+	if err := createBuckets(tx); err != nil {
+		return err
+	}
+	meta := tx.Bucket(bucketMeta)
+	v := meta.Get(keySchema)
+	if v == nil {
 		return meta.Put(keySchema, u64(SchemaVersion))
-	})
+	}
+	got := binary.BigEndian.Uint64(v)
+	if got > SchemaVersion {
+		return fmt.Errorf("the database has schema version %d, this Lotse knows only up to %d: use a newer Lotse", got, SchemaVersion)
+	}
+	for ; got < SchemaVersion; got++ {
+		if err := migrations[got](tx, time.Now()); err != nil {
+			return fmt.Errorf("migrate the database from schema version %d to %d: %w", got, got+1, err)
+		}
+	}
+	return meta.Put(keySchema, u64(SchemaVersion))
 }
 
 // createBuckets creates the buckets a file lacks.
