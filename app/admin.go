@@ -115,12 +115,22 @@ func (a *adminServer) ready(w http.ResponseWriter, r *http.Request) {
 		"staff_not_opened": notOpened, "kept_messages": kept, "translation": translation})
 }
 
+// backup streams a copy of the database as it reads it (see store.DB.Backup), so a backup
+// of a large file costs the bot no memory. A failure before the first byte answers 500; a
+// failure later cuts the connection, so the client cannot take a truncated copy for whole.
 func (a *adminServer) backup(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="lotse.db"`)
-	if _, err := a.db.Backup(filepath.Dir(a.db.Path()), w); err != nil {
-		slog.Error("backup over the admin listener failed", "err", err)
+	n, err := a.db.Backup(filepath.Dir(a.db.Path()), w)
+	if err == nil {
+		return
 	}
+	slog.Error("backup over the admin listener failed", "err", err, "bytes", n)
+	if n == 0 {
+		http.Error(w, "backup failed; see the log", http.StatusInternalServerError)
+		return
+	}
+	panic(http.ErrAbortHandler)
 }
 
 func (a *adminServer) report(w http.ResponseWriter, r *http.Request) {

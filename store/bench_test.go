@@ -2,7 +2,10 @@ package store_test
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -223,5 +226,126 @@ func BenchmarkClientTrace(b *testing.B) {
 			}
 		})
 		db.Close()
+	}
+}
+
+// fillHistory stores a town's history through the store's own API, in the proportions
+// measured in issue 16: one client per ten appointments, with a note, five relayed
+// messages and two audit entries per client.
+func fillHistory(b *testing.B, db *store.DB, appointments int) {
+	b.Helper()
+	const perClient, batch = 10, 1_000 // clients per transaction
+	base := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	clients := appointments / perClient
+	for done := 0; done < clients; done += batch {
+		if _, err := db.Do(func(tx flows.Tx) error {
+			for c := done; c < min(done+batch, clients); c++ {
+				id, manager := int64(100_000+c), int64(900_000+c%1_000)
+				notes := []flows.Note{{At: base, By: manager, Text: fmt.Sprintf("Termin beim Jobcenter, Unterlagen %d mitbringen; Sprachkurs B1 ab Mai", c)}}
+				if err := tx.PutClient(&flows.Client{ID: id, Lang: "ar", Case: c + 1, CreatedAt: base, Notes: notes}); err != nil {
+					return err
+				}
+				for i := range perClient {
+					// Each manager's clients take consecutive half hours.
+					start := base.Add(time.Duration((c/1_000)*perClient+i) * 30 * time.Minute)
+					a := &flows.Appointment{Client: id, Manager: manager, Office: "rathaus", Start: start, End: start.Add(30 * time.Minute), Status: flows.StatusBooked, CreatedAt: base}
+					if err := tx.Book(a, 1); err != nil {
+						return err
+					}
+				}
+				for i := range 5 {
+					if err := tx.PutRelay(manager, c*5+i, flows.RelayRef{Client: id, Source: i, At: base}); err != nil {
+						return err
+					}
+				}
+				for _, action := range []string{"mydata", "note"} {
+					if err := tx.Audit(flows.AuditEntry{At: base, Staff: manager, Action: action, Case: fmt.Sprint(c + 1)}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// peakHeap samples the heap in use while fn runs and returns how far it rose above what
+// was in use before.
+func peakHeap(fn func()) (rise uint64) {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	floor, peak := m.HeapAlloc, m.HeapAlloc
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapAlloc)
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	fn()
+	close(stop)
+	<-stopped
+	return peak - floor
+}
+
+// BenchmarkBackup measures a backup of the running bot at 10 000 and 100 000 appointments
+// (and 1 000 000 with LOTSE_BENCH_1M=1): written to a file as the scheduled backups are,
+// streamed as over the admin listener, and streamed while an erasure notice waits (the
+// copy goes through temporary files then). It reports the time, the file's size and how
+// far the heap rose. Run with:
+// go test -run '^$' -bench Backup -benchtime 3x ./store
+func BenchmarkBackup(b *testing.B) {
+	sizes := []int{10_000, 100_000}
+	if os.Getenv("LOTSE_BENCH_1M") == "1" {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, n := range sizes {
+		db := MustOpenDB(b)
+		fillHistory(b, db, n)
+		info, err := os.Stat(db.Path())
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir := b.TempDir()
+		run := func(b *testing.B, backup func() (int64, error)) {
+			var rise uint64
+			var size int64
+			for b.Loop() {
+				rise = max(rise, peakHeap(func() {
+					if size, err = backup(); err != nil {
+						b.Fatal(err)
+					}
+				}))
+			}
+			b.ReportMetric(float64(info.Size())/1e6, "db-MB")
+			b.ReportMetric(float64(size)/1e6, "backup-MB")
+			b.ReportMetric(float64(rise)/1e6, "peak-heap-MB")
+		}
+		toFile := func() (int64, error) { return db.BackupFile(filepath.Join(dir, "backup.db")) }
+		toStream := func() (int64, error) { return db.Backup(dir, io.Discard) }
+		b.Run(fmt.Sprintf("appointments=%d/to=file", n), func(b *testing.B) { run(b, toFile) })
+		b.Run(fmt.Sprintf("appointments=%d/to=stream", n), func(b *testing.B) { run(b, toStream) })
+		// A client's erasure, with her goodbye still waiting to be sent.
+		if _, err := db.Do(func(tx flows.Tx) error {
+			if err := tx.EraseClient(100_000); err != nil {
+				return err
+			}
+			return tx.Send(flows.Outgoing{Chat: 100_000, Kind: flows.OutSend, Text: []flows.Phrase{flows.Msg("Deleted")}})
+		}); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("appointments=%d/to=stream/notice_waiting", n), func(b *testing.B) { run(b, toStream) })
 	}
 }

@@ -31,14 +31,31 @@ const backupPrefix = ".lotse-backup-"
 // a crash leaves either the old file or the new one, both whole. The copy stays locked from
 // its creation on, so no other process can take the file between the rename and the switch.
 func (db *DB) Compact() error {
+	old, err := db.compact()
+	if err != nil {
+		return err
+	}
+	// The old file has no name any more; closing it frees its pages and lets go of its lock.
+	// A backup still streaming from it holds the close up, but not the transactions that
+	// go on with the new file.
+	old.Close()
+	if err := syncDir(filepath.Dir(db.path)); err != nil {
+		return fmt.Errorf("compact %s: the file is compacted, but the directory was not synced: %w", db.path, err)
+	}
+	return nil
+}
+
+// compact puts the compacted copy in the file's place while transactions wait, and returns
+// the old file's handle.
+func (db *DB) compact() (*bolt.DB, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.closed {
-		return errors.New("compact: the database is closed")
+		return nil, errors.New("compact: the database is closed")
 	}
 	dst, err := compactCopy(db.bolt, filepath.Dir(db.path), compactPrefix(db.path))
 	if err != nil {
-		return fmt.Errorf("compact %s: %w", db.path, err)
+		return nil, fmt.Errorf("compact %s: %w", db.path, err)
 	}
 	tmp := dst.Path()
 	// The copy holds nothing of the erasures so far.
@@ -49,17 +66,12 @@ func (db *DB) Compact() error {
 	if err != nil {
 		dst.Close()
 		os.Remove(tmp)
-		return fmt.Errorf("compact %s: %w", db.path, err)
+		return nil, fmt.Errorf("compact %s: %w", db.path, err)
 	}
 	tune(dst)
 	old := db.bolt
 	db.bolt = dst
-	// The old file has no name any more; closing it frees its pages and lets go of its lock.
-	old.Close()
-	if err := syncDir(filepath.Dir(db.path)); err != nil {
-		return fmt.Errorf("compact %s: the file is compacted, but the directory was not synced: %w", db.path, err)
-	}
-	return nil
+	return old, nil
 }
 
 // compactPrefix starts the names of the compaction's temporary files beside the database at
@@ -88,56 +100,17 @@ func compactCopy(src *bolt.DB, dir, prefix string) (*bolt.DB, error) {
 	return dst, nil
 }
 
-// rewriteFile writes a compacted copy of src to path, after edit changed the copy (edit
-// reports whether it did): a changed copy is compacted once more, so its freed pages keep
-// nothing of what edit removed. The file is written beside path, synced and renamed, so
-// path is never half written; it is stamped with modTime unless that is zero. It returns
-// the size of the file.
+// rewriteFile writes a copy of src to path with only the live records, after edit changed
+// the copy (edit reports whether it did); see snapshot.saveAs. The file is written beside
+// path, synced and renamed, so path is never half written; it is stamped with modTime
+// unless that is zero. It returns the size of the file.
 func rewriteFile(src *bolt.DB, path string, edit func(*tx) (bool, error), modTime time.Time) (int64, error) {
-	dir := filepath.Dir(path)
-	dst, err := compactCopy(src, dir, backupPrefix)
+	s, err := openSnapshot(src, src.Path())
 	if err != nil {
 		return 0, err
 	}
-	tmp := dst.Path() // bbolt forgets the path when it closes
-	defer func() {
-		dst.Close()
-		os.Remove(tmp) // gone already after the rename
-	}()
-	changed := false
-	err = dst.Update(func(btx *bolt.Tx) error {
-		var err error
-		changed, err = edit(&tx{bolt: btx})
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	if changed {
-		clean, err := compactCopy(dst, dir, backupPrefix)
-		if err != nil {
-			return 0, err
-		}
-		dst.Close()
-		os.Remove(tmp)
-		dst, tmp = clean, clean.Path()
-	}
-	if err := dst.Close(); err != nil {
-		return 0, err
-	}
-	if !modTime.IsZero() {
-		if err := os.Chtimes(tmp, modTime, modTime); err != nil {
-			return 0, err
-		}
-	}
-	info, err := os.Stat(tmp)
-	if err != nil {
-		return 0, err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return 0, err
-	}
-	return info.Size(), syncDir(dir)
+	defer s.close()
+	return s.saveAs(path, edit, modTime)
 }
 
 // CompactAfterErasures compacts the database after erasures, so that nothing of an erased client

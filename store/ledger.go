@@ -284,9 +284,9 @@ func (db *DB) ApplyLedger() (int, error) {
 	return n, db.Compact()
 }
 
-// ScrubBackup rewrites the backup at path without the clients the erasure ledger names,
-// compacted so that no freed page keeps them, with its modification time kept. A backup
-// that names none is left as it is. It returns how many clients it erased.
+// ScrubBackup rewrites the backup at path without the clients the erasure ledger names —
+// the pages their erasure freed written as zeros — and keeps its modification time. A
+// backup that names none is left as it is. It returns how many clients it erased.
 func (db *DB) ScrubBackup(path string) (int, error) {
 	if db.ledger == nil {
 		return 0, nil

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,30 +12,44 @@ import (
 	"github.com/lotse-bot/lotse/flows"
 )
 
-// BackupFile writes a consistent copy of the database to path while Lotse keeps running.
-// The copy is compacted: it is built from the live records of one read transaction, so it
-// carries nothing of erased clients that may linger in freed pages of the file, and it
-// leaves out the erasure notices still waiting to be sent. It is written beside path with
-// mode 0600, synced and renamed, so path is never half written.
+// BackupFile writes a consistent copy of the database to path while Lotse keeps running
+// (see Backup). It is written beside path with mode 0600, synced and renamed, so path is
+// never half written; it returns the size of the file.
 func (db *DB) BackupFile(path string) (int64, error) {
-	db.mu.RLock()
-	defer db.mu.RUnlock()
-	return rewriteFile(db.bolt, path, stripNotices, time.Time{})
-}
-
-// Backup writes a compacted, consistent copy of the database to w (see BackupFile),
-// through a private temporary file in dir.
-func (db *DB) Backup(dir string, w io.Writer) (int64, error) {
-	tmp, err := os.MkdirTemp(dir, backupPrefix)
+	s, err := db.snapshot()
 	if err != nil {
 		return 0, err
 	}
-	defer os.RemoveAll(tmp)
-	path := filepath.Join(tmp, "lotse.db")
-	if _, err := db.BackupFile(path); err != nil {
+	defer s.close()
+	var edit func(*tx) (bool, error)
+	if s.holds(bucketNotices) {
+		edit = stripNotices
+	}
+	return s.saveAs(path, edit, time.Time{})
+}
+
+// Backup streams a consistent copy of the database to w while Lotse keeps running: the
+// live records of one read transaction, read from the file as they are, with zeros in
+// place of the pages that transaction does not use, so the copy carries nothing of erased
+// clients that may linger in freed pages of the file. It costs neither memory nor a
+// pause of updates. It leaves out the erasure notices still waiting to be sent; while any
+// waits, the copy goes through private temporary files in dir, as large as the database.
+func (db *DB) Backup(dir string, w io.Writer) (int64, error) {
+	s, err := db.snapshot()
+	if err != nil {
 		return 0, err
 	}
-	f, err := os.Open(path)
+	defer s.close()
+	if !s.holds(bucketNotices) {
+		return s.writeTo(w)
+	}
+	tmp, err := s.editedCopy(dir, stripNotices)
+	s.close()
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(tmp)
+	f, err := os.Open(tmp)
 	if err != nil {
 		return 0, err
 	}
@@ -42,8 +57,19 @@ func (db *DB) Backup(dir string, w io.Writer) (int64, error) {
 	return io.Copy(w, f)
 }
 
+// snapshot starts a read transaction on the current file; a compaction waits for the
+// start only, not for the copy.
+func (db *DB) snapshot() (*snapshot, error) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	if db.closed {
+		return nil, errors.New("backup: the database is closed")
+	}
+	return openSnapshot(db.bolt, db.path)
+}
+
 // WriteFileAtomic writes a file with mode 0600 through write, replacing path only once the
-// content is complete and on disk.
+// content is complete and on disk; the rename is synced too.
 func WriteFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), backupPrefix+"*")
 	if err != nil {
@@ -64,7 +90,10 @@ func WriteFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, 
 	if err != nil {
 		return 0, err
 	}
-	return n, os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return 0, err
+	}
+	return n, syncDir(filepath.Dir(path))
 }
 
 // OutboxStats reports how many messages wait to be sent and when the oldest was queued
