@@ -1084,6 +1084,32 @@ func (f *Flows) toCaseManagers(tx Tx, c *Client, text Phrase) error {
 // finds them for the client's data and erasure.
 func StepReminderPrefix(client int64) string { return "P" + strconv.FormatInt(client, 10) + "." }
 
+// reminderStep reads the key of a plan step's reminder, "P<client>.<goal>.<step>.<last>":
+// the client who holds the plan, the plan, the step's number and the key's last part (the
+// due day, or "f" for a referral's follow-up). c is nil when the key is not such a key or the
+// client or plan is gone.
+func reminderStep(tx Tx, key string) (c *Client, p *Plan, n, last string, err error) {
+	rest, ok := strings.CutPrefix(key, "P")
+	parts := strings.Split(rest, ".")
+	if !ok || len(parts) != 4 {
+		return nil, nil, "", "", nil
+	}
+	id, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil {
+		return nil, nil, "", "", nil
+	}
+	if c, err = tx.Client(id); err == nil {
+		p, err = tx.Plan(id)
+	}
+	if isNotFound(err) {
+		return nil, nil, "", "", nil
+	}
+	if err != nil {
+		return nil, nil, "", "", err
+	}
+	return c, p, parts[1] + "." + parts[2], parts[3], nil
+}
+
 // scheduleStep schedules the reminders of a client's step due on day due: ReminderDays
 // before it at ReminderTime in the town's zone, those still ahead.
 func (f *Flows) scheduleStep(tx AppointmentStore, c *Client, n, due string) error {
@@ -1108,33 +1134,10 @@ func (f *Flows) scheduleStep(tx AppointmentStore, c *Client, n, due string) erro
 // remindStep sends the client the reminder of a step if the step is still open and still
 // due on the day the reminder was made for.
 func (f *Flows) remindStep(tx Tx, r Reminder) error {
-	rest, ok := strings.CutPrefix(r.Appointment, "P")
-	if !ok {
-		return nil
-	}
-	parts := strings.Split(rest, ".")
-	if len(parts) != 4 {
-		return nil
-	}
-	id, err := strconv.ParseInt(parts[0], 10, 64)
-	if err != nil {
-		return nil
-	}
-	c, err := tx.Client(id)
-	if isNotFound(err) {
-		return nil
-	}
-	if err != nil {
+	c, p, n, due, err := reminderStep(tx, r.Appointment)
+	if err != nil || c == nil {
 		return err
 	}
-	p, err := tx.Plan(id)
-	if isNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	n, due := parts[1]+"."+parts[2], parts[3]
 	g, s, ok := stepAt(p, n)
 	if ok {
 		// A step for one member of a household reminds that member.

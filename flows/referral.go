@@ -3,7 +3,6 @@ package flows
 import (
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -181,30 +180,10 @@ const statReferral = "referral."
 
 // followUp asks the client whether a referral worked, if its step is still open.
 func (f *Flows) followUp(tx Tx, r Reminder) error {
-	rest, ok := strings.CutPrefix(r.Appointment, "P")
-	parts := strings.Split(rest, ".")
-	if !ok || len(parts) != 4 || parts[3] != "f" {
-		return nil
-	}
-	id, err := strconv.ParseInt(parts[0], 10, 64)
-	if err != nil {
-		return nil
-	}
-	c, err := tx.Client(id)
-	if isNotFound(err) {
-		return nil
-	}
-	if err != nil {
+	c, p, n, last, err := reminderStep(tx, r.Appointment)
+	if err != nil || c == nil || last != "f" {
 		return err
 	}
-	p, err := tx.Plan(id)
-	if isNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	n := parts[1] + "." + parts[2]
 	g, s, ok := stepAt(p, n)
 	if !ok || s.Service == "" || s.Done || s.Erased || g.Status == GoalReached || g.Status == GoalDropped || c.Unreachable || !c.Consented() {
 		f.observe("reminder_skipped")
