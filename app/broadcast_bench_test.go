@@ -106,6 +106,9 @@ func runBroadcast(b *testing.B, recipients int, perSecond float64) {
 			b.Fatalf("client %d was not answered within a minute", writer.ID)
 		}
 		waits = append(waits, answered.Sub(sentAt))
+		if answered.Sub(sentAt) > 500*time.Millisecond {
+			b.Logf("slow answer: written %v after the press, answered in %v", sentAt.Sub(start), answered.Sub(sentAt))
+		}
 		time.Sleep(time.Until(sentAt.Add(writeEvery)))
 	}
 	var last time.Time

@@ -52,8 +52,9 @@ const maxInFlight = 64
 // finish, so that what Telegram received is also removed from the outbox.
 const sendTimeout = 30 * time.Second
 
-// Sender drains the outbox: per chat in order, chats in parallel, within Limits. A message
-// leaves the outbox only when Telegram took it or refused it for good.
+// Sender drains the outbox: per chat in order, chats in parallel, within Limits, and where
+// chats wait for the global rate, the most urgent first (see priority). A message leaves the
+// outbox only when Telegram took it or refused it for good.
 type Sender struct {
 	api     messenger
 	db      Outbox
