@@ -81,6 +81,17 @@ func (q *chatQueues[T]) queued(chat int64) bool {
 	return running
 }
 
+// highest returns the highest rank of the items queued for chat, or -1 when none is.
+func (q *chatQueues[T]) highest(chat int64, rank func(T) int) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	best := -1
+	for _, item := range q.chats[chat] {
+		best = max(best, rank(item))
+	}
+	return best
+}
+
 // idle reports whether every queue ran empty.
 func (q *chatQueues[T]) idle() bool {
 	q.mu.Lock()

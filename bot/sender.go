@@ -52,8 +52,9 @@ const maxInFlight = 64
 // finish, so that what Telegram received is also removed from the outbox.
 const sendTimeout = 30 * time.Second
 
-// Sender drains the outbox: per chat in order, chats in parallel, within Limits. A message
-// leaves the outbox only when Telegram took it or refused it for good.
+// Sender drains the outbox: per chat in order, chats in parallel, within Limits, and where
+// chats wait for the global rate, the most urgent first (see priority). A message leaves the
+// outbox only when Telegram took it or refused it for good.
 type Sender struct {
 	api     messenger
 	db      Outbox
@@ -62,14 +63,14 @@ type Sender struct {
 	metrics *Metrics
 	log     *slog.Logger
 	limits  Limits
-	global  *rate.Limiter
+	global  *gate
 	slots   chan struct{} // one per call under way
 
 	translator         Translator
 	translationTimeout time.Duration
 	translating        chan struct{} // one per translation under way
 
-	chats *chatQueues[OutboxEntry]
+	chats *chatQueues[queued]
 	wg    sync.WaitGroup // translations under way
 
 	mu sync.Mutex
@@ -83,13 +84,27 @@ type Sender struct {
 func newSender(api messenger, db Outbox, render *Renderer, flows Handler, limits Limits, log *slog.Logger, metrics *Metrics) *Sender {
 	s := &Sender{
 		api: api, db: db, render: render, flows: flows, log: log, limits: limits, metrics: metrics,
-		global:      rate.NewLimiter(rate.Limit(limits.Global), max(1, int(limits.Global))),
+		global:      newGate(rate.NewLimiter(rate.Limit(limits.Global), globalBurst(limits.Global))),
 		slots:       make(chan struct{}, maxInFlight),
 		translating: make(chan struct{}, maxTranslating),
 		limiters:    map[int64]*rate.Limiter{},
 	}
 	s.chats = newChatQueues(s.send)
 	return s
+}
+
+// queued is an outbox entry waiting in its chat's queue, with its rank at the gate.
+type queued struct {
+	OutboxEntry
+	prio priority
+}
+
+// globalBurst is how many messages may go out at once before the global rate applies.
+// Telegram tolerates short bursts, but keeping most of that tolerance in reserve means a
+// stream of messages that bunches up on the way (connections, scheduling) still stays within
+// the limit on Telegram's side.
+func globalBurst(global float64) int {
+	return max(1, int(global)/4)
 }
 
 // start loads what the outbox still holds and begins sending; it must run before anything
@@ -131,8 +146,19 @@ func (s *Sender) wait() {
 	s.wg.Wait()
 }
 
-// Push queues committed outbox entries for sending.
+// Push queues committed outbox entries for sending: answers to what a person did, and what
+// follows from them.
 func (s *Sender) Push(entries ...OutboxEntry) {
+	s.push(false, entries)
+}
+
+// PushScheduled queues what the scheduler put in the outbox: reminders and notices, which
+// wait behind answers and relays.
+func (s *Sender) PushScheduled(entries ...OutboxEntry) {
+	s.push(true, entries)
+}
+
+func (s *Sender) push(scheduled bool, entries []OutboxEntry) {
 	if len(entries) == 0 {
 		return
 	}
@@ -147,7 +173,9 @@ func (s *Sender) Push(entries ...OutboxEntry) {
 			go s.translate(e)
 			continue
 		}
-		s.chats.push(e.Out.Chat, e)
+		p := priorityOf(e.Out, scheduled)
+		s.chats.push(e.Out.Chat, queued{e, p})
+		s.global.raise(e.Out.Chat, p)
 	}
 }
 
@@ -175,7 +203,8 @@ func (s *Sender) limiter(chat int64) *rate.Limiter {
 
 // send delivers the next message of a chat's queue and settles it; false means the sender
 // stops, and the message stays in the outbox.
-func (s *Sender) send(chat int64, e OutboxEntry) bool {
+func (s *Sender) send(chat int64, q queued) bool {
+	e := q.OutboxEntry
 	if s.ctx.Err() != nil {
 		return false
 	}
@@ -186,7 +215,9 @@ func (s *Sender) send(chat int64, e OutboxEntry) bool {
 	settle := []OutboxEntry{e}
 	if result == flows.Unreachable {
 		// Nothing more reaches this chat: every queued message takes its other way now.
-		settle = append(settle, s.chats.rest(chat)...)
+		for _, r := range s.chats.rest(chat) {
+			settle = append(settle, r.OutboxEntry)
+		}
 		s.log.Info("recipient cannot receive messages from the bot", "chat", chat, "messages", len(settle))
 	}
 	s.settle(settle, result, msgID)
@@ -237,7 +268,7 @@ func (s *Sender) deliver(e OutboxEntry) (result flows.Result, msgID int) {
 		if e.Out.Kind != flows.OutAnswer && e.Out.Kind != flows.OutReact {
 			// Button answers and reactions are not messages; everything else counts against
 			// the limits.
-			if limiter.Wait(s.ctx) != nil || s.global.Wait(s.ctx) != nil {
+			if limiter.Wait(s.ctx) != nil || s.global.wait(s.ctx, e.Out.Chat, s.chatPriority(e.Out.Chat)) != nil {
 				return 0, 0
 			}
 		}
@@ -291,6 +322,14 @@ func (s *Sender) deliver(e OutboxEntry) (result flows.Result, msgID int) {
 			return 0, 0
 		case <-time.After(wait):
 		}
+	}
+}
+
+// chatPriority returns the rank chat waits with at the gate: that of its most urgent message,
+// since whatever is in front of it in the chat's queue must go out first.
+func (s *Sender) chatPriority(chat int64) func() priority {
+	return func() priority {
+		return priority(max(0, s.chats.highest(chat, func(q queued) int { return int(q.prio) })))
 	}
 }
 

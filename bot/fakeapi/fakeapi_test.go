@@ -469,6 +469,26 @@ func TestTooManyRequestsFault(t *testing.T) {
 	mustOK(t, call(t, s, "sendChatAction", map[string]any{"chat_id": alice.ID, "action": "typing"}))
 }
 
+// Beyond the rate set with LimitRate, messages are refused with 429 and a retry_after, and
+// deliver nothing; other calls are not counted.
+func TestLimitRate(t *testing.T) {
+	s := newServer(t)
+	s.SendText(alice, "hi")
+	s.LimitRate(0.5) // one message, then one every two seconds
+	mustOK(t, call(t, s, "sendMessage", map[string]any{"chat_id": alice.ID, "text": "first"}))
+	mustOK(t, call(t, s, "getMe", nil))
+	r := call(t, s, "copyMessage", map[string]any{"chat_id": alice.ID, "from_chat_id": alice.ID, "message_id": 1})
+	mustFail(t, r, http.StatusTooManyRequests, "Too Many Requests: retry after 2")
+	if r.Parameters.RetryAfter != 2 {
+		t.Fatalf("retry_after = %d, want 2", r.Parameters.RetryAfter)
+	}
+	if n := len(s.Messages(alice.ID)); n != 1 {
+		t.Fatalf("%d messages delivered, want 1", n)
+	}
+	s.LimitRate(0)
+	mustOK(t, call(t, s, "sendMessage", map[string]any{"chat_id": alice.ID, "text": "second"}))
+}
+
 func TestBlockedUser(t *testing.T) {
 	s := newServer(t)
 	s.SendText(alice, "hi")

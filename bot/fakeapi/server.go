@@ -22,6 +22,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Token is a well-formed bot token the server created by New accepts.
@@ -78,6 +80,7 @@ type Server struct {
 	rejected []Call
 	faults   map[string][]Fault
 	slow     time.Duration
+	flood    *rate.Limiter // messages allowed over all chats; nil for no limit
 }
 
 // apiMethod is the implementation of one Bot API method. Unless blocking is
@@ -248,6 +251,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeFault(w, call, fault)
 			return
 		}
+	}
+	if apiErr := s.floodRefusal(name, time.Now()); apiErr != nil {
+		s.finish(w, call, nil, apiErr)
+		return
 	}
 	result, apiErr := s.run(m, q)
 	s.finish(w, call, result, apiErr)

@@ -212,6 +212,17 @@ func (s *Server) SendText(u User, text string) int64 {
 	return s.SendMedia(u, Media{Kind: "text", Text: text})
 }
 
+// Opened makes the users' private chats exist as if each had pressed Start in an earlier
+// run of the bot, sending nothing now: a bot started on a database of clients it knew before
+// can write to them, as on Telegram.
+func (s *Server) Opened(users ...User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range users {
+		s.privateChatLocked(u.normalized())
+	}
+}
+
 // ReplyText sends a text message from u that replies to a message (the
 // bot's or the user's) in their private chat. If that message does not
 // exist, the message is sent without reply_to_message.
