@@ -138,7 +138,7 @@ func (r loadResult) report(b *testing.B) {
 	b.ReportMetric(r.rssMB, "rss-MB")
 	b.ReportMetric(r.startup.Seconds(), "startup-s")
 	// One line of the table in docs/performance.md, and each kind's share and latency.
-	b.Logf("| %d | %d | %d s | %d | %.1f | %.1f | %.1f | %d | %d/%d | %.0f |", r.appointments, r.rate, int(r.duration.Seconds()),
+	fmt.Printf("| %d | %d | %d s | %d | %.1f | %.1f | %.1f | %d | %d/%d | %.0f |\n", r.appointments, r.rate, int(r.duration.Seconds()),
 		len(r.steps), quantile(all, 0.5), quantile(all, 0.99), quantile(menu, 0.99), unanswered+r.rejected,
 		len(r.remindersLate), r.remindersDue, r.rssMB)
 	kinds := map[string]bool{}
@@ -153,7 +153,7 @@ func (r loadResult) report(b *testing.B) {
 		}
 	}) {
 		l, missing := r.latencies(func(kind string) bool { return kind == k })
-		b.Logf("%-20s %6d updates  p50 %7.1f ms  p99 %7.1f ms  unanswered %d", k, len(l)+missing, quantile(l, 0.5), quantile(l, 0.99), missing)
+		fmt.Printf("  %-14s %6d updates  p50 %7.1f ms  p99 %7.1f ms  unanswered %d\n", k, len(l)+missing, quantile(l, 0.5), quantile(l, 0.99), missing)
 	}
 }
 
@@ -183,9 +183,10 @@ var loadMix = []loadScript{
 	{name: "mydata", weight: 2, steps: []string{"/mydata"}, meanwhile: []string{"/menu"}},
 }
 
-// loadClients is how many generated clients take part in the visits: enough that a client
-// is always free at 500 updates/s.
-const loadClients = 400
+// visitors is how many generated clients take part in the visits: four per update a second,
+// so that a client is always free and none writes to their manager more often than the
+// flood limit allows (a handful a minute); at most three in four clients of a small town.
+func visitors(rate, clients int) int { return max(1, min(4*rate, clients*3/4)) }
 
 // runLoad generates a town of appointments, starts Lotse on it and drives the mix at rate
 // updates per second for d.
@@ -210,6 +211,7 @@ func runLoad(b *testing.B, appointments, rate int, d time.Duration) loadResult {
 	now = time.Now()
 	// Reminders falling due during the run, one in a hundred updates, for clients of their
 	// own so that their arrival is told apart from answers.
+	loadClients := visitors(rate, clients)
 	reminded := min(rate*int(d.Seconds())/100, max(0, clients-loadClients))
 	due := make(map[int64]time.Time, reminded)
 	start := now.Add(15 * time.Second) // roughly when updates begin; corrected below
