@@ -95,6 +95,7 @@ type loadResult struct {
 	remindersDue       int
 	remindersLate      []time.Duration // from when each was due to its delivery
 	rssMB, peakRSSMB   float64
+	dbMB               float64 // the generated file
 	startup            time.Duration
 }
 
@@ -136,6 +137,8 @@ func (r loadResult) report(b *testing.B) {
 	b.ReportMetric(float64(len(r.remindersLate)), "reminders-sent")
 	b.ReportMetric(quantile(r.remindersLate, 0.99), "reminder-late-p99-ms")
 	b.ReportMetric(r.rssMB, "rss-MB")
+	b.ReportMetric(r.peakRSSMB, "peak-rss-MB")
+	b.ReportMetric(r.dbMB, "db-MB")
 	b.ReportMetric(r.startup.Seconds(), "startup-s")
 	// One line of the table in docs/performance.md, and each kind's share and latency.
 	fmt.Printf("| %d | %d | %d s | %d | %.1f | %.1f | %.1f | %d | %d/%d | %.0f |\n", r.appointments, r.rate, int(r.duration.Seconds()),
@@ -209,6 +212,9 @@ func runLoad(b *testing.B, appointments, rate int, d time.Duration) loadResult {
 		b.Fatal(err)
 	}
 	now = time.Now()
+	if info, err := os.Stat(dbPath); err == nil {
+		r.dbMB = float64(info.Size()) / 1e6
+	}
 	// Reminders falling due during the run, one in a hundred updates, for clients of their
 	// own so that their arrival is told apart from answers.
 	loadClients := visitors(rate, clients)
@@ -349,7 +355,16 @@ func runLoad(b *testing.B, appointments, rate int, d time.Duration) loadResult {
 	tick.Stop()
 	wg.Wait()
 
-	// The reminders: when each client got its first message after warming up.
+	// The reminders: when each client got its first message after warming up. The last
+	// fall due just before the end, so they get a few seconds more.
+	api.WaitFor(5*time.Second, func() bool {
+		for id := range due {
+			if m, _ := api.LastMessage(id); !m.Date.After(start) {
+				return false
+			}
+		}
+		return true
+	})
 	for id, at := range due {
 		for _, m := range api.Received(id) {
 			if m.Date.After(start) {
