@@ -165,6 +165,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.reportCommand(args)
 	case "logid":
 		return m.logIDCommand(args)
+	case "loadgen":
+		return m.loadgenCommand(args)
 	default:
 		return usageError(fmt.Errorf("unknown command %q\n\n%s", cmd, strings.TrimSuffix(usage, "\n")))
 	}
@@ -180,6 +182,9 @@ const usage = `Usage:
   lotse report --from 2026-01-01 --to 2026-12-31
                    the figures for reporting, as CSV
   lotse logid ID   the name a chat or user id has in the log
+  lotse loadgen -appointments N
+                   fill a new database at LOTSE_DB with a made-up history of N appointments
+                   (N/10 clients), to measure Lotse at a size (docs/performance.md)
   lotse version    the version this binary was built from
 
 Environment:
