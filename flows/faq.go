@@ -148,24 +148,32 @@ func (f *FAQ) mergeDir(dir string, apply func(name, catalog string, data []byte)
 	return problems
 }
 
+// decodeFAQ reads one FAQ file; ok is false when it cannot be read at all. problems names
+// fields the file has that an FAQ file does not.
+func decodeFAQ(name string, data []byte) (file faqFile, problems []string, ok bool) {
+	md, err := toml.Decode(string(data), &file)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return file, []string{fmt.Sprintf("%s:%d: %s", name, perr.Position.Line, perr.Message)}, false
+		}
+		return file, []string{fmt.Sprintf("%s: %v", name, err)}, false
+	}
+	for _, k := range md.Undecoded() {
+		problems = append(problems, fmt.Sprintf("%s: unknown field %q", name, k.String()))
+	}
+	return file, problems, true
+}
+
 // communeKey is the key of commune's own answer to question id.
 func communeKey(id, commune string) string { return "q:" + id + "@" + commune }
 
 // mergeCommune adds one file of a commune's own answers: answers to questions the FAQ has,
 // which the commune's clients read in that language instead of the county's.
 func (f *FAQ) mergeCommune(name, catalog, commune string, data []byte) []string {
-	var file faqFile
-	md, err := toml.Decode(string(data), &file)
-	if err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			return []string{fmt.Sprintf("%s:%d: %s", name, perr.Position.Line, perr.Message)}
-		}
-		return []string{fmt.Sprintf("%s: %v", name, err)}
-	}
-	var problems []string
-	for _, k := range md.Undecoded() {
-		problems = append(problems, fmt.Sprintf("%s: unknown field %q", name, k.String()))
+	file, problems, ok := decodeFAQ(name, data)
+	if !ok {
+		return problems
 	}
 	if len(file.Topics) > 0 {
 		problems = append(problems, name+": topics: a commune's files give answers only; topics and questions belong in the county's faq_dir")
@@ -201,18 +209,9 @@ func (f *FAQ) mergeCommune(name, catalog, commune string, data []byte) []string 
 // merge adds one file's entries. Only the source language and a town's files may add topics
 // and questions; shipped translations may only translate.
 func (f *FAQ) merge(name, catalog string, data []byte, mayAdd bool) []string {
-	var file faqFile
-	md, err := toml.Decode(string(data), &file)
-	if err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			return []string{fmt.Sprintf("%s:%d: %s", name, perr.Position.Line, perr.Message)}
-		}
-		return []string{fmt.Sprintf("%s: %v", name, err)}
-	}
-	var problems []string
-	for _, k := range md.Undecoded() {
-		problems = append(problems, fmt.Sprintf("%s: unknown field %q", name, k.String()))
+	file, problems, ok := decodeFAQ(name, data)
+	if !ok {
+		return problems
 	}
 	texts := f.texts[catalog]
 	if texts == nil {
