@@ -39,7 +39,11 @@ type adminServer struct {
 
 func newAdmin(db *store.DB, metrics *bot.Metrics, reg *prometheus.Registry, o ops, f func() *flows.Flows, ids *logIDs) *adminServer {
 	a := &adminServer{db: db, metrics: metrics, reg: reg, token: o.AdminToken, stuck: o.StuckOutbox, flows: f, logIDs: ids}
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), &storeCollector{db: db}, buildInfo())
+	writes := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "lotse_db_write_seconds",
+		Help:    "How long each write transaction of the database took; every other write waits meanwhile.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10}})
+	db.OnWrite(func(d time.Duration) { writes.Observe(d.Seconds()) })
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), &storeCollector{db: db}, buildInfo(), writes)
 	return a
 }
 

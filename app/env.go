@@ -53,7 +53,7 @@ type ops struct {
 	BackupDir       string
 	BackupEvery     time.Duration
 	BackupKeep      int
-	ErasureDelay    time.Duration // from an erasure to the compaction that removes its remains
+	ErasureDelay    time.Duration // from an erasure to the wipe that removes its remains
 }
 
 // readEnv reads and checks the environment. Errors name the variable and never contain a

@@ -201,7 +201,7 @@ Environment:
   LOTSE_WEBHOOK_LISTEN     where the webhook is served, behind the reverse proxy (default :8443)
   LOTSE_WEBHOOK_SECRET     the webhook's secret token (or LOTSE_WEBHOOK_SECRET_FILE; default: random at each start)
   LOTSE_BACKUP_DIR         write backups into this directory (LOTSE_BACKUP_INTERVAL 24h, LOTSE_BACKUP_KEEP 7)
-  LOTSE_ERASURE_DELAY      from an erasure to the compaction that removes its remains from the file (default 1m)
+  LOTSE_ERASURE_DELAY      from an erasure to the wipe that removes its remains from the file (default 1m)
   LOTSE_SHUTDOWN_TIMEOUT   how long a stop keeps sending what is queued (default 10s)
   LOTSE_OUTBOX_STUCK       a message waiting longer makes /readyz fail (default 5m)
   LOTSE_LOG_FORMAT         text or json (default text); LOTSE_LOG_LEVEL debug, info, warn, error
@@ -280,12 +280,12 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		background.Go(func() { m.backups(bgCtx, db, o.Ops.BackupDir, o.Ops.BackupEvery, o.Ops.BackupKeep, scrub) })
 	}
 	background.Go(func() {
-		db.CompactAfterErasures(bgCtx, cmp.Or(o.Ops.ErasureDelay, defaultErasureDelay), func(err error) {
+		db.WipeAfterErasures(bgCtx, cmp.Or(o.Ops.ErasureDelay, defaultErasureDelay), func(err error) {
 			if err != nil {
-				m.log.Error("compacting the database after an erasure failed; trying again", "err", err)
+				m.log.Error("wiping the database's free pages after an erasure failed; trying again", "err", err)
 				return
 			}
-			m.log.Info("database compacted after an erasure")
+			m.log.Info("database wiped after an erasure")
 			select {
 			case scrub <- struct{}{}:
 			default: // a scrub is waiting already, or there are no kept backups

@@ -77,6 +77,8 @@ type Handler interface {
 	Settled(tx flows.Tx, o flows.Outgoing, r flows.Result, msgID int) error
 	// Translated records what came of a translation job.
 	Translated(tx flows.Tx, o flows.Outgoing, r flows.TranslationResult) error
+	// Export builds, reading only, the documents an OutExport stands for.
+	Export(tx flows.Tx, o flows.Outgoing) ([]flows.Outgoing, error)
 }
 
 // Bot is a running Lotse bot.

@@ -41,7 +41,7 @@ func (l Limits) withDefaults() Limits {
 
 // outMethods are the Bot API methods of the kinds of outgoing messages.
 var outMethods = map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery",
-	flows.OutCalendar: "sendDocument", flows.OutInviteQR: "sendPhoto", flows.OutCopy: "copyMessage", flows.OutReact: "setMessageReaction", flows.OutDocument: "sendDocument",
+	flows.OutCalendar: "sendDocument", flows.OutInviteQR: "sendPhoto", flows.OutCopy: "copyMessage", flows.OutReact: "setMessageReaction", flows.OutDocument: "sendDocument", flows.OutExport: "sendDocument",
 	flows.OutTranslate: "translate"}
 
 // maxInFlight bounds the calls to Telegram under way at once; more would only open more
@@ -56,8 +56,11 @@ const sendTimeout = 30 * time.Second
 // chats wait for the global rate, the most urgent first (see priority). A message leaves the
 // outbox only when Telegram took it or refused it for good.
 type Sender struct {
-	api     messenger
-	db      Outbox
+	api messenger
+	db  interface {
+		Outbox
+		View(read func(flows.Tx) error) error
+	}
 	render  *Renderer
 	flows   Handler
 	metrics *Metrics
@@ -81,7 +84,7 @@ type Sender struct {
 	ctx       context.Context
 }
 
-func newSender(api messenger, db Outbox, render *Renderer, flows Handler, limits Limits, log *slog.Logger, metrics *Metrics) *Sender {
+func newSender(api messenger, db Store, render *Renderer, flows Handler, limits Limits, log *slog.Logger, metrics *Metrics) *Sender {
 	s := &Sender{
 		api: api, db: db, render: render, flows: flows, log: log, limits: limits, metrics: metrics,
 		global:      newGate(rate.NewLimiter(rate.Limit(limits.Global), globalBurst(limits.Global))),
@@ -396,6 +399,24 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 			Caption:  truncate(text, maxCaptionUnits),
 		})
 		return sent(method, m, err)
+	case flows.OutExport:
+		var docs []flows.Outgoing
+		if err := s.db.View(func(tx flows.Tx) error {
+			var err error
+			docs, err = s.flows.Export(tx, *o)
+			return err
+		}); err != nil {
+			return false, 0, &apiError{Method: method, Code: http.StatusBadRequest, Description: "export: " + err.Error()}
+		}
+		if o.Sent >= len(docs) {
+			return true, 0, nil
+		}
+		_, id, failed := s.sendNext(ctx, &docs[o.Sent])
+		if failed != nil {
+			return false, 0, failed
+		}
+		o.Sent++
+		return o.Sent == len(docs), id, nil
 	case flows.OutCalendar:
 		if o.Event == nil {
 			return false, 0, &apiError{Method: method, Code: http.StatusBadRequest, Description: "calendar file without an event"}

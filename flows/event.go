@@ -131,6 +131,7 @@ const (
 	OutReact                        // put the reaction Text (one emoji literal) on MessageID of Chat
 	OutDocument                     // send File (or Body, rendered) as a document named FileName; Text is the caption
 	OutTranslate                    // ask the engine to translate Translate; what follows is up to flows
+	OutExport                       // send Chat's data as documents, built when sent (Flows.Export); Sent counts those delivered
 )
 
 // Phrase is one piece of text: a catalog message with its values, a literal that is the

@@ -90,15 +90,37 @@ func (f *Flows) erase(t *turn, c *Client) error {
 	return t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutSend, Text: []Phrase{Msg("Deleted")}})
 }
 
-// myData sends the client everything stored about them twice: a document to read in their
-// language, and a JSON file. Managers appear by name, never by their Telegram account.
+// myData sends the client everything stored about them. The turn only asks for it: the
+// documents are built when they are sent (Export), in a transaction that reads, so a large
+// export holds up no one else's update.
 func (f *Flows) myData(t *turn, c *Client) error {
-	tr, err := t.tx.Trace(c.ID)
-	if err != nil {
+	if err := f.audit(t.tx, 0, "exported-by-client", c); err != nil {
 		return err
 	}
-	if tr.Plan, err = f.planOf(t.tx, c); err != nil {
+	if err := t.answer(); err != nil {
 		return err
+	}
+	return t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutExport})
+}
+
+// Export builds, reading only, the documents an OutExport stands for: everything stored
+// about the client twice, a JSON file and a document to read in their language, which comes
+// last so that it is what they see at the bottom of the chat. Managers appear by name, never
+// by their Telegram account. A client erased meanwhile gets nothing.
+func (f *Flows) Export(tx Tx, o Outgoing) ([]Outgoing, error) {
+	c, err := tx.Client(o.Chat)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	tr, err := tx.Trace(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if tr.Plan, err = f.planOf(tx, c); err != nil {
+		return nil, err
 	}
 	type note struct {
 		At   time.Time `json:"at"`
@@ -178,9 +200,9 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		FloodWindow: c.FloodFrom, FloodCount: c.FloodCount, ConsentNotice: c.ConsentNotice, Translation: f.translationSetting(c),
 		Notes: []note{}, Appointments: []appointment{}, Reminders: []reminder{}, RelayedMessages: []int{}, Invitations: []invitation{}, OnTheirWay: []onTheWay{},
 	}
-	deliveries, err := t.tx.Deliveries(c.ID)
+	deliveries, err := tx.Deliveries(c.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, d := range deliveries {
 		out.OnTheirWay = append(out.OnTheirWay, onTheWay{Message: d.Source, Written: d.At, Kept: d.Kept, FirstName: d.FirstName})
@@ -209,29 +231,21 @@ func (f *Flows) myData(t *turn, c *Client) error {
 		out.Invitations = append(out.Invitations, invitation{Token: inv.Token, Manager: f.managerName(inv.Manager), Expires: inv.Expires})
 	}
 	out.Plan = tr.Plan
-	all, err := household(t.tx, c)
+	all, err := household(tx, c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(all) > 1 {
 		out.FamilyRelation, out.FirstName, out.FamilyMembers = cmp.Or(c.Relation, "contact_person"), c.Name, len(all)
 	}
 	raw, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := f.audit(t.tx, 0, "exported-by-client", c); err != nil {
-		return err
-	}
-	if err := t.answer(); err != nil {
-		return err
-	}
-	// The document to read comes last, so that it is what the client sees at the bottom of
-	// the chat.
 	name := "lotse-" + c.CaseLabel()
-	if err := t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutDocument, FileName: name + ".json", File: raw, Text: []Phrase{Msg("MyDataCaption")}}); err != nil {
-		return err
-	}
 	readable := f.readableExport(&export{client: c, trace: tr, deliveries: deliveries, household: all})
-	return t.tx.Send(Outgoing{Chat: c.ID, Lang: t.lang, Kind: OutDocument, FileName: name + ".txt", Body: readable, Text: []Phrase{Msg("ExportCaption")}})
+	return []Outgoing{
+		{Chat: c.ID, Lang: o.Lang, Kind: OutDocument, FileName: name + ".json", File: raw, Text: []Phrase{Msg("MyDataCaption")}},
+		{Chat: c.ID, Lang: o.Lang, Kind: OutDocument, FileName: name + ".txt", Body: readable, Text: []Phrase{Msg("ExportCaption")}},
+	}, nil
 }

@@ -349,3 +349,67 @@ func BenchmarkBackup(b *testing.B) {
 		b.Run(fmt.Sprintf("appointments=%d/to=stream/notice_waiting", n), func(b *testing.B) { run(b, toStream) })
 	}
 }
+
+// BenchmarkWipe measures what follows an erasure at 10 000 and 100 000 appointments (and
+// 1 000 000 with LOTSE_BENCH_1M=1): a retention step erases 200 clients, then the free
+// pages are wiped (Wipe, as the running bot does) or the file is compacted (Compact, as
+// before). A writer stores a record every millisecond meanwhile; the longest it waited is
+// what every update waits at worst. Run with:
+// go test -run '^$' -bench Wipe -benchtime 3x ./store
+func BenchmarkWipe(b *testing.B) {
+	sizes := []int{10_000, 100_000}
+	if os.Getenv("LOTSE_BENCH_1M") == "1" {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, n := range sizes {
+		db := MustOpenDB(b)
+		fillHistory(b, db, n)
+		next := int64(100_000) // the generated clients, erased in order
+		for _, way := range []struct {
+			name  string
+			clean func() error
+		}{{"wipe", db.Wipe}, {"compact", db.Compact}} {
+			b.Run(fmt.Sprintf("appointments=%d/%s", n, way.name), func(b *testing.B) {
+				var longest time.Duration
+				for b.Loop() {
+					b.StopTimer()
+					if _, err := db.Do(func(tx flows.Tx) error {
+						for range 200 {
+							if err := tx.EraseClient(next); err != nil {
+								return err
+							}
+							next++
+						}
+						return nil
+					}); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					stop, waited := make(chan struct{}), make(chan time.Duration)
+					go func() {
+						var most time.Duration
+						for i := int64(0); ; i++ {
+							select {
+							case <-stop:
+								waited <- most
+								return
+							case <-time.After(time.Millisecond):
+							}
+							began := time.Now()
+							if _, err := db.Do(func(tx flows.Tx) error { return tx.PutClient(&flows.Client{ID: 1 + i%10, CreatedAt: began}) }); err != nil {
+								b.Error(err)
+							}
+							most = max(most, time.Since(began))
+						}
+					}()
+					if err := way.clean(); err != nil {
+						b.Fatal(err)
+					}
+					close(stop)
+					longest = max(longest, <-waited)
+				}
+				b.ReportMetric(float64(longest.Microseconds())/1e3, "longest-write-wait-ms")
+			})
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -15,8 +14,9 @@ import (
 
 // Erasure that holds: bbolt does not overwrite the pages a transaction frees, so what a
 // client's erasure deleted stays readable in the file until bbolt happens to reuse those
-// pages. Compact writes the live records into a new file and puts it in the old one's place;
-// CompactAfterErasures does that soon after every erasure.
+// pages. Compact writes the live records into a new file and puts it in the old one's place,
+// while every transaction waits: the erasure ledger uses it when a restored copy starts.
+// While Lotse runs, WipeAfterErasures zeroes the free pages instead (wipe.go).
 
 // compactTxSize bounds the transactions of a copy, so a large file needs no large memory.
 const compactTxSize = 16 << 20
@@ -111,61 +111,6 @@ func rewriteFile(src *bolt.DB, path string, edit func(*tx) (bool, error), modTim
 	}
 	defer s.close()
 	return s.saveAs(path, edit, modTime)
-}
-
-// CompactAfterErasures compacts the database after erasures, so that nothing of an erased client
-// stays readable in the file: delay after an erasure (erasures meanwhile are included), or
-// delay after the start when the last run stopped before it compacted; and once more as
-// soon as the erasure notices — the goodbye, the managers' note — have left the outbox, if
-// they still waited then (Telegram unreachable); it looks every delay. done, when not nil,
-// learns the outcome of each compaction. CompactAfterErasures returns when ctx ends.
-func (db *DB) CompactAfterErasures(ctx context.Context, delay time.Duration, done func(error)) {
-	if done == nil {
-		done = func(error) {}
-	}
-	// What the last run left: an erasure not compacted yet, notices waiting to be sent.
-	pending, err := db.erasurePending()
-	if err != nil {
-		done(err)
-		pending = true
-	}
-	waiting := true
-	timer := time.NewTimer(delay)
-	armed := true
-	arm := func() {
-		if !armed {
-			timer.Reset(delay)
-			armed = true
-		}
-	}
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-db.erased:
-			pending = true
-			arm()
-		case <-timer.C:
-			armed = false
-			still, err := db.pruneNotices()
-			if err != nil {
-				done(err)
-				still = true
-			}
-			if pending || waiting && !still {
-				err := db.Compact()
-				done(err)
-				if err == nil {
-					pending = false
-				}
-			}
-			waiting = still
-			if pending || waiting {
-				arm()
-			}
-		}
-	}
 }
 
 // erasurePending reports whether a client was erased since the last compaction.

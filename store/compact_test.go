@@ -317,7 +317,7 @@ func TestCompactionAfterAnErasureWaitsForTheGoodbye(t *testing.T) {
 	compacted := make(chan error, 10)
 	done := make(chan struct{})
 	go func() {
-		db.CompactAfterErasures(ctx, 20*time.Millisecond, func(err error) { compacted <- err })
+		db.WipeAfterErasures(ctx, 20*time.Millisecond, func(err error) { compacted <- err })
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()
@@ -382,7 +382,7 @@ func TestAnErasureBeforeAStopIsCompactedAfterTheStart(t *testing.T) {
 	compacted := make(chan error, 1)
 	done := make(chan struct{})
 	go func() {
-		db.CompactAfterErasures(ctx, 20*time.Millisecond, func(err error) { compacted <- err })
+		db.WipeAfterErasures(ctx, 20*time.Millisecond, func(err error) { compacted <- err })
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()

@@ -137,9 +137,9 @@ func (t *tx) EraseClient(client int64) error {
 }
 
 // finishErasure completes a transaction that erased clients, just before it commits. It
-// notes that the file needs a compaction, even if Lotse stops before it. The messages it
+// counts the erasure, so the file is wiped even if Lotse stops before it. The messages it
 // queued that name an erased client become erasure notices: backups leave them out, and the
-// file is compacted once more after they were sent (CompactAfterErasures). Then the
+// file is wiped once more after they were sent (WipeAfterErasures). Then the
 // erased records go into the erasure ledger; if that fails, the erasure does not commit.
 // Should the commit fail after the ledger took them, the next start erases them
 // (ApplyLedger): they asked for it, or the retention decided it.
@@ -153,11 +153,8 @@ func (t *tx) finishErasure(l *ledger) error {
 			names = append(names, []byte(c.CaseLabel()))
 		}
 	}
-	meta := t.bolt.Bucket(bucketMeta)
-	if meta.Get(keyErasure) == nil {
-		if err := meta.Put(keyErasure, i64(time.Now().Unix())); err != nil {
-			return err
-		}
+	if err := increment(t.bolt.Bucket(bucketMeta), keyErasure); err != nil {
+		return err
 	}
 	notices := t.bolt.Bucket(bucketNotices)
 	for _, e := range t.sent {

@@ -58,14 +58,20 @@ func (db *DB) Backup(dir string, w io.Writer) (int64, error) {
 }
 
 // snapshot starts a read transaction on the current file; a compaction waits for the
-// start only, not for the copy.
+// start only, not for the copy. A wipe waits until the snapshot is closed (db.snapshots).
 func (db *DB) snapshot() (*snapshot, error) {
 	db.mu.RLock()
 	defer db.mu.RUnlock()
 	if db.closed {
 		return nil, errors.New("backup: the database is closed")
 	}
-	return openSnapshot(db.bolt, db.path)
+	s, err := openSnapshot(db.bolt, db.path)
+	if err != nil {
+		return nil, err
+	}
+	db.snapshots.Add(1)
+	s.done = func() { db.snapshots.Add(-1) }
+	return s, nil
 }
 
 // WriteFileAtomic writes a file with mode 0600 through write, replacing path only once the

@@ -25,6 +25,7 @@ import (
 type snapshot struct {
 	tx   *bolt.Tx
 	file *os.File // reads the transaction's free list
+	done func()   // when not nil, called once the transaction ended
 }
 
 // openSnapshot starts a read transaction on b, whose file is at path now (b.Path() names
@@ -50,6 +51,9 @@ func (s *snapshot) close() {
 		s.tx.Rollback()
 		s.file.Close()
 		s.tx = nil
+		if s.done != nil {
+			s.done()
+		}
 	}
 }
 
@@ -238,41 +242,53 @@ func (z *freePageZeroer) isFree(page uint64) bool {
 
 // readFreelist reads the free list that the meta page at the start of p names.
 func (z *freePageZeroer) readFreelist(meta []byte) error {
+	free, err := readFreelist(z.file, z.pageSize, meta)
+	if err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	z.free = free
+	return nil
+}
+
+// readFreelist reads from file the free list that meta (a meta page, from its start) names
+// and returns its page ids, sorted. The list names the pages free at that commit and those
+// it left pending for readers of older commits.
+func readFreelist(file *os.File, pageSize int, meta []byte) ([]uint64, error) {
 	if len(meta) < metaHighWaterAt+8 {
-		return errors.New("copy: the meta page came in pieces")
+		return nil, errors.New("the meta page came in pieces")
 	}
 	id := binary.NativeEndian.Uint64(meta[metaFreelistAt:])
 	highWater := binary.NativeEndian.Uint64(meta[metaHighWaterAt:])
 	if id == noFreelist {
-		return errors.New("copy: the file keeps no free list (NoFreelistSync)")
+		return nil, errors.New("the file keeps no free list (NoFreelistSync)")
 	}
 	header := make([]byte, pageHeaderSize)
-	at := int64(id) * int64(z.pageSize)
-	if _, err := z.file.ReadAt(header, at); err != nil {
-		return fmt.Errorf("copy: read the free list: %w", err)
+	at := int64(id) * int64(pageSize)
+	if _, err := file.ReadAt(header, at); err != nil {
+		return nil, fmt.Errorf("read the free list: %w", err)
 	}
 	if binary.NativeEndian.Uint16(header[8:]) != freelistPageFlag {
-		return fmt.Errorf("copy: page %d is not the free list", id)
+		return nil, fmt.Errorf("page %d is not the free list", id)
 	}
 	count, overflow := uint64(binary.NativeEndian.Uint16(header[10:])), uint64(binary.NativeEndian.Uint32(header[12:]))
 	if overflow >= highWater {
-		return fmt.Errorf("copy: the free list at page %d is damaged", id)
+		return nil, fmt.Errorf("the free list at page %d is damaged", id)
 	}
-	raw := make([]byte, (overflow+1)*uint64(z.pageSize))
-	if _, err := z.file.ReadAt(raw, at); err != nil {
-		return fmt.Errorf("copy: read the free list: %w", err)
+	raw := make([]byte, (overflow+1)*uint64(pageSize))
+	if _, err := file.ReadAt(raw, at); err != nil {
+		return nil, fmt.Errorf("read the free list: %w", err)
 	}
 	ids := raw[pageHeaderSize:]
 	if count == 0xFFFF { // more than fit the count: the first element is the count
 		count, ids = binary.NativeEndian.Uint64(ids), ids[8:]
 	}
 	if count > uint64(len(ids)/8) {
-		return fmt.Errorf("copy: the free list at page %d is damaged", id)
+		return nil, fmt.Errorf("the free list at page %d is damaged", id)
 	}
-	z.free = make([]uint64, count)
-	for i := range z.free {
-		z.free[i] = binary.NativeEndian.Uint64(ids[8*i:])
+	free := make([]uint64, count)
+	for i := range free {
+		free[i] = binary.NativeEndian.Uint64(ids[8*i:])
 	}
-	slices.Sort(z.free)
-	return nil
+	slices.Sort(free)
+	return free, nil
 }

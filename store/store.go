@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -45,7 +46,8 @@ var (
 
 	keySchema  = []byte("schema")
 	keyOffset  = []byte("offset")
-	keyErasure = []byte("erasure") // the time of the first erasure since the last compaction
+	keyErasure = []byte("erasure") // how many transactions erased since the last wipe or compaction
+	keyWiping  = []byte("wiping")  // written when a wipe starts, so that its first transaction commits
 )
 
 // DB is the open database. One process owns the file: bbolt locks it. Every transaction
@@ -61,6 +63,10 @@ type DB struct {
 
 	// erased signals, after the commit, each transaction that erased a client.
 	erased chan struct{}
+	// snapshots counts the read transactions of backups, which outlive db.mu.
+	snapshots atomic.Int32
+	// observeWrite, when set, learns the duration of each write transaction (OnWrite).
+	observeWrite atomic.Pointer[func(time.Duration)]
 }
 
 // Options are the settings of OpenWith.
@@ -211,13 +217,33 @@ func (db *DB) view(fn func(*bolt.Tx) error) error {
 func (db *DB) update(fn func(*bolt.Tx) error) error {
 	db.mu.RLock()
 	defer db.mu.RUnlock()
-	return db.bolt.Update(fn)
+	return db.timed(db.bolt.Update, fn)
 }
 
 func (db *DB) batch(fn func(*bolt.Tx) error) error {
 	db.mu.RLock()
 	defer db.mu.RUnlock()
-	return db.bolt.Batch(fn)
+	return db.timed(db.bolt.Batch, fn)
+}
+
+// OnWrite has observe learn how long each write transaction took, from the start of its
+// work to its commit on disk: while one runs, every other write waits.
+func (db *DB) OnWrite(observe func(time.Duration)) {
+	db.observeWrite.Store(&observe)
+}
+
+// timed runs fn in a write transaction started by run and reports its duration to the
+// OnWrite observer. In a batch, the duration is that of fn's part of the transaction.
+func (db *DB) timed(run func(func(*bolt.Tx) error) error, fn func(*bolt.Tx) error) error {
+	var began time.Time
+	err := run(func(btx *bolt.Tx) error {
+		began = time.Now()
+		return fn(btx)
+	})
+	if observe := db.observeWrite.Load(); observe != nil && !began.IsZero() {
+		(*observe)(time.Since(began))
+	}
+	return err
 }
 
 // stampRecords gives relay records and group news rounds of version 1, which did not say
