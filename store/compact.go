@@ -122,6 +122,16 @@ func (db *DB) erasurePending() (pending bool, err error) {
 	return pending, err
 }
 
+// noticesWaiting reports whether an erasure notice waits in the outbox.
+func (db *DB) noticesWaiting() (waiting bool, err error) {
+	err = db.view(func(btx *bolt.Tx) error {
+		k, _ := btx.Bucket(bucketNotices).Cursor().First()
+		waiting = k != nil
+		return nil
+	})
+	return waiting, err
+}
+
 // pruneNotices forgets the erasure notices that left the outbox and reports whether any
 // still waits there.
 func (db *DB) pruneNotices() (waiting bool, err error) {

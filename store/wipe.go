@@ -81,13 +81,18 @@ func (db *DB) WipeAfterErasures(ctx context.Context, delay time.Duration, done f
 	if done == nil {
 		done = func(error) {}
 	}
-	// What the last run left: an erasure not compacted yet, notices waiting to be sent.
+	// What the last run left: an erasure not wiped yet, notices waiting to be sent. With
+	// neither, nothing is wiped until the next erasure.
 	pending, err := db.erasurePending()
 	if err != nil {
 		done(err)
 		pending = true
 	}
-	waiting := true
+	waiting, err := db.noticesWaiting()
+	if err != nil {
+		done(err)
+		waiting = true
+	}
 	timer := time.NewTimer(delay)
 	armed := true
 	arm := func() {
