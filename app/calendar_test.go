@@ -245,3 +245,24 @@ func TestErasureDuringAMoveLeavesNoTrace(t *testing.T) {
 		}
 	}
 }
+
+func TestAVisitCalledOffLeavesThePhonesCalendar(t *testing.T) {
+	tb := newBookingBot(t)
+	y := tb.startStaff(900101)
+	u := fakeapi.User{ID: 9806, FirstName: "Ruslan", LanguageCode: "ru"}
+	tb.toDistrict(u, "ru", "Altstadt") // K-0001
+
+	tb.api.SendText(y, "/visit K-0001 25.03.")
+	tb.find(y.ID, func(m fakeapi.Message) bool { return hasButton(m, "10:00–12:00") })
+	tb.press(y, "10:00–12:00")
+	tb.find(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "ru", "VisitHome")) })
+	tb.press(u, say(t, "ru", "VisitHome"))
+	first := readCalendar(t, tb.nthCalendarFile(u.ID, 1))
+
+	tb.idle()
+	tb.press(u, say(t, "ru", "MenuBack"))
+	tb.press(u, say(t, "ru", "MenuAppointments"))
+	tb.press(u, render(t, "ru", flows.Join("", flows.Msg("VisitLater"), flows.Literal(" "), flows.Number("25.03."))))
+	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "ru", "VisitLaterThanks") })
+	wantCancellation(t, "ru", first, tb.nthCalendarFile(u.ID, 2))
+}
