@@ -8,7 +8,10 @@ import (
 
 // calendarFile renders an appointment as an iCalendar (RFC 5545) file, titled in the
 // recipient's language. github.com/arran4/golang-ical does the escaping and line folding
-// the standard asks for.
+// the standard asks for. The event keeps its UID for life; a change is published again with
+// a higher SEQUENCE (RFC 5546 3.2.1: PUBLISH also updates, and unlike REQUEST it needs no
+// attendees), and a cancellation is METHOD:CANCEL with STATUS:CANCELLED and the ORGANIZER
+// that RFC 5546 3.2.5 requires.
 func (r *Renderer) calendarFile(lang string, e *flows.CalendarEvent) ([]byte, error) {
 	title, err := r.Phrase(lang, e.Title)
 	if err != nil {
@@ -22,6 +25,12 @@ func (r *Renderer) calendarFile(lang string, e *flows.CalendarEvent) ([]byte, er
 	cal.SetMethod(ics.MethodPublish)
 	ev := cal.AddEvent(e.UID + "@lotse")
 	ev.SetDtStampTime(e.Created.UTC())
+	ev.SetSequence(e.Sequence)
+	if e.Cancel {
+		cal.SetMethod(ics.MethodCancel)
+		ev.SetStatus(ics.ObjectStatusCancelled)
+		ev.SetOrganizer("mailto:lotse@invalid", ics.WithCN("Lotse"))
+	}
 	ev.SetStartAt(e.Start.UTC())
 	ev.SetEndAt(e.End.UTC())
 	ev.SetSummary(title)

@@ -30,6 +30,33 @@ type Appointment struct {
 	Kind string `json:"kind,omitempty"`
 	// Place is the district (housing site) id of a home visit, "" when not known.
 	Place string `json:"place,omitempty"`
+	// Answer is the client's own answer that ended the appointment: AnswerLater or
+	// AnswerCancel; "" when it is open or the office cancelled it. Managers see it.
+	Answer string `json:"answer,omitempty"`
+	// CalendarUID is the UID of the calendar event on the client's phone when it is not
+	// the appointment's own id: an appointment the client moved here keeps its event.
+	CalendarUID string `json:"cal_uid,omitempty"`
+	// Sequence counts the changes of that calendar event (RFC 5545 SEQUENCE): each update
+	// or cancellation sent to the phone carries a higher one, so the phone replaces the
+	// entry it has instead of adding a second.
+	Sequence int `json:"seq,omitempty"`
+	// MovedTo is, for an appointment the client moved, the appointment that took its place.
+	MovedTo string `json:"moved_to,omitempty"`
+}
+
+// The client's answers that end an appointment.
+const (
+	AnswerLater  = "later"  // "another time": the client moves it
+	AnswerCancel = "cancel" // the client cancelled it
+)
+
+// CalendarID is the UID of the appointment's calendar event, without the "@lotse" the edge
+// adds.
+func (a *Appointment) CalendarID() string {
+	if a.CalendarUID != "" {
+		return a.CalendarUID
+	}
+	return a.ID
 }
 
 // KindVisit marks an appointment that is a home visit: at the client's housing, outside

@@ -92,9 +92,27 @@ func (f *Flows) bookingButton(t *turn, c *Client, a Action) (handled bool, err e
 		if err != nil {
 			return true, err
 		}
+		if a.Name == ActResched {
+			// The appointment moves: the one booked next takes its place in the phone's
+			// calendar, and if none is booked soon the entry is cancelled (endMove).
+			appt.Answer, c.Moving = AnswerLater, appt.ID
+			if err := t.tx.Schedule(Reminder{At: now.Add(moveWait), Appointment: appt.ID, Kind: RemindMoveEnd}); err != nil {
+				return true, err
+			}
+		} else {
+			appt.Answer = AnswerCancel
+			if err := t.tx.Send(f.calendarCancel(c, appt)); err != nil {
+				return true, err
+			}
+		}
 		note, err := f.cancel(t, appt)
 		if err != nil {
 			return true, err
+		}
+		if note.ID != "ApptCancelledLate" { // the manager was told already
+			if err := f.tellAnswer(t.tx, c, appt); err != nil {
+				return true, err
+			}
 		}
 		if a.Name == ActResched {
 			return true, f.showDays(t, c, note)
@@ -487,11 +505,24 @@ func (f *Flows) book(t *turn, c *Client, slot Slot, topic string, interpreter bo
 	if interpreter {
 		a.Interpreter = interpreterLanguage(c)
 	}
+	moved, err := f.moving(t.tx, c)
+	if err != nil {
+		return err
+	}
+	if moved != nil {
+		a.CalendarUID, a.Sequence = moved.CalendarID(), moved.Sequence+1
+	}
 	switch err := f.storeBooking(t.tx, a, slot.Seats); {
 	case ErrorCode(err) == EConflict:
 		return f.showDays(t, c, Msg("ApptSlotTaken"))
 	case err != nil:
 		return err
+	}
+	if moved != nil {
+		c.Moving, moved.MovedTo = "", a.ID
+		if err := t.tx.PutAppointment(moved); err != nil {
+			return err
+		}
 	}
 	if err := f.scheduleReminders(t.tx, a); err != nil {
 		return err
@@ -548,7 +579,22 @@ func (f *Flows) calendar(c *Client, a *Appointment) Outgoing {
 		l, _ := LookupLanguage(lang)
 		e.Notes = []Phrase{Msg("ApptWithInterpreter", "Language", l.Name)}
 	}
-	return Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutCalendar, Text: []Phrase{Msg("ApptCalendarFile")}, Event: e}
+	caption := Msg("ApptCalendarFile")
+	if a.Sequence > 0 {
+		// An update of the event the phone has: the same UID, a newer revision.
+		e.UID, e.Sequence, e.Created, caption = a.CalendarID(), a.Sequence, f.Now(), Msg("ApptCalendarUpdateFile")
+	}
+	return Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutCalendar, Text: []Phrase{caption}, Event: e}
+}
+
+// calendarCancel counts a change of the appointment's calendar event and returns the file
+// that removes the event from the client's phone; the caller stores the appointment.
+func (f *Flows) calendarCancel(c *Client, a *Appointment) Outgoing {
+	a.Sequence++
+	o := f.calendar(c, a)
+	o.Event.Cancel = true
+	o.Text = []Phrase{Msg("ApptCalendarCancelFile")}
+	return o
 }
 
 // interpreterArranged reports whether an interpreter for the appointment's client is there:

@@ -60,6 +60,7 @@ const (
 	ActVisitAt   = "vsp"     // argument: case number "." day "." hour ["." y|n, with an interpreter or not ["." district]]; propose the visit
 	ActVisitHome = "vsh"     // argument: an appointment id; the client will be home for the visit
 	ActVisitLate = "vsl"     // argument: an appointment id; the client asks for another time
+	ActNotices   = "ansn"    // argument: off, on; a manager turns the notices of clients' answers off or on
 )
 
 // Actions of the integration plan (plan.go).
@@ -181,7 +182,7 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = a.Arg == "off" || a.Arg == "on"
 	case ActErase:
 		ok = a.Arg == "ask" || a.Arg == "yes"
-	case ActNoMT:
+	case ActNoMT, ActNotices:
 		ok = a.Arg == "off" || a.Arg == "on"
 	case ActFamily:
 		ok = a.Arg == "" || a.Arg == "add" || slices.Contains(relations, a.Arg)

@@ -447,7 +447,11 @@ func (f *Flows) profile(t *turn, label string) error {
 		"Held": Number(itoa(count[StatusAttended])), "Missed": Number(itoa(count[StatusMissed])), "Cancelled": Number(itoa(count[StatusCancelled])),
 	}}}
 	if next != nil {
-		figures = append(figures, Phrase{ID: "StaffProfileNext", Sub: map[string]Phrase{"When": f.when(next.Start)}})
+		line := Phrase{ID: "StaffProfileNext", Sub: map[string]Phrase{"When": f.when(next.Start)}}
+		if mark, ok := answerMark(next); ok {
+			line = Join(" ", line, mark)
+		}
+		figures = append(figures, line)
 		if next.Interpreter != "" {
 			figures = append(figures, f.staffInterpreter(next))
 		}
@@ -459,6 +463,12 @@ func (f *Flows) profile(t *turn, label string) error {
 	}
 	if nextVisit != nil {
 		figures = append(figures, Join("\n", Msg("StaffProfileNextVisit"), f.staffLine(t.tx, nextVisit)))
+	}
+	// Appointments ahead the client called off or wants to move: the manager may call back.
+	for _, a := range appts {
+		if _, ok := answerMark(a); ok && a.Status == StatusCancelled && a.Start.After(f.Now()) {
+			figures = append(figures, f.staffLine(t.tx, a))
+		}
 	}
 	if p, err := plan(t.tx, c); err != nil {
 		return err

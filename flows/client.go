@@ -91,6 +91,9 @@ type Client struct {
 	CaseServed string `json:"case_served,omitempty"`
 	// BookStep is the plan step ("1.2") the booking under way is about, "" for none.
 	BookStep string `json:"book_step,omitempty"`
+	// Moving is the appointment the client asked to move ("another time"), "" for none: the
+	// next one they book takes its place in their phone's calendar.
+	Moving string `json:"moving,omitempty"`
 }
 
 // Note is a manager's short note on a case.
@@ -140,6 +143,9 @@ type Staff struct {
 	// Writing is a goal or step put together with buttons that waits for the manager's
 	// words, nil for none.
 	Writing *PlanDraft `json:"writing,omitempty"`
+	// AnswerNotices is set when the manager wants one short message for each answer a
+	// client gives to an appointment ("I'll come", "another time", cancelled).
+	AnswerNotices bool `json:"answer_notices,omitempty"`
 }
 
 // Draft is a manager's message whose case is still to be chosen.

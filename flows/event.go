@@ -115,6 +115,11 @@ type CalendarEvent struct {
 	Created time.Time `json:"created"`
 	// Notes become the event's description, one line each, in the recipient's language.
 	Notes []Phrase `json:"notes,omitempty"`
+	// Sequence is the event's revision: 0 when first sent, higher for each change.
+	Sequence int `json:"seq,omitempty"`
+	// Cancel makes the file a cancellation of the event (METHOD:CANCEL) instead of its
+	// publication.
+	Cancel bool `json:"cancel,omitempty"`
 }
 
 // OutKind says how an Outgoing reaches the chat.

@@ -138,7 +138,7 @@ func (f *Flows) clientCommand(t *turn, c *Client) error {
 		return f.myData(t, c)
 	case "delete":
 		return t.show(f.askErase())
-	case "stats", "audit", "today", "week", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign", "team", "translate", "visit", "plan", "goal", "step":
+	case "stats", "audit", "today", "week", "notices", "book", "invite", "r", "clients", "client", "note", "away", "broadcast", "assign", "team", "translate", "visit", "plan", "goal", "step":
 		return t.show(f.clientScreen(c, t.lang).after(Msg("StaffOnly")))
 	default:
 		return t.show(f.clientScreen(c, t.lang).after(Msg("NotUnderstood")))

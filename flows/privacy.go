@@ -138,6 +138,7 @@ func (f *Flows) Export(tx Tx, o Outgoing) ([]Outgoing, error) {
 		Interpreter string    `json:"interpreter,omitempty"`
 		Status      Status    `json:"status"`
 		Confirmed   bool      `json:"confirmed,omitempty"`
+		Answer      string    `json:"answer,omitempty"` // later, cancel: the client's own answer
 		Booked      time.Time `json:"booked"`
 	}
 	type reminder struct {
@@ -216,7 +217,7 @@ func (f *Flows) Export(tx Tx, o Outgoing) ([]Outgoing, error) {
 			place = f.districtName(a.Place)
 		}
 		out.Appointments = append(out.Appointments, appointment{ID: a.ID, Kind: a.Kind, Start: a.Start, End: a.End, Place: place, Manager: f.managerName(a.Manager),
-			Topic: a.Topic, Interpreter: a.Interpreter, Status: a.Status, Confirmed: a.Confirmed, Booked: a.CreatedAt})
+			Topic: a.Topic, Interpreter: a.Interpreter, Status: a.Status, Confirmed: a.Confirmed, Answer: a.Answer, Booked: a.CreatedAt})
 	}
 	for _, r := range tr.Reminders {
 		out.Reminders = append(out.Reminders, reminder{At: r.At, Kind: r.Kind})

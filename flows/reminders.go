@@ -52,6 +52,11 @@ func (f *Flows) Tick(tx Tx) error {
 				return err
 			}
 			continue
+		case RemindMoveEnd:
+			if err := f.endMove(tx, r.Appointment); err != nil {
+				return err
+			}
+			continue
 		case RemindKept:
 			var client int64
 			if _, err := fmt.Sscanf(r.Appointment, "C%d.kept", &client); err == nil {
@@ -160,7 +165,8 @@ func (f *Flows) toManager(tx Tx, manager int64, text Phrase, rows ...[]Button) e
 	return tx.Send(Outgoing{Chat: manager, Lang: lang, Kind: OutSend, Text: []Phrase{text}, Buttons: rows})
 }
 
-// willCome records that the client answered a reminder "I will come".
+// willCome records that the client answered a reminder "I will come", and tells the
+// manager if they asked for it.
 func (f *Flows) willCome(t *turn, c *Client, id string) (handled bool, err error) {
 	a, err := t.tx.Appointment(id)
 	if isNotFound(err) || (err == nil && (a.Client != c.ID || a.Status != StatusBooked)) {
@@ -169,14 +175,22 @@ func (f *Flows) willCome(t *turn, c *Client, id string) (handled bool, err error
 	if err != nil {
 		return true, err
 	}
+	again := a.Confirmed
 	a.Confirmed = true
 	if err := t.tx.PutAppointment(a); err != nil {
 		return true, err
 	}
+	if !again { // a second press of the same button is no news
+		if err := f.tellAnswer(t.tx, c, a); err != nil {
+			return true, err
+		}
+	}
 	return true, t.show(screen{text: []Phrase{Msg("ReminderThanks")}, buttons: [][]Button{{backButton()}}})
 }
 
-// staffAppointments lists a manager's appointments of a period with the marking buttons.
+// staffAppointments lists a manager's appointments of a period with the marking buttons
+// and the clients' answers; of the cancelled ones, only those the client called off, so the
+// manager sees who will not come. It offers the notices of answers.
 func (f *Flows) staffAppointments(t *turn, heading string, from, to time.Time) error {
 	appts, err := t.tx.ManagerAppointments(t.ev.UserID, from, to)
 	if err != nil {
@@ -184,7 +198,7 @@ func (f *Flows) staffAppointments(t *turn, heading string, from, to time.Time) e
 	}
 	s := screen{text: []Phrase{Msg(heading)}}
 	for _, a := range appts {
-		if a.Status == StatusCancelled {
+		if a.Status == StatusCancelled && a.Answer == "" {
 			continue
 		}
 		s.text = append(s.text, f.staffLine(t.tx, a))
@@ -195,6 +209,9 @@ func (f *Flows) staffAppointments(t *turn, heading string, from, to time.Time) e
 	if len(s.text) == 1 {
 		s.text = append(s.text, Msg("StaffNoAppointments"))
 	}
+	if t.staff != nil {
+		s.buttons = append(s.buttons, f.noticesScreen(t.staff).buttons[0])
+	}
 	return t.show(s)
 }
 
@@ -204,6 +221,9 @@ func (f *Flows) staffAppointments(t *turn, heading string, from, to time.Time) e
 func (f *Flows) staffLine(tx Tx, a *Appointment) Phrase {
 	if a.IsVisit() {
 		v := f.visitLine(tx, a)
+		if mark, ok := answerMark(a); ok {
+			v = Join(" ", v, mark)
+		}
 		if a.Interpreter != "" {
 			v = Join("\n", v, f.staffInterpreter(a))
 		}
@@ -226,6 +246,9 @@ func (f *Flows) staffLine(tx Tx, a *Appointment) Phrase {
 		line = Join(" ", line, Literal("✅"))
 	case StatusMissed:
 		line = Join(" ", line, Literal("❌"))
+	}
+	if mark, ok := answerMark(a); ok {
+		line = Join(" ", line, mark)
 	}
 	if a.Interpreter != "" {
 		line = Join("\n", line, f.staffInterpreter(a))

@@ -59,6 +59,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return t.show(f.staffMenu().after(f.staffGreeting(t.ev.UserID)))
 		case "today", "week":
 			return f.staffDay(t, t.ev.Command)
+		case "notices":
+			return t.show(f.noticesScreen(s))
 		case "book":
 			return f.staffBookFor(t, t.ev.Text)
 		case "visit":
@@ -121,6 +123,9 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return t.show(f.staffMenu())
 		case ok && a.Name == ActMenu && (a.Arg == ItemToday || a.Arg == ItemWeek):
 			return f.staffDay(t, a.Arg)
+		case ok && a.Name == ActNotices:
+			s.AnswerNotices = a.Arg == "on"
+			return t.show(f.noticesScreen(s))
 		case ok && a.Name == ActMenu && a.Arg == ItemBlock:
 			return f.askBlock(t)
 		case ok && a.Name == ActMenu && a.Arg == ItemInvite:
@@ -224,7 +229,7 @@ func (f *Flows) staffPage(t *turn, s *Staff, arg string) (handled bool, err erro
 func (f *Flows) staffHelp(id int64) []Phrase {
 	help := []Phrase{Msg("ManagerHelp", "Town", f.Config.Town)}
 	if _, ok := f.Config.Manager(id); ok {
-		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"), Msg("ManagerHelpVisit"), Msg("ManagerHelpPlan"), Msg("ManagerHelpHousehold"))
+		help = append(help, Msg("ManagerHelpRelay"), Msg("ManagerHelpAppointments"), Msg("ManagerHelpNotices"), Msg("ManagerHelpVisit"), Msg("ManagerHelpPlan"), Msg("ManagerHelpHousehold"))
 		if f.Config.Translation.On() {
 			help = append(help, Msg("ManagerHelpTranslate"))
 		}
@@ -295,7 +300,8 @@ func (f *Flows) askBlock(t *turn) error {
 }
 
 // blockDay blocks a day for the manager: no more bookings, and the clients booked that day
-// are told in their language and offered another time.
+// are told in their language, offered another time, and sent the file that takes the
+// appointment out of their phone's calendar.
 func (f *Flows) blockDay(t *turn, arg string) (handled bool, err error) {
 	manager := t.ev.UserID
 	if _, ok := f.Config.Manager(manager); !ok {
@@ -320,11 +326,12 @@ func (f *Flows) blockDay(t *turn, arg string) (handled bool, err error) {
 		if a.Status != StatusBooked || !a.Start.After(f.Now()) || a.IsVisit() {
 			continue // a home visit is arranged with the client, not in office hours
 		}
-		if err := f.setStatus(t.tx, a, StatusCancelled); err != nil {
-			return true, err
-		}
 		c, err := t.tx.Client(a.Client)
 		if err != nil {
+			return true, err
+		}
+		cancel := f.calendarCancel(c, a)
+		if err := f.setStatus(t.tx, a, StatusCancelled); err != nil {
 			return true, err
 		}
 		if c.Unreachable {
@@ -334,6 +341,9 @@ func (f *Flows) blockDay(t *turn, arg string) (handled bool, err error) {
 			Text:    []Phrase{{ID: "ApptCancelledByManager", Sub: map[string]Phrase{"When": f.when(a.Start)}}},
 			Buttons: [][]Button{{{Label: Msg("ApptBook"), Data: Data(ActBook)}}, {backButton()}},
 		}); err != nil {
+			return true, err
+		}
+		if err := t.tx.Send(cancel); err != nil {
 			return true, err
 		}
 		told++

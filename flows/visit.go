@@ -358,8 +358,20 @@ func (f *Flows) visitAnswer(t *turn, c *Client, act Action) (handled bool, err e
 		}
 		return true, t.tx.Send(f.calendar(c, a))
 	}
+	// The phone has the visit in its calendar once the client said they'd be home.
+	var cancel *Outgoing
+	if a.Confirmed {
+		o := f.calendarCancel(c, a)
+		cancel = &o
+	}
+	a.Answer = AnswerLater
 	if err := f.setStatus(t.tx, a, StatusCancelled); err != nil {
 		return true, err
+	}
+	if cancel != nil {
+		if err := t.tx.Send(*cancel); err != nil {
+			return true, err
+		}
 	}
 	again := []Button{{Label: Msg("StaffVisitPropose"), Data: Data(ActVisit, itoa(c.Case))}}
 	if err := f.toManager(t.tx, a.Manager, Phrase{ID: "StaffVisitLater", Args: args, Sub: map[string]Phrase{"When": f.visitWhen(a)}}, again); err != nil {
