@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/lotse-bot/lotse/app/loadgen"
 	"github.com/lotse-bot/lotse/bot/fakeapi"
@@ -28,6 +32,7 @@ import (
 //	LOTSE_LOAD_RATE=100,500              [100]    updates per second
 //	LOTSE_LOAD_SECONDS=60                [20]     how long updates arrive
 //	LOTSE_LOAD_CHART=../docs/performance.png      draw the latencies of all runs
+//	LOTSE_LOAD_RETENTION=1                        run the night's retention from a quarter of the run on
 //	go test -run '^$' -bench Load -benchtime 1x -timeout 60m ./app/
 //
 // Benchmarks never run in "go test ./...", so CI stays fast.
@@ -97,13 +102,21 @@ type loadResult struct {
 	rssMB, peakRSSMB   float64
 	dbMB               float64 // the generated file
 	startup            time.Duration
+	// retention is when the night's retention started, from the start of the run (0: it
+	// did not run); erased is how many clients it erased by the end.
+	retention time.Duration
+	erased    int
+	// writes counts the write transactions of the run, slow those over 50 and 100 ms
+	// (lotse_db_write_seconds).
+	writes, over50ms, over100ms int
 }
 
 // latencies returns the sorted latencies of the answered steps whose kind passes keep, and
 // how many got no answer.
-func (r loadResult) latencies(keep func(kind string) bool) (l []time.Duration, unanswered int) {
+// Only steps that arrived from since on count, when given.
+func (r loadResult) latencies(keep func(kind string) bool, since ...time.Duration) (l []time.Duration, unanswered int) {
 	for _, s := range r.steps {
-		if !keep(s.kind) {
+		if !keep(s.kind) || len(since) > 0 && s.at < since[0] {
 			continue
 		}
 		if s.latency == 0 {
@@ -140,6 +153,16 @@ func (r loadResult) report(b *testing.B) {
 	b.ReportMetric(r.peakRSSMB, "peak-rss-MB")
 	b.ReportMetric(r.dbMB, "db-MB")
 	b.ReportMetric(r.startup.Seconds(), "startup-s")
+	b.ReportMetric(float64(r.writes), "writes")
+	b.ReportMetric(float64(r.over50ms), "writes-over-50ms")
+	b.ReportMetric(float64(r.over100ms), "writes-over-100ms")
+	if r.retention > 0 {
+		during, _ := r.latencies(func(string) bool { return true }, r.retention)
+		menuDuring, _ := r.latencies(func(k string) bool { return k == "menu" }, r.retention)
+		b.ReportMetric(quantile(during, 0.99), "p99-during-retention-ms")
+		b.ReportMetric(quantile(menuDuring, 0.99), "menu-during-retention-p99-ms")
+		b.ReportMetric(float64(r.erased), "retention-erased")
+	}
 	// One line of the table in docs/performance.md, and each kind's share and latency.
 	fmt.Printf("| %d | %d | %d s | %d | %.1f | %.1f | %.1f | %d | %d/%d | %.0f |\n", r.appointments, r.rate, int(r.duration.Seconds()),
 		len(r.steps), quantile(all, 0.5), quantile(all, 0.99), quantile(menu, 0.99), unanswered+r.rejected,
@@ -221,7 +244,16 @@ func runLoad(b *testing.B, appointments, rate int, d time.Duration) loadResult {
 	reminded := min(rate*int(d.Seconds())/100, max(0, clients-loadClients))
 	due := make(map[int64]time.Time, reminded)
 	start := now.Add(15 * time.Second) // roughly when updates begin; corrected below
+	if os.Getenv("LOTSE_LOAD_RETENTION") == "1" {
+		r.retention = d / 4
+	}
 	if _, err := db.Update(func(tx flows.Tx) error {
+		if r.retention > 0 {
+			// The night's retention, as the scheduler starts it at 03:00 (flows.Start).
+			if err := tx.Schedule(flows.Reminder{At: start.Add(r.retention), Kind: flows.RemindPurge, Appointment: "retention"}); err != nil {
+				return err
+			}
+		}
 		for i := range reminded {
 			id := loadgen.ClientID(loadClients + i)
 			// Off the half-hour grid of the history, so no seat is taken twice.
@@ -247,7 +279,7 @@ func runLoad(b *testing.B, appointments, rate int, d time.Duration) loadResult {
 	defer api.Close()
 	env := map[string]string{
 		"TELEGRAM_BOT_TOKEN": fakeapi.Token, "TELEGRAM_API_URL": api.URL(), "LOTSE_DB": dbPath,
-		"LOTSE_RATE_GLOBAL": "10000", "LOTSE_RATE_CHAT": "1000", "LOTSE_ADMIN_ADDR": "off",
+		"LOTSE_RATE_GLOBAL": "10000", "LOTSE_RATE_CHAT": "1000", "LOTSE_ADMIN_ADDR": "127.0.0.1:0",
 	}
 	logs := &syncBuffer{}
 	m := &Main{Getenv: func(k string) string { return env[k] }, Stdout: logs, Stderr: logs, Now: time.Now}
@@ -255,10 +287,9 @@ func runLoad(b *testing.B, appointments, rate int, d time.Duration) loadResult {
 	done := make(chan int, 1)
 	began := time.Now()
 	go func() { done <- exit(m.Stderr, m.Run(ctx, nil)) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	var stop sync.Once
+	stopLotse := func() { stop.Do(func() { cancel(); <-done }) }
+	defer stopLotse()
 	if !api.WaitFor(time.Minute, func() bool { return len(api.Commands("uk")) > 0 }) {
 		b.Fatalf("Lotse did not start:\n%s", logs.String())
 	}
@@ -375,7 +406,55 @@ func runLoad(b *testing.B, appointments, rate int, d time.Duration) loadResult {
 	}
 	r.rejected = len(api.Rejected())
 	r.rssMB, r.peakRSSMB = rss()
+	r.writes, r.over50ms, r.over100ms = writeTimes(b, "http://"+m.AdminAddr()+"/metrics")
+	stopLotse()
+	if r.retention > 0 {
+		if db, err = store.Open(dbPath); err != nil {
+			b.Fatal(err)
+		}
+		left := 0
+		db.View(func(tx flows.Tx) error {
+			return tx.Clients(func(c *flows.Client) error {
+				if c.ID < 5_000_000 { // not one of the run's first contacts
+					left++
+				}
+				return nil
+			})
+		})
+		db.Close()
+		r.erased = clients - left
+	}
 	return r
+}
+
+// writeTimes reads from Lotse's metrics how many write transactions ran and how many took
+// more than 50 and more than 100 ms.
+func writeTimes(b *testing.B, url string) (all, over50ms, over100ms int) {
+	resp, err := http.Get(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := families["lotse_db_write_seconds"]
+	if f == nil || len(f.Metric) != 1 {
+		b.Fatal("lotse_db_write_seconds is missing")
+	}
+	h := f.Metric[0].Histogram
+	all = int(h.GetSampleCount())
+	for _, bucket := range h.Bucket {
+		switch bucket.GetUpperBound() {
+		case 0.05:
+			over50ms = all - int(bucket.GetCumulativeCount())
+		case 0.1:
+			over100ms = all - int(bucket.GetCumulativeCount())
+		}
+	}
+	return all, over50ms, over100ms
 }
 
 // visit sends a script's updates as client (or, for staff scripts, as a manager answering
