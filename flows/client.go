@@ -91,6 +91,11 @@ type Client struct {
 	CaseServed string `json:"case_served,omitempty"`
 	// BookStep is the plan step ("1.2") the booking under way is about, "" for none.
 	BookStep string `json:"book_step,omitempty"`
+	// Menu names the command menu last set in the client's chat (see setMenu).
+	Menu string `json:"menu,omitempty"`
+	// Screen is the button data of the last screen the client looked at, so that a
+	// language switch can show it again in the new language; "" after anything else.
+	Screen string `json:"screen,omitempty"`
 }
 
 // Note is a manager's short note on a case.
@@ -140,6 +145,8 @@ type Staff struct {
 	// Writing is a goal or step put together with buttons that waits for the manager's
 	// words, nil for none.
 	Writing *PlanDraft `json:"writing,omitempty"`
+	// Menu names the command menu last set in the person's chat (see setMenu).
+	Menu string `json:"menu,omitempty"`
 }
 
 // Draft is a manager's message whose case is still to be chosen.
