@@ -241,3 +241,57 @@ func TestLanguageSwitchKeepsTheDistrictQuestion(t *testing.T) {
 		t.Fatalf("after the switch from the menu: %q %v", m.Text, labels(m))
 	}
 }
+
+func TestAChatMenuTelegramDidNotTakeIsSetLater(t *testing.T) {
+	tb := newTestBot(t)
+	tb.api.WaitFor(10e9, func() bool { return len(tb.api.Commands("uk")) > 0 })
+
+	// Telegram asks to wait: the sender waits and sets the menu then.
+	tb.api.InjectFaults("setMyCommands", fakeapi.Fault{Status: 429, RetryAfter: 1})
+	u := fakeapi.User{ID: 17007, FirstName: "Olena", LanguageCode: "uk"}
+	tb.api.SendText(u, "/start")
+	tb.press(u, say(t, "uk", "LanguageConfirmYes"))
+	tb.refused("setMyCommands", 429)
+	tb.chatMenu(u.ID, "uk", clientMenu)
+
+	// Telegram refuses it for a reason Lotse does not know: the client's next message tries
+	// again.
+	tb.api.InjectFaults("setMyCommands", fakeapi.Fault{Status: 400, Description: "Bad Request: something unexpected"})
+	v := fakeapi.User{ID: 17008, FirstName: "Ahmad", LanguageCode: "ps"}
+	tb.api.SendText(v, "/start")
+	tb.press(v, say(t, "ps", "LanguageConfirmYes"))
+	tb.refused("setMyCommands", 400)
+	tb.idle()
+	if got := tb.api.ScopedCommands(fmt.Sprintf("chat:%d", v.ID), ""); len(got) != 0 {
+		t.Fatalf("a refused menu is there: %+v", got)
+	}
+	tb.api.SendText(v, "/menu")
+	tb.chatMenu(v.ID, "ps", clientMenu)
+}
+
+func TestAMenuFollowsTheRoleAfterAReload(t *testing.T) {
+	dir := t.TempDir()
+	path := writeConfig(t, dir)
+	tb := newTestBot(t, "LOTSE_CONFIG", path)
+	u := fakeapi.User{ID: 17009, FirstName: "Sara", LanguageCode: "de"}
+	tb.toMenu(u, "de", true)
+	tb.chatMenu(u.ID, "de", clientMenu)
+
+	// The town makes them a team lead: their next message brings the staff menu.
+	reload := func(replace ...string) {
+		t.Helper()
+		before := strings.Count(tb.logs.String(), "configuration and content reloaded")
+		writeConfig(t, dir, replace...)
+		tb.reload <- struct{}{}
+		tb.waitFor(u.ID, func() bool { return strings.Count(tb.logs.String(), "configuration and content reloaded") > before })
+	}
+	reload("admins = [900001]", "admins = [900001, 17009]")
+	tb.api.SendText(u, "/menu")
+	lead := []string{"menu", "clients", "broadcast", "team", "stats", "audit", "language", "help"}
+	tb.chatMenu(u.ID, "de", lead)
+
+	// And back: the client menu returns.
+	reload()
+	tb.api.SendText(u, "/menu")
+	tb.chatMenu(u.ID, "de", clientMenu)
+}
