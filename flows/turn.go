@@ -40,7 +40,9 @@ type turn struct {
 // the button, so pressing through menus does not flood the chat; anything else gets a new
 // message.
 func (t *turn) show(s screen) error {
-	s, t.notes = s.after(t.notes...), nil
+	if len(t.notes) > 0 {
+		s, t.notes = s.after(t.notes...), nil
+	}
 	if t.ev.Kind != EventButton || t.ev.MessageID == 0 {
 		return t.showNew(s)
 	}
@@ -53,7 +55,9 @@ func (t *turn) show(s screen) error {
 // showNew puts a screen in front of the person as a new message, e.g. below an old message
 // whose buttons no longer apply.
 func (t *turn) showNew(s screen) error {
-	s, t.notes = s.after(t.notes...), nil
+	if len(t.notes) > 0 {
+		s, t.notes = s.after(t.notes...), nil
+	}
 	if err := t.answer(); err != nil {
 		return err
 	}
