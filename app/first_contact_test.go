@@ -219,8 +219,8 @@ func TestCommandMenusPerLanguage(t *testing.T) {
 	tb.api.WaitFor(5*1e9, func() bool { return len(tb.api.Commands("uk")) > 0 })
 	for _, code := range []string{"", "de", "ar", "uk", "ti", "fa"} {
 		cmds := tb.api.Commands(code)
-		if len(cmds) != 6 {
-			t.Errorf("language %q: %d commands, want 6", code, len(cmds))
+		if len(cmds) != len(flows.ClientCommands) {
+			t.Errorf("language %q: %d commands, want %d", code, len(cmds), len(flows.ClientCommands))
 			continue
 		}
 		lang := code
@@ -232,6 +232,9 @@ func TestCommandMenusPerLanguage(t *testing.T) {
 		}
 		if want := say(t, lang, "CommandPrivacy"); cmds[4].Command != "privacy" || cmds[4].Description != want {
 			t.Errorf("language %q: /privacy is %+v, want %q", code, cmds[4], want)
+		}
+		if want := say(t, lang, "CommandDelete"); cmds[6].Command != "delete" || cmds[6].Description != want {
+			t.Errorf("language %q: /delete is %+v, want %q", code, cmds[6], want)
 		}
 	}
 }

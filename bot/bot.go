@@ -18,7 +18,6 @@ import (
 	"time"
 
 	tg "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/lotse-bot/lotse/flows"
@@ -221,8 +220,10 @@ func (b *Bot) Run(ctx context.Context) error {
 	return err
 }
 
-// setCommands sets the command menu in every offered language. Telegram takes only
-// two-letter language codes here, so Sorani (ckb) phones see the default, English, menu.
+// setCommands sets the command menu in every offered language, for those who have not
+// picked a language yet. Telegram takes only two-letter language codes here, so Sorani (ckb)
+// phones see the default, English, menu until the client picks; then their chat gets its
+// own menu (flows.OutCommands).
 func (b *Bot) setCommands(ctx context.Context) error {
 	byCode := map[string]string{"": "en"} // language_code → language option
 	for _, option := range b.opts.Config.Languages {
@@ -231,17 +232,11 @@ func (b *Bot) setCommands(ctx context.Context) error {
 		}
 	}
 	for _, code := range slices.Sorted(maps.Keys(byCode)) {
-		params := &tg.SetMyCommandsParams{LanguageCode: code}
-		for _, c := range []struct{ name, msg string }{
-			{"start", "CommandStart"}, {"menu", "CommandMenu"}, {"faq", "CommandFAQ"}, {"language", "CommandLanguage"}, {"privacy", "CommandPrivacy"}, {"help", "CommandHelp"},
-		} {
-			desc, err := b.render.Phrase(byCode[code], flows.Msg(c.msg))
-			if err != nil {
-				return err
-			}
-			params.Commands = append(params.Commands, models.BotCommand{Command: c.name, Description: desc})
+		commands, err := b.render.Commands(byCode[code], flows.ClientCommands)
+		if err != nil {
+			return err
 		}
-		if _, err := b.api.SetMyCommands(ctx, params); err != nil {
+		if _, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{LanguageCode: code, Commands: commands}); err != nil {
 			return classify("setMyCommands", err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"github.com/go-telegram/bot/models"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/lotse-bot/lotse/flows"
@@ -50,6 +51,20 @@ func NewRenderer(bundle *i18n.Bundle, faq *flows.FAQStore, cfg *flows.Config) *R
 // Text renders the message text of o.
 func (r *Renderer) Text(o flows.Outgoing) (string, error) {
 	return r.join(o.Lang, o.Text, "\n\n")
+}
+
+// Commands renders a command menu in lang: each command with its description from the
+// catalogs.
+func (r *Renderer) Commands(lang string, commands []flows.Command) ([]models.BotCommand, error) {
+	out := make([]models.BotCommand, 0, len(commands))
+	for _, c := range commands {
+		desc, err := r.Phrase(lang, flows.Msg(c.Msg))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, models.BotCommand{Command: c.Name, Description: desc})
+	}
+	return out, nil
 }
 
 // Document renders the body of a document to read, o.Body, as UTF-8 text in the recipient's

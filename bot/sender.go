@@ -42,7 +42,7 @@ func (l Limits) withDefaults() Limits {
 // outMethods are the Bot API methods of the kinds of outgoing messages.
 var outMethods = map[flows.OutKind]string{flows.OutSend: "sendMessage", flows.OutEdit: "editMessageText", flows.OutAnswer: "answerCallbackQuery",
 	flows.OutCalendar: "sendDocument", flows.OutInviteQR: "sendPhoto", flows.OutCopy: "copyMessage", flows.OutReact: "setMessageReaction", flows.OutDocument: "sendDocument", flows.OutExport: "sendDocument",
-	flows.OutTranslate: "translate"}
+	flows.OutTranslate: "translate", flows.OutCommands: "setMyCommands"}
 
 // maxInFlight bounds the calls to Telegram under way at once; more would only open more
 // connections, not deliver faster.
@@ -345,6 +345,9 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 	if method == "" {
 		return false, 0, &apiError{Method: "unknown", Code: http.StatusBadRequest, Description: "unknown outgoing kind"}
 	}
+	if o.Kind == flows.OutCommands {
+		return s.setCommands(ctx, o)
+	}
 	text, err := s.render.Text(*o)
 	if err != nil {
 		return false, 0, &apiError{Method: method, Code: http.StatusBadRequest, Description: err.Error()}
@@ -468,6 +471,18 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 		id = m.ID
 	}
 	return o.Sent == len(parts), id, nil
+}
+
+// setCommands sets o.Commands, described in o.Lang, as the command menu of o.Chat. The chat
+// scope wins over the menus set per language_code, so a Sorani or Dari speaker whose phone
+// is in another language sees their own.
+func (s *Sender) setCommands(ctx context.Context, o *flows.Outgoing) (bool, int, *apiError) {
+	commands, err := s.render.Commands(o.Lang, o.Commands)
+	if err != nil {
+		return false, 0, &apiError{Method: "setMyCommands", Code: http.StatusBadRequest, Description: err.Error()}
+	}
+	_, err = s.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: commands, Scope: &models.BotCommandScopeChat{ChatID: o.Chat}})
+	return err == nil, 0, callError("setMyCommands", err)
 }
 
 // observe counts a Bot API call of the sender by method and result.

@@ -35,6 +35,7 @@ type messenger interface {
 	SendDocument(ctx context.Context, params *tg.SendDocumentParams) (*models.Message, error)
 	AnswerCallbackQuery(ctx context.Context, params *tg.AnswerCallbackQueryParams) (bool, error)
 	SetMessageReaction(ctx context.Context, params *tg.SetMessageReactionParams) (bool, error)
+	SetMyCommands(ctx context.Context, params *tg.SetMyCommandsParams) (bool, error)
 }
 
 // apiError is a failed Bot API call, classified for the sender and the intake.

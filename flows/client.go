@@ -94,6 +94,11 @@ type Client struct {
 	// Moving is the appointment the client asked to move ("another time"), "" for none: the
 	// next one they book takes its place in their phone's calendar.
 	Moving string `json:"moving,omitempty"`
+	// Menu names the command menu last set in the client's chat (see setMenu).
+	Menu string `json:"menu,omitempty"`
+	// Screen is the button data of the last screen the client looked at, so that a
+	// language switch can show it again in the new language; "" after anything else.
+	Screen string `json:"screen,omitempty"`
 }
 
 // Note is a manager's short note on a case.
@@ -146,6 +151,8 @@ type Staff struct {
 	// AnswerNotices is set when the manager wants one short message for each answer a
 	// client gives to an appointment ("I'll come", "another time", cancelled).
 	AnswerNotices bool `json:"answer_notices,omitempty"`
+	// Menu names the command menu last set in the person's chat (see setMenu).
+	Menu string `json:"menu,omitempty"`
 }
 
 // Draft is a manager's message whose case is still to be chosen.

@@ -112,7 +112,7 @@ func (d *domain) deliver(entries []store.OutboxEntry) {
 			}
 		case o.Kind == flows.OutAnswer:
 			d.answers[o.Chat] = append(d.answers[o.Chat], o)
-		case o.Kind == flows.OutReact || o.Kind == flows.OutTranslate:
+		case o.Kind == flows.OutReact || o.Kind == flows.OutTranslate || o.Kind == flows.OutCommands: // no message in the chat
 		default:
 			id = d.newID(o.Chat)
 			d.chats[o.Chat] = append(d.chats[o.Chat], message{id: id, out: o})

@@ -86,6 +86,8 @@ type Outgoing struct {
 	// Body, for OutDocument instead of File: a document to read, rendered in the
 	// recipient's language as plain text, paragraphs joined by a blank line.
 	Body []Phrase `json:"body,omitempty"`
+	// Commands, for OutCommands: the chat's command menu, in its order.
+	Commands []Command `json:"cmds,omitempty"`
 }
 
 // RelayRef ties a message in a manager's chat to a client's case.
@@ -137,6 +139,7 @@ const (
 	OutDocument                     // send File (or Body, rendered) as a document named FileName; Text is the caption
 	OutTranslate                    // ask the engine to translate Translate; what follows is up to flows
 	OutExport                       // send Chat's data as documents, built when sent (Flows.Export); Sent counts those delivered
+	OutCommands                     // set Commands, described in Lang, as the command menu of Chat
 )
 
 // Phrase is one piece of text: a catalog message with its values, a literal that is the

@@ -31,6 +31,10 @@ func (f *Flows) faqButton(t *turn, c *Client, a Action) (handled bool, err error
 			return false, nil
 		}
 		c.Step = StepFAQ
+		if t.reshow {
+			// The same answer in another language was counted when it was read.
+			return true, t.show(f.faqAnswer(c, q))
+		}
 		if err := t.tx.CountView(q.ID, t.lang); err != nil {
 			return true, err
 		}

@@ -45,11 +45,15 @@ func (f *Flows) handleClient(tx Tx, ev Event) error {
 	if t.erased {
 		return nil
 	}
+	c.Screen = remembered(t, c.Screen)
 	if err := f.countServed(tx, c); err != nil {
 		return err
 	}
 	if c.Step != StepDistrict && c.Step != StepCommune {
 		c.Search = "" // what they typed to find their housing is of no use any more
+	}
+	if err := f.clientMenu(tx, c); err != nil {
+		return err
 	}
 	if err := f.saveClient(tx, c); err != nil {
 		return err
@@ -150,6 +154,11 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 	if !ok || !f.allowed(c, a) {
 		return t.refuse(f.clientScreen(c, t.lang))
 	}
+	return f.clientAction(t, c, a)
+}
+
+// clientAction carries out a client's valid button action.
+func (f *Flows) clientAction(t *turn, c *Client, a Action) error {
 	switch a.Name {
 	case ActFAQ, ActTopic, ActQuestion, ActAsk:
 		handled, err := f.faqButton(t, c, a)
@@ -206,6 +215,12 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 		c.Lang, t.lang = a.Arg, a.Arg
 		if c.Step == StepLanguage {
 			c.Step = StepConsent
+		}
+		// The district and commune questions are shown from the step itself; any other
+		// screen the client was looking at is shown again from the button that led there.
+		if prev, ok := ParseData(c.Screen); ok && c.Step != StepDistrict && c.Step != StepCommune && f.allowed(c, prev) {
+			t.notes, t.reshow = []Phrase{Msg("LanguageSaved")}, true
+			return f.clientAction(t, c, prev)
 		}
 		return t.show(f.clientScreen(c, t.lang).after(Msg("LanguageSaved")))
 	case ActLanguages:
@@ -322,6 +337,38 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 	default: // staff buttons and others a client cannot use
 		return t.refuse(f.clientScreen(c, t.lang))
 	}
+}
+
+// remembered returns what a client's Screen becomes after turn t: the button data of a screen
+// that only shows something (so showing it again changes nothing), kept through the
+// language picker and the language choice, and "" after anything else.
+func remembered(t *turn, before string) string {
+	if t.refused {
+		return ""
+	}
+	if t.ev.Kind == EventCommand && t.ev.Command == "language" {
+		return before
+	}
+	a, ok := ParseData(t.ev.Data)
+	if t.ev.Kind != EventButton || !ok {
+		return ""
+	}
+	switch a.Name {
+	case ActLanguage, ActLanguages:
+		return before
+	case ActFAQ, ActTopic, ActQuestion, ActAppts, ActBook, ActDay, ActTime, ActTopicFor, ActInterp, ActPage, ActServices, ActService:
+		return t.ev.Data
+	case ActPlanOK, ActStepDone:
+		return Data(ActMenu, ItemPlan) // they show the plan again, with a note
+	case ActMenu:
+		switch a.Arg {
+		case ItemLanguage:
+			return before
+		case ItemPlan, ItemPrivacy, ItemHelp:
+			return t.ev.Data
+		}
+	}
+	return ""
 }
 
 // clientPage shows another page of a client's list.

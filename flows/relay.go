@@ -345,6 +345,11 @@ func (f *Flows) Settled(tx Tx, o Outgoing, r Result, msgID int) error {
 			return err
 		}
 	}
+	if r != Delivered && o.Kind == OutCommands {
+		if err := f.menuRefused(tx, o.Chat); err != nil {
+			return err
+		}
+	}
 	if (r == Refused || r == Undelivered) && o.Step == StepDistrict {
 		if err := f.districtRefused(tx, o.Chat); err != nil {
 			return err

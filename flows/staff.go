@@ -36,6 +36,9 @@ func (f *Flows) handleStaff(tx Tx, ev Event) error {
 	if err := f.staffEvent(t, s); err != nil {
 		return err
 	}
+	if err := f.staffCommandMenu(tx, s, t.lang); err != nil {
+		return err
+	}
 	if err := tx.PutStaff(s); err != nil {
 		return err
 	}

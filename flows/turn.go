@@ -28,12 +28,21 @@ type turn struct {
 	answered bool
 	erased   bool   // the person's data was erased: nothing of them may be stored again
 	staff    *Staff // the staff member's record in a staff turn, stored after it
+	// notes go before the text of the next screen shown, e.g. "language saved" above a
+	// screen shown again in the new language; reshow marks that turn, which only shows.
+	notes  []Phrase
+	reshow bool
+	// refused is set when a button was refused: the screen it asked for was not shown.
+	refused bool
 }
 
 // show puts a screen in front of the person: a button press replaces the message that had
 // the button, so pressing through menus does not flood the chat; anything else gets a new
 // message.
 func (t *turn) show(s screen) error {
+	if len(t.notes) > 0 {
+		s, t.notes = s.after(t.notes...), nil
+	}
 	if t.ev.Kind != EventButton || t.ev.MessageID == 0 {
 		return t.showNew(s)
 	}
@@ -46,6 +55,9 @@ func (t *turn) show(s screen) error {
 // showNew puts a screen in front of the person as a new message, e.g. below an old message
 // whose buttons no longer apply.
 func (t *turn) showNew(s screen) error {
+	if len(t.notes) > 0 {
+		s, t.notes = s.after(t.notes...), nil
+	}
 	if err := t.answer(); err != nil {
 		return err
 	}
@@ -55,6 +67,7 @@ func (t *turn) showNew(s screen) error {
 // refuse answers a button that is forged, outdated or not for this step with a short
 // "no longer valid" pop-up, and shows the screen that applies now as a new message.
 func (t *turn) refuse(now screen) error {
+	t.refused = true
 	if err := t.answer(Msg("ButtonExpired")); err != nil {
 		return err
 	}

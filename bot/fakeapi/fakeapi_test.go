@@ -675,6 +675,23 @@ func TestCommands(t *testing.T) {
 	}
 }
 
+func TestChatScopedCommands(t *testing.T) {
+	s := newServer(t)
+	cmds := []map[string]any{{"command": "start", "description": "دەستپێکردن"}}
+	// Like Telegram, a chat the bot never saw cannot have a menu.
+	mustFail(t, call(t, s, "setMyCommands", map[string]any{"commands": cmds, "scope": map[string]any{"type": "chat", "chat_id": alice.ID}}), 400, "chat not found")
+	mustFail(t, call(t, s, "setMyCommands", map[string]any{"commands": cmds, "scope": map[string]any{"type": "chat"}}), 400, "")
+	s.SendText(alice, "/start")
+	mustOK(t, call(t, s, "setMyCommands", map[string]any{"commands": cmds, "scope": map[string]any{"type": "chat", "chat_id": alice.ID}}))
+	scope := "chat:" + strconv.FormatInt(alice.ID, 10)
+	if got := s.ScopedCommands(scope, ""); len(got) != 1 || got[0].Description != "دەستپێکردن" {
+		t.Fatalf("ScopedCommands(%s) = %+v", scope, got)
+	}
+	if got := s.Commands(""); len(got) != 0 {
+		t.Fatalf("a chat's menu became the default one: %+v", got)
+	}
+}
+
 func TestRoutingAndEncodings(t *testing.T) {
 	s := newServer(t)
 	s.SendText(alice, "hi")
