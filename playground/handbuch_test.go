@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/lotse-bot/lotse/bot/fakeapi"
 	"github.com/lotse-bot/lotse/flows"
 	"github.com/lotse-bot/lotse/playground"
 )
@@ -149,19 +150,23 @@ func TestHandbuchScreenshots(t *testing.T) {
 	b.press(manager, b.firstButton(manager, "a kind of service"))
 	b.press(manager, b.firstButton(manager, "a service"))
 	b.press(manager, b.firstButton(manager, "a date"))
-	b.waitBot(manager, "the step of the plan for the referral", startsWith("✅ "))
+	b.waitBot(manager, "the step of the plan for the referral", contains("Termin bei Migrationsberatung"))
 	shot(manager, "team-vermitteln.png")
 	b.waitBot(amira, "the referral", contains("MBE"))
 	shot(amira, "klient-vermittlung.png")
 
 	// Households: the manager invites a member of Amira's family; a client by invitation.
 	b.send(manager, "/invite "+caseLabel)
+	// The first button is read only once the question is there, not from an older keyboard.
+	b.waitBot(manager, "the question who joins", contains(de("StaffHouseholdWho", "Case", caseLabel)))
 	b.press(manager, b.firstButton(manager, "who joins"))
 	b.waitBot(manager, "the family invitation", contains("t.me/"))
 	shot(manager, "team-haushalt.png")
 	b.send(manager, "/invite")
-	invite := b.waitBot(manager, "the invitation", match{Contains: "?start="})
-	b.waitBot(manager, "the QR code", contains(de("StaffInviteQR")))
+	// The family's invitation has a link and a QR code too: wait for the new ones.
+	head, _, _ := strings.Cut(de("StaffInvite", "Date", "-", "Link", "-"), ",")
+	invite := b.waitBot(manager, "the invitation", contains(head))
+	b.waitCount(manager, "the second QR code", de("StaffInviteQR"), 2)
 	shot(manager, "team-einladen.png")
 	payload := regexp.MustCompile(`\?start=([A-Za-z0-9_-]+)`).FindStringSubmatch(invite.Text)
 	if payload == nil {
@@ -169,6 +174,9 @@ func TestHandbuchScreenshots(t *testing.T) {
 	}
 	b.send(olena, "/start "+payload[1])
 	b.waitBot(olena, "the Ukrainian greeting", contains(uk("LanguageConfirm")))
+	b.press(olena, uk("LanguageConfirmYes"))
+	b.press(olena, uk("PrivacyAccept"))
+	b.waitBot(olena, "the note who her manager is", contains(uk("InviteAccepted", "Name", manager)))
 	shot(olena, "klient-einladung.png")
 
 	// The week's appointments, then the day: reminder, "came?", marked.
@@ -193,12 +201,15 @@ func TestHandbuchScreenshots(t *testing.T) {
 	b.press(manager, b.buttonWith(manager, "✅"))
 	b.waitBot(manager, "the note", contains(de("StaffMarked")))
 
-	// Away, from two weeks ahead for a week. Without a substitute: her colleagues are not on
-	// the page, and Telegram would not let Lotse tell them.
+	// Away, from two weeks ahead for a week, with Herr Haddad standing in. He is not on the
+	// page, but he opened the bot, as he must before Lotse can tell him.
+	tp.api.SendText(fakeapi.User{ID: 900102, FirstName: "Herr Haddad", LanguageCode: "de"}, "/start")
+	haddadSees(t, tp, "his welcome", "👋")
 	from := tp.clock.Now().In(loc).AddDate(0, 0, 14)
 	to := from.AddDate(0, 0, 7)
-	b.send(manager, fmt.Sprintf("/away %s %s", from.Format("02.01.2006"), to.Format("02.01.2006")))
-	b.waitBot(manager, "the absence", startsWith("🏖️"))
+	b.send(manager, fmt.Sprintf("/away %s %s Haddad", from.Format("02.01.2006"), to.Format("02.01.2006")))
+	b.waitBot(manager, "the absence", contains(de("StaffAwaySet", "Name", "Herr Haddad", "From", from.Format("02.01.2006"), "To", to.Format("02.01.2006"))))
+	haddadSees(t, tp, "the note that he stands in", "🔁")
 	shot(manager, "team-abwesend.png")
 
 	// The team lead's figures.
@@ -253,5 +264,33 @@ func (b *browser) phoneShot(name, file string) {
 		if out, err := exec.Command(pngquant, "--force", "--strip", "--speed", "1", "--output", file, "--", file).CombinedOutput(); err != nil {
 			b.t.Logf("pngquant %s: %v %s", file, err, out)
 		}
+	}
+}
+
+// haddadSees waits until Herr Haddad, who is not on the page, got a message from the bot
+// that starts with prefix.
+func haddadSees(t *testing.T, tp *testPlayground, what, prefix string) {
+	t.Helper()
+	for deadline := time.Now().Add(stepTimeout); ; time.Sleep(50 * time.Millisecond) {
+		for _, m := range tp.api.ChatLog(900102) {
+			if m.From == "bot" && strings.HasPrefix(m.Text, prefix) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Herr Haddad never got %s: %+v", what, tp.api.ChatLog(900102))
+		}
+	}
+}
+
+// waitCount waits until n messages of a person's chat contain text.
+func (b *browser) waitCount(name, what, text string, n int) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout+5*time.Second)
+	defer cancel()
+	count := `(name, text, n) => (` + bubblesJS + `)(name).filter((m) => m.text.includes(text)).length >= n`
+	if _, err := chromedp.Run(ctx, chromedp.PollFunction[bool](count,
+		chromedp.WithPollingArgs(name, text, n), chromedp.WithPollingTimeout(stepTimeout), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		b.fail("the chat of %s never showed %s: %v\nit shows:\n%s", name, what, err, b.dump(name))
 	}
 }
