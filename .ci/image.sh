@@ -24,6 +24,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   if [ -n "$container" ]; then podman rm -f "$container" >/dev/null 2>&1 || true; fi
+  if [ -n "${podman:-}" ]; then podman rmi -f localhost/lotse-scratch:ci localhost/lotse:ci >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 

@@ -40,6 +40,10 @@ func TestHandbuchScreenshots(t *testing.T) {
 		t.Skip("LOTSE_HANDBUCH=write takes the screenshots of docs/handbuch.md")
 	}
 	exe := chromium(t)
+	// Without a colour emoji font the buttons' emoji come out as empty boxes.
+	if out, err := exec.Command("fc-list", ":", "family").Output(); err == nil && !strings.Contains(string(out), "Emoji") {
+		t.Fatal("no emoji font: the guide's pictures would show boxes for the buttons' emoji (Debian: apt-get install fonts-noto-color-emoji)")
+	}
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		t.Fatal(err)
