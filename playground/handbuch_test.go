@@ -24,10 +24,14 @@ import (
 //
 //	LOTSE_HANDBUCH=write go test -run TestHandbuchScreenshots ./playground/
 //
-// Without LOTSE_HANDBUCH=write it is skipped, so that go test ./... leaves the docs alone.
 // The buttons' emoji need a colour emoji font (Debian: fonts-noto-color-emoji). Where
 // pngquant is installed (Debian: pngquant), the pictures are reduced to 256 colours, a
 // third of their size.
+//
+// CI (LOTSE_BROWSER_TEST=required) goes through the same tasks without touching the docs:
+// the pictures go to its artifacts, and the test fails unless they are exactly the ones in
+// docs/handbuch/, so a change of the playground that breaks the guide's way shows. Otherwise
+// the test is skipped, so that go test ./... leaves the docs alone.
 
 // handbuchDir is where the guide's pictures live, seen from this package's folder.
 const handbuchDir = "../docs/handbuch"
@@ -36,13 +40,20 @@ const handbuchDir = "../docs/handbuch"
 const teamLead = "Teamleitung"
 
 func TestHandbuchScreenshots(t *testing.T) {
-	if os.Getenv("LOTSE_HANDBUCH") != "write" {
+	write := os.Getenv("LOTSE_HANDBUCH") == "write"
+	if !write && os.Getenv("LOTSE_BROWSER_TEST") != "required" {
 		t.Skip("LOTSE_HANDBUCH=write takes the screenshots of docs/handbuch.md")
 	}
 	exe := chromium(t)
-	// Without a colour emoji font the buttons' emoji come out as empty boxes.
-	if out, err := exec.Command("fc-list", ":", "family").Output(); err == nil && !strings.Contains(string(out), "Emoji") {
-		t.Fatal("no emoji font: the guide's pictures would show boxes for the buttons' emoji (Debian: apt-get install fonts-noto-color-emoji)")
+	dir := handbuchDir
+	if write {
+		// Without a colour emoji font the buttons' emoji come out as empty boxes.
+		if out, err := exec.Command("fc-list", ":", "family").Output(); err == nil && !strings.Contains(string(out), "Emoji") {
+			t.Fatal("no emoji font: the guide's pictures would show boxes for the buttons' emoji (Debian: apt-get install fonts-noto-color-emoji)")
+		}
+	} else {
+		dir = screenshotDir(t)
+		defer sameNames(t, dir, handbuchDir)
 	}
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
@@ -55,14 +66,14 @@ func TestHandbuchScreenshots(t *testing.T) {
 		return []playground.Person{people[0], people[2], people[3], {ID: cfg.Admins[0], Name: teamLead, Language: "de", Role: playground.RoleManager}}
 	}})
 	b := openBrowser(t, exe, tp.url)
-	if err := os.MkdirAll(handbuchDir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	old, _ := filepath.Glob(filepath.Join(handbuchDir, "*.png"))
+	old, _ := filepath.Glob(filepath.Join(dir, "*.png"))
 	for _, name := range old {
 		os.Remove(name)
 	}
-	shot := func(name, file string) { b.phoneShot(name, filepath.Join(handbuchDir, file)) }
+	shot := func(name, file string) { b.phoneShot(name, filepath.Join(dir, file), write) }
 
 	const amira, olena, manager = "Amira", "Olena", "Frau Yılmaz"
 	ar := func(id string, kv ...string) string { return tp.say("ar", id, kv...) }
@@ -246,8 +257,8 @@ func (b *browser) buttonWith(name, part string) string {
 }
 
 // phoneShot saves one person's chat, scrolled to its newest message, as a PNG: about the
-// size of a phone's screen.
-func (b *browser) phoneShot(name, file string) {
+// size of a phone's screen. small reduces its colours where pngquant is installed.
+func (b *browser) phoneShot(name, file string, small bool) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
@@ -264,7 +275,7 @@ func (b *browser) phoneShot(name, file string) {
 	if err := os.WriteFile(file, png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}
-	if pngquant, err := exec.LookPath("pngquant"); err == nil {
+	if pngquant, err := exec.LookPath("pngquant"); err == nil && small {
 		if out, err := exec.Command(pngquant, "--force", "--strip", "--speed", "1", "--output", file, "--", file).CombinedOutput(); err != nil {
 			b.t.Logf("pngquant %s: %v %s", file, err, out)
 		}
@@ -296,5 +307,33 @@ func (b *browser) waitCount(name, what, text string, n int) {
 	if _, err := chromedp.Run(ctx, chromedp.PollFunction[bool](count,
 		chromedp.WithPollingArgs(name, text, n), chromedp.WithPollingTimeout(stepTimeout), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
 		b.fail("the chat of %s never showed %s: %v\nit shows:\n%s", name, what, err, b.dump(name))
+	}
+}
+
+// sameNames fails the test unless the PNGs in dir, which the test took, are the ones in
+// want, which the guide uses.
+func sameNames(t *testing.T, dir, want string) {
+	t.Helper()
+	if t.Failed() {
+		return
+	}
+	names := func(d string) map[string]bool {
+		files, _ := filepath.Glob(filepath.Join(d, "*.png"))
+		m := map[string]bool{}
+		for _, f := range files {
+			m[filepath.Base(f)] = true
+		}
+		return m
+	}
+	took, has := names(dir), names(want)
+	for n := range took {
+		if !has[n] {
+			t.Errorf("the test takes %s, which docs/handbuch/ lacks: LOTSE_HANDBUCH=write go test -run TestHandbuchScreenshots ./playground/", n)
+		}
+	}
+	for n := range has {
+		if !took[n] {
+			t.Errorf("docs/handbuch/%s is no longer taken by the test: remove it from the guide", n)
+		}
 	}
 }
