@@ -109,3 +109,42 @@ func TestAnswerOvertakesGroupNews(t *testing.T) {
 		t.Error("the answer overtook the news in the writer's own chat")
 	}
 }
+
+func TestRemindersLeftInTheOutboxWaitBehindAnAnswerAfterARestart(t *testing.T) {
+	// Five messages a second overall; thirty reminders the scheduler queued before a stop
+	// wait in the outbox. After the start, a client's /menu goes before most of them.
+	tb := newTestBot(t, "LOTSE_RATE_GLOBAL", "5")
+	tb.stop()
+	clients := seedNewsClients(t, tb.env["LOTSE_DB"], 30)
+	db, err := store.Open(tb.env["LOTSE_DB"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Do(func(tx flows.Tx) error {
+		for _, c := range clients {
+			// What flows.Tick sends is marked so; here the outbox is filled as a stop left it.
+			if err := tx.Send(flows.Outgoing{Chat: c.ID, Lang: c.LanguageCode, Kind: flows.OutSend, Scheduled: true,
+				Text: []flows.Phrase{flows.Msg("ReminderText", "When", "Dienstag, 30.03.2027, 09:30", "Office", "Rathaus", "Address", "Marktplatz 1")}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	tb.api.Opened(clients...)
+	tb.start()
+	writer := clients[len(clients)-1]
+	tb.api.SendText(writer, "/menu")
+	tb.find(writer.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, writer.LanguageCode, "MenuFAQ")) })
+	waiting := 0
+	for _, c := range clients {
+		if len(tb.api.Messages(c.ID)) == 0 {
+			waiting++
+		}
+	}
+	if waiting == 0 {
+		t.Error("the client's menu came only after all 30 reminders left over from before the restart")
+	}
+}

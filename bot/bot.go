@@ -275,7 +275,7 @@ func (b *Bot) schedule(ctx context.Context) {
 		if err == nil && due {
 			var out []OutboxEntry
 			out, err = b.opts.DB.Update(b.opts.Flows.Tick)
-			b.sender.PushScheduled(out...)
+			b.sender.Push(out...)
 		}
 		if err != nil {
 			b.log.Error("sending due reminders failed", "err", err)

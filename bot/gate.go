@@ -26,17 +26,16 @@ const (
 	priorities = int(interactivePriority) + 1
 )
 
-// priorityOf ranks a message. scheduled marks what the scheduler's tick put in the outbox;
-// everything else follows from an update or from a delivery and is treated as an answer
-// unless it is group news or a relay. After a restart the outbox does not say what the
-// scheduler sent, so a reminder left over then goes out as an answer would.
-func priorityOf(o flows.Outgoing, scheduled bool) priority {
+// priorityOf ranks a message. Outgoing.Scheduled marks what the scheduler's tick put in the
+// outbox, also after a restart; everything else follows from an update or from a delivery
+// and is treated as an answer unless it is group news or a relay.
+func priorityOf(o flows.Outgoing) priority {
 	switch {
 	case o.Broadcast != "":
 		return broadcastPriority
 	case o.Kind == flows.OutCopy || o.Relay != nil:
 		return relayPriority
-	case scheduled:
+	case o.Scheduled:
 		return reminderPriority
 	}
 	return interactivePriority

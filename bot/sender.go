@@ -149,19 +149,9 @@ func (s *Sender) wait() {
 	s.wg.Wait()
 }
 
-// Push queues committed outbox entries for sending: answers to what a person did, and what
-// follows from them.
+// Push queues committed outbox entries for sending, each at its priority: answers to what
+// a person did first, then relays, then what the scheduler sent, then group news.
 func (s *Sender) Push(entries ...OutboxEntry) {
-	s.push(false, entries)
-}
-
-// PushScheduled queues what the scheduler put in the outbox: reminders and notices, which
-// wait behind answers and relays.
-func (s *Sender) PushScheduled(entries ...OutboxEntry) {
-	s.push(true, entries)
-}
-
-func (s *Sender) push(scheduled bool, entries []OutboxEntry) {
 	if len(entries) == 0 {
 		return
 	}
@@ -176,7 +166,7 @@ func (s *Sender) push(scheduled bool, entries []OutboxEntry) {
 			go s.translate(e)
 			continue
 		}
-		p := priorityOf(e.Out, scheduled)
+		p := priorityOf(e.Out)
 		s.chats.push(e.Out.Chat, queued{e, p})
 		s.global.raise(e.Out.Chat, p)
 	}

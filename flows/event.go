@@ -46,6 +46,9 @@ type Outgoing struct {
 	CallbackID string `json:"callback,omitempty"`
 	// Sent counts the parts of a long text already delivered, so a restart sends the rest.
 	Sent int `json:"sent,omitempty"`
+	// Scheduled is set on what the scheduler sends (Tick): it waits behind answers and
+	// relays.
+	Scheduled bool `json:"scheduled,omitempty"`
 	// Event, for OutCalendar: the appointment to send as an iCalendar file; Text is the
 	// caption.
 	Event *CalendarEvent `json:"event,omitempty"`

@@ -17,6 +17,7 @@ const dueBatch = 100
 // not; of several reminders of one appointment that came due meanwhile, only the latest is
 // sent. A plan step's reminders follow the same rules, against the step's day.
 func (f *Flows) Tick(tx Tx) error {
+	tx = scheduled{tx}
 	now := f.Now()
 	due, err := tx.Due(now, dueBatch)
 	if err != nil {
@@ -342,4 +343,13 @@ func (f *Flows) missedInARow(tx AppointmentStore, client int64) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// scheduled marks what the scheduler sends (reminders, follow-ups, notices), so that it
+// waits behind answers and relays, also when it is still in the outbox after a restart.
+type scheduled struct{ Tx }
+
+func (s scheduled) Send(o Outgoing) error {
+	o.Scheduled = true
+	return s.Tx.Send(o)
 }
