@@ -140,6 +140,8 @@ type Staff struct {
 	// Writing is a goal or step put together with buttons that waits for the manager's
 	// words, nil for none.
 	Writing *PlanDraft `json:"writing,omitempty"`
+	// Activity is a group activity being put together with buttons, nil for none.
+	Activity *Activity `json:"activity,omitempty"`
 }
 
 // Draft is a manager's message whose case is still to be chosen.

@@ -164,6 +164,8 @@ func (f *Flows) clientButton(t *turn, c *Client) error {
 			return err
 		}
 		return t.refuse(f.clientScreen(c, t.lang))
+	case ActJoin:
+		return f.joinButton(t, c, a.Arg)
 	case ActVisitHome, ActVisitLate:
 		handled, err := f.visitAnswer(t, c, a)
 		if err != nil || handled {

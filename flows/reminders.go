@@ -47,6 +47,11 @@ func (f *Flows) Tick(tx Tx) error {
 				return err
 			}
 			continue
+		case RemindActivity:
+			if err := f.remindActivity(tx, r.Appointment); err != nil {
+				return err
+			}
+			continue
 		case RemindPurge:
 			if err := f.retention(tx, r.Appointment); err != nil {
 				return err

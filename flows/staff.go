@@ -157,6 +157,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.templateButton(t, a.Arg)
 		case ok && a.Name == ActSendTo:
 			return f.sendToButton(t, a.Arg)
+		case ok && a.Name == ActActivity:
+			return f.activityButton(t, a.Arg)
 		case ok && (a.Name == ActNews || a.Name == ActNewsSend):
 			return f.newsButton(t, a.Arg, a.Name == ActNewsSend)
 		case ok && a.Name == ActPage:

@@ -1,0 +1,202 @@
+package app
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lotse-bot/lotse/bot/fakeapi"
+	"github.com/lotse-bot/lotse/flows"
+)
+
+// activityStart is the start of the language café the tests put together: the Wednesday after
+// monday, at 17:00 in the town's zone.
+var activityStart = time.Date(2027, 3, 24, 17, 0, 0, 0, berlin)
+
+// staffStep presses data on the newest message of a staff member's chat, waits until the
+// bot handled it, and returns the newest message then.
+func (tb *testBot) staffStep(u fakeapi.User, data string) (fakeapi.Message, string) {
+	tb.t.Helper()
+	m, _ := tb.api.LastMessage(u.ID)
+	popup := tb.pressData(u, m.ID, data)
+	tb.idle()
+	m, _ = tb.api.LastMessage(u.ID)
+	return m, popup
+}
+
+// putTogetherCafe lets manager put together the language café of activityStart with seats
+// seats, Arabic and Ukrainian spoken, an interpreter, and send it to all their clients. It
+// returns the staff's last screen.
+func (tb *testBot) putTogetherCafe(manager fakeapi.User, seats string) fakeapi.Message {
+	tb.t.Helper()
+	tb.api.SendText(manager, "/broadcast")
+	tb.press(manager, say(tb.t, "de", "StaffActivityNew"))
+	tb.idle()
+	tb.press(manager, say(tb.t, "de", "ActivityTitleCafe"))
+	tb.idle()
+	for _, data := range []string{"d.20270324", "h.17", "p.lindenweg", "s." + seats, "l.ar", "l.uk", "l.ok", "i.y"} {
+		tb.staffStep(manager, flows.Data(flows.ActActivity, data))
+	}
+	m, _ := tb.staffStep(manager, flows.Data(flows.ActActivity, "g.all"))
+	if !strings.Contains(m.Text, say(tb.t, "de", "ActivityTitleCafe")) || !hasButton(m, say(tb.t, "de", "StaffBroadcastSend")) {
+		tb.t.Fatalf("the confirmation before sending: %q %v", m.Text, labels(m))
+	}
+	m, _ = tb.staffStep(manager, flows.Data(flows.ActActivity, "x.all"))
+	return m
+}
+
+// invitation waits for the activity in a client's chat and returns the message and the
+// activity's id from its buttons.
+func (tb *testBot) invitation(u fakeapi.User) (fakeapi.Message, string) {
+	tb.t.Helper()
+	m := tb.find(u.ID, func(m fakeapi.Message) bool { return hasButton(m, say(tb.t, u.LanguageCode, "ActivityYes")) })
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if arg, ok := strings.CutPrefix(b.Data, flows.Data(flows.ActJoin, "")); ok {
+				id, _, _ := strings.Cut(arg, ".")
+				return m, id
+			}
+		}
+	}
+	tb.t.Fatalf("the invitation has no answer buttons: %v", m.Buttons)
+	return m, ""
+}
+
+// answer presses a client's answer to the activity id on the message msg and returns the
+// message as the bot left it, once it shows want.
+func (tb *testBot) answerActivity(u fakeapi.User, msg int, id string, yes bool, want string) fakeapi.Message {
+	tb.t.Helper()
+	choice := ".n"
+	if yes {
+		choice = ".y"
+	}
+	tb.pressData(u, msg, flows.Data(flows.ActJoin, id+choice))
+	return tb.find(u.ID, func(m fakeapi.Message) bool { return m.ID == msg && strings.Contains(m.Text, want) })
+}
+
+// The Done-when of group activities: a language café with 5 seats goes to 8 clients in 4
+// languages; 5 yeses are taken, the sixth is told in Arabic that it is full; a yes taken back
+// frees a seat; the five get one reminder the day before, also across a restart; after the
+// café the manager marks who came, and /stats counts the activity and its participants. A
+// client who deletes their data leaves the list, and their seat is free again.
+func TestGroupActivityFromInvitationToReport(t *testing.T) {
+	tb := newBookingBot(t)
+	tb.stop()
+	clients := seedNewsClients(t, tb.env["LOTSE_DB"], 8) // uk, ar, fa, tr, uk, ar, fa, tr
+	tb.api.Opened(clients...)
+	tb.start()
+	y := tb.startStaff(yilmaz)
+
+	sent := tb.putTogetherCafe(y, "5")
+	if want := render(t, "de", flows.Phrase{ID: "StaffActivitySent", Sub: map[string]flows.Phrase{"Count": flows.Number("8")}}); !strings.Contains(sent.Text, want) {
+		t.Fatalf("after sending the manager reads %q, want %q", sent.Text, want)
+	}
+
+	msgs := make([]fakeapi.Message, len(clients))
+	var id string
+	for i, c := range clients {
+		msgs[i], id = tb.invitation(c)
+		for _, line := range []string{say(t, c.LanguageCode, "ActivityTitleCafe"), say(t, c.LanguageCode, "ActivityInterpreter"), "Gemeinschaftsraum Lindenweg"} {
+			if !strings.Contains(msgs[i].Text, line) {
+				t.Errorf("the %s invitation lacks %q:\n%s", c.LanguageCode, line, msgs[i].Text)
+			}
+		}
+	}
+
+	// Five yeses take the five seats.
+	for i := range 5 {
+		c := clients[i]
+		tb.answerActivity(c, msgs[i].ID, id, true, say(t, c.LanguageCode, "ActivityYesThanks"))
+	}
+	// The sixth, in Arabic, is told it is full, and is not counted.
+	sixth := clients[5]
+	full := tb.answerActivity(sixth, msgs[5].ID, id, true, say(t, "ar", "ActivityFull"))
+	if hasButton(full, say(t, "ar", "ActivityYes")) {
+		t.Errorf("the full activity still offers a seat: %v", labels(full))
+	}
+	// One takes her yes back; the seat goes to the sixth.
+	tb.answerActivity(clients[2], msgs[2].ID, id, false, say(t, "fa", "ActivityNoThanks"))
+	tb.answerActivity(sixth, msgs[5].ID, id, true, say(t, "ar", "ActivityYesThanks"))
+	tb.answerActivity(clients[7], msgs[7].ID, id, false, say(t, "tr", "ActivityNoThanks"))
+	coming := []int{0, 1, 3, 4, 5}
+
+	// The manager sees who comes, by case label and language.
+	list, _ := tb.staffStep(y, flows.Data(flows.ActActivity, "v."+id))
+	for _, want := range []string{
+		render(t, "de", flows.Phrase{ID: "StaffActivitySeatsLeft", Sub: map[string]flows.Phrase{"Left": flows.Number("0"), "Seats": flows.Number("5")}}),
+		render(t, "de", flows.Phrase{ID: "StaffActivityAnswers", Sub: map[string]flows.Phrase{"Invited": flows.Number("8"), "Yes": flows.Number("5"), "No": flows.Number("2"), "Came": flows.Number("0")}}),
+		"K-0006 · " + say(t, "de", "LanguageNameAr"),
+	} {
+		if !strings.Contains(list.Text, want) {
+			t.Errorf("the list of who comes lacks %q:\n%s", want, list.Text)
+		}
+	}
+	if strings.Contains(list.Text, "K-0003") {
+		t.Errorf("the list names K-0003, who took her yes back:\n%s", list.Text)
+	}
+
+	// The day before, the five are reminded once, in their language; a restart sends nothing twice.
+	reminded := func(c fakeapi.User) int { return tb.count(c.ID, say(t, c.LanguageCode, "ActivityReminder")) }
+	tb.at(activityStart.Add(-23 * time.Hour))
+	for _, i := range coming {
+		c := clients[i]
+		tb.waitFor(c.ID, func() bool { return reminded(c) == 1 })
+	}
+	tb.restart()
+	tb.at(activityStart.Add(-22 * time.Hour))
+	tb.idle()
+	for i, c := range clients {
+		if want := map[bool]int{true: 1}[slices.Contains(coming, i)]; reminded(c) != want {
+			t.Errorf("client %d (%s) got %d reminders, want %d", i, c.LanguageCode, reminded(c), want)
+		}
+	}
+
+	// After the café the manager marks three who came.
+	tb.at(activityStart.Add(2 * time.Hour))
+	tb.api.SendText(y, "/broadcast")
+	tb.press(y, say(t, "de", "StaffActivities"))
+	tb.idle()
+	tb.staffStep(y, flows.Data(flows.ActActivity, "v."+id))
+	for _, n := range []string{"1", "2", "6"} {
+		list, _ = tb.staffStep(y, flows.Data(flows.ActActivity, "m."+id+"."+n))
+	}
+	if want := render(t, "de", flows.Phrase{ID: "StaffActivityAnswers", Sub: map[string]flows.Phrase{"Invited": flows.Number("8"), "Yes": flows.Number("5"), "No": flows.Number("2"), "Came": flows.Number("3")}}); !strings.Contains(list.Text, want) {
+		t.Errorf("after marking, the list reads:\n%s\nwant %q", list.Text, want)
+	}
+	// A late yes is too late.
+	if popup := tb.pressData(clients[6], msgs[6].ID, flows.Data(flows.ActJoin, id+".y")); popup != say(t, "fa", "ActivityPast") {
+		t.Errorf("a yes after the start got %q", popup)
+	}
+
+	a := tb.startStaff(admin)
+	tb.api.SendText(a, "/stats")
+	want := render(t, "de", flows.Phrase{ID: "StatsActivities", Sub: map[string]flows.Phrase{"Sent": flows.Number("1"), "Yes": flows.Number("5"), "Came": flows.Number("3")}})
+	tb.find(a.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, want) })
+
+	// A client who said yes deletes her data: she leaves the list, and the seat is free.
+	gone := clients[4]
+	tb.api.SendText(gone, "/delete")
+	tb.press(gone, say(t, gone.LanguageCode, "DeleteYes"))
+	tb.find(gone.ID, func(m fakeapi.Message) bool { return m.Text == say(t, gone.LanguageCode, "Deleted") })
+	list, _ = tb.staffStep(y, flows.Data(flows.ActActivity, "v."+id))
+	if strings.Contains(list.Text, "K-0005") || !strings.Contains(list.Text, render(t, "de", flows.Phrase{ID: "StaffActivitySeatsLeft", Sub: map[string]flows.Phrase{"Left": flows.Number("1"), "Seats": flows.Number("5")}})) {
+		t.Errorf("after K-0005 deleted her data the list reads:\n%s", list.Text)
+	}
+	tb.stop()
+	db := tb.db()
+	err := db.View(func(tx flows.Tx) error {
+		tr, err := tx.Trace(gone.ID)
+		if err != nil {
+			return err
+		}
+		answers, err := tx.Answers(id)
+		if len(tr.Answers) > 0 || slices.ContainsFunc(answers, func(a *flows.Answer) bool { return a.Client == gone.ID }) {
+			t.Errorf("an answer of the erased client is still stored")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
