@@ -171,7 +171,7 @@ type Trace struct {
 	Relays       []RelayRecord
 	Invites      []*Invite
 	Answers      []*Answer // answers to group activities
-	Plan         *Plan // nil for none
+	Plan         *Plan     // nil for none
 }
 
 // RelayRecord is one message in a staff member's chat that stands for a client's case.

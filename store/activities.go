@@ -12,10 +12,10 @@ import (
 // through the client's index for export and erasure, and the activity's seats are counted
 // from the answers, so an erased client's yes frees its seat and leaves no trace.
 var (
-	bucketActivities       = []byte("activities")        // id → Activity
-	bucketActivityAnswers  = []byte("activity_answers")  // activity id, 0, client → Answer
-	bucketAnswersByClient  = []byte("answers_by_client") // client, activity id → nothing
-	activityBuckets        = [][]byte{bucketActivities, bucketActivityAnswers, bucketAnswersByClient}
+	bucketActivities      = []byte("activities")        // id → Activity
+	bucketActivityAnswers = []byte("activity_answers")  // activity id, 0, client → Answer
+	bucketAnswersByClient = []byte("answers_by_client") // client, activity id → nothing
+	activityBuckets       = [][]byte{bucketActivities, bucketActivityAnswers, bucketAnswersByClient}
 )
 
 func answerKey(activity string, client int64) []byte {
