@@ -200,3 +200,83 @@ func TestGroupActivityFromInvitationToReport(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Forged, outdated and misplaced presses on group activities get a clear answer in the
+// presser's language and change nothing: an activity that does not exist, a client outside
+// the segment, malformed data, a draft gone, a seat count not offered, a time past, a second
+// press of "send", another manager's activity, attendance before the start or of someone
+// who did not say yes.
+func TestGroupActivityBadInput(t *testing.T) {
+	tb := newBookingBot(t)
+	tb.stop()
+	clients := seedNewsClients(t, tb.env["LOTSE_DB"], 2) // uk, ar
+	tb.api.Opened(clients...)
+	tb.start()
+	y := tb.startStaff(yilmaz)
+	h := tb.startStaff(haddad)
+	outsider := fakeapi.User{ID: 4_100_000, FirstName: "Olga", LanguageCode: "ru"}
+	tb.toMenu(outsider, "ru", true)
+
+	// A draft step without a draft, and a seat count no button offers.
+	if m, _ := tb.staffStep(y, flows.Data(flows.ActActivity, "p.lindenweg")); !strings.Contains(m.Text, say(t, "de", "StaffActivityExpired")) {
+		t.Errorf("a place without a draft shows %q", m.Text)
+	}
+	// Monday is at 08:00; 09:00 that day is ahead, but not once the clock says noon.
+	tb.at(monday.Add(4 * time.Hour))
+	tb.api.SendText(y, "/broadcast")
+	tb.press(y, say(t, "de", "StaffActivityNew"))
+	tb.idle()
+	tb.press(y, say(t, "de", "ActivityTitleInfo"))
+	tb.idle()
+	tb.staffStep(y, flows.Data(flows.ActActivity, "d.20270322"))
+	if m, _ := tb.staffStep(y, flows.Data(flows.ActActivity, "h.09")); !strings.Contains(m.Text, say(t, "de", "StaffActivityPast")) {
+		t.Errorf("a time already past shows %q", m.Text)
+	}
+	for _, data := range []string{"h.17", "p.lindenweg"} {
+		tb.staffStep(y, flows.Data(flows.ActActivity, data))
+	}
+	if _, popup := tb.staffStep(y, flows.Data(flows.ActActivity, "s.7")); popup != say(t, "de", "ButtonExpired") {
+		t.Errorf("seven seats, which no button offers, got %q", popup)
+	}
+	for _, data := range []string{"s.5", "l.ok", "i.n", "g.all"} {
+		tb.staffStep(y, flows.Data(flows.ActActivity, data))
+	}
+	confirm, _ := tb.api.LastMessage(y.ID)
+	tb.pressData(y, confirm.ID, flows.Data(flows.ActActivity, "x.all"))
+	tb.idle()
+	tb.pressData(y, confirm.ID, flows.Data(flows.ActActivity, "x.all"))
+	tb.idle()
+	_, id := tb.invitation(clients[0])
+	for _, c := range clients {
+		if n := tb.count(c.ID, say(t, c.LanguageCode, "ActivityAsk")); n != 1 {
+			t.Errorf("two presses of send gave %s %d invitations", c.LanguageCode, n)
+		}
+	}
+
+	// The client outside the segment, with an old or copied button, and forged data.
+	tb.api.PressData(outsider, 1, flows.Data(flows.ActJoin, id+".y"))
+	tb.find(outsider.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ru", "ActivityNotInvited")) })
+	tb.api.PressData(outsider, 1, flows.Data(flows.ActJoin, "V999.y"))
+	tb.find(outsider.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ru", "ActivityGone")) })
+	for _, data := range []string{"1:gy:" + id + ".z", "1:gy:" + id, "1:gy:../" + id + ".y", "1:ga:v." + id} {
+		if popup := tb.pressData(clients[1], 1, data); popup != say(t, "ar", "ButtonExpired") {
+			t.Errorf("forged %q got %q", data, popup)
+		}
+	}
+
+	// Another manager cannot see the list; attendance waits for the start.
+	if m, _ := tb.staffStep(h, flows.Data(flows.ActActivity, "v."+id)); !strings.Contains(m.Text, say(t, "de", "StaffActivityGone")) {
+		t.Errorf("Herr Haddad looking at Frau Yılmaz's activity sees %q", m.Text)
+	}
+	if _, popup := tb.staffStep(y, flows.Data(flows.ActActivity, "m."+id+".1")); popup != say(t, "de", "StaffActivityNotYet") {
+		t.Errorf("marking before the start got %q", popup)
+	}
+	tb.at(time.Date(2027, 3, 22, 18, 0, 0, 0, berlin))
+	if _, popup := tb.staffStep(y, flows.Data(flows.ActActivity, "m."+id+".1")); popup != say(t, "de", "StaffActivityNoYes") {
+		t.Errorf("marking a client who never said yes got %q", popup)
+	}
+	list, _ := tb.staffStep(y, flows.Data(flows.ActActivity, "v."+id))
+	if want := render(t, "de", flows.Phrase{ID: "StaffActivityAnswers", Sub: map[string]flows.Phrase{"Invited": flows.Number("2"), "Yes": flows.Number("0"), "No": flows.Number("0"), "Came": flows.Number("0")}}); !strings.Contains(list.Text, want) {
+		t.Errorf("after the bad presses the list reads:\n%s\nwant %q", list.Text, want)
+	}
+}
