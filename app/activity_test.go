@@ -8,6 +8,7 @@ import (
 
 	"github.com/lotse-bot/lotse/bot/fakeapi"
 	"github.com/lotse-bot/lotse/flows"
+	"github.com/lotse-bot/lotse/translate/fake"
 )
 
 // activityStart is the start of the language café the tests put together: the Wednesday after
@@ -278,5 +279,52 @@ func TestGroupActivityBadInput(t *testing.T) {
 	list, _ := tb.staffStep(y, flows.Data(flows.ActActivity, "v."+id))
 	if want := render(t, "de", flows.Phrase{ID: "StaffActivityAnswers", Sub: map[string]flows.Phrase{"Invited": flows.Number("2"), "Yes": flows.Number("0"), "No": flows.Number("0"), "Came": flows.Number("0")}}); !strings.Contains(list.Text, want) {
 		t.Errorf("after the bad presses the list reads:\n%s\nwant %q", list.Text, want)
+	}
+}
+
+// An activity titled in the manager's own words reaches each client machine-translated into
+// their language, marked as such; the reminder keeps the translation. A title too long is
+// refused with the limit, and the manager can type it again.
+func TestGroupActivityOwnTitleTranslated(t *testing.T) {
+	tb, _ := newTranslatingBot(t, fake.Options{})
+	tb.setNow(monday)
+	tb.stop()
+	clients := seedNewsClients(t, tb.env["LOTSE_DB"], 2) // uk, ar
+	tb.api.Opened(clients...)
+	tb.start()
+	y := tb.startStaff(yilmaz)
+
+	tb.api.SendText(y, "/broadcast")
+	tb.press(y, say(t, "de", "StaffActivityNew"))
+	tb.idle()
+	tb.press(y, say(t, "de", "StaffActivityOwnTitle"))
+	tb.find(y.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffActivityWriteTitle") })
+	tb.api.SendText(y, strings.Repeat("Fahrrad ", 20))
+	tb.find(y.ID, func(m fakeapi.Message) bool {
+		return strings.HasPrefix(m.Text, say(t, "de", "StaffActivityTitleBad", "Max", "100"))
+	})
+	title := "Fahrradkurs im Hof"
+	tb.api.SendText(y, title)
+	tb.find(y.ID, func(m fakeapi.Message) bool {
+		return strings.HasPrefix(m.Text, title) && strings.Contains(m.Text, say(t, "de", "StaffActivityDay"))
+	})
+	tb.idle()
+	for _, data := range []string{"d.20270324", "h.17", "p.lindenweg", "s.0", "l.ok", "i.n", "g.all", "x.all"} {
+		tb.staffStep(y, flows.Data(flows.ActActivity, data))
+	}
+	for _, c := range clients {
+		translated := render(t, c.LanguageCode, flows.Msg("PlanMachineTranslated", "Text", "[de→"+c.LanguageCode+"] "+title))
+		m, id := tb.invitation(c)
+		if !strings.HasPrefix(m.Text, translated) {
+			t.Errorf("the %s invitation begins %q, want %q", c.LanguageCode, m.Text, translated)
+		}
+		tb.answerActivity(c, m.ID, id, true, say(t, c.LanguageCode, "ActivityYesThanks"))
+	}
+	tb.at(activityStart.Add(-23 * time.Hour))
+	for _, c := range clients {
+		translated := render(t, c.LanguageCode, flows.Msg("PlanMachineTranslated", "Text", "[de→"+c.LanguageCode+"] "+title))
+		tb.find(c.ID, func(m fakeapi.Message) bool {
+			return strings.HasPrefix(m.Text, say(t, c.LanguageCode, "ActivityReminder")) && strings.Contains(m.Text, translated)
+		})
 	}
 }

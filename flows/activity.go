@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Group activities: a manager puts together a language café, an information evening or an
@@ -22,7 +23,14 @@ import (
 type Activity struct {
 	ID          string    `json:"id"`              // V1, V2, … given by the store
 	By          int64     `json:"by"`              // the manager or admin who made it
-	Title       string    `json:"title"`           // an id of activityTemplates
+	Title       string    `json:"title,omitempty"` // an id of activityTemplates, "" for own words
+	// Own is the title in the manager's own words, "" for a template; Words and More are its
+	// machine translations into the recipients' languages, kept as they come.
+	Own   string      `json:"own,omitempty"`
+	Words Rendering   `json:"mt,omitzero"`
+	More  []Rendering `json:"mt_more,omitempty"`
+	// Waiting is set while the draft waits for the manager to type the title.
+	Waiting bool `json:"waiting,omitempty"`
 	Start       time.Time `json:"start"`           // zero while the draft has no day
 	Place       string    `json:"place,omitempty"` // an office id
 	Seats       int       `json:"seats"`           // 0: as many as come
@@ -39,7 +47,8 @@ type Activity struct {
 type Answer struct {
 	Activity string       `json:"activity"`
 	Client   int64        `json:"client"`
-	Title    string       `json:"title"`
+	Title    string       `json:"title,omitempty"`
+	Own      string       `json:"own,omitempty"` // the title in the manager's words
 	Start    time.Time    `json:"start"`
 	Status   AnswerStatus `json:"status"`
 	Came     bool         `json:"came,omitempty"` // the manager marked that they came
@@ -125,16 +134,18 @@ func (f *Flows) activityButton(t *turn, arg string) error {
 	}
 	d := t.staff.Activity
 	if step == "t" {
+		if value == "own" {
+			t.staff.Activity = &Activity{By: t.ev.UserID, Waiting: true, At: f.Now()}
+			return t.show(screen{text: []Phrase{Msg("StaffActivityWriteTitle")}})
+		}
 		tpl, ok := findTemplate(activityTemplates, value)
 		if !ok {
 			return t.refuse(f.staffMenu())
 		}
 		t.staff.Activity = &Activity{By: t.ev.UserID, Title: tpl.id, At: f.Now()}
-		s := f.dayPicker(ActActivity, "d.", false, t.ev.UserID)
-		s.text = []Phrase{f.activityDraft(t.staff.Activity), Msg("StaffActivityDay")}
-		return t.show(s)
+		return t.show(f.activityDayPicker(t, t.staff.Activity))
 	}
-	if d == nil || f.Now().Sub(d.At) > writingPatience {
+	if d == nil || d.Waiting || f.Now().Sub(d.At) > writingPatience {
 		t.staff.Activity = nil
 		return t.refuse(f.newsMenu().after(Msg("StaffActivityExpired")))
 	}
@@ -205,9 +216,30 @@ func (f *Flows) activityButton(t *turn, arg string) error {
 	return t.refuse(f.staffMenu())
 }
 
+// maxActivityTitle bounds a title in own words, in characters: a title, not a letter.
+const maxActivityTitle = 100
+
+func (f *Flows) activityDayPicker(t *turn, d *Activity) screen {
+	s := f.dayPicker(ActActivity, "d.", false, t.ev.UserID)
+	s.text = []Phrase{f.activityDraft(d), Msg("StaffActivityDay")}
+	return s
+}
+
+// activityWritten takes the manager's message as the title of the activity in their own
+// words, then asks for the day.
+func (f *Flows) activityWritten(t *turn) error {
+	d := t.staff.Activity
+	text := strings.Join(strings.Fields(managerTextOf(t.ev)), " ")
+	if text == "" || utf8.RuneCountInString(text) > maxActivityTitle {
+		return t.showNew(screen{text: []Phrase{Msg("StaffActivityTitleBad", "Max", itoa(maxActivityTitle)), Msg("StaffActivityWriteTitle")}})
+	}
+	d.Own, d.Waiting, d.At = text, false, f.Now()
+	return t.showNew(f.activityDayPicker(t, d))
+}
+
 // activityComplete reports whether a draft has everything a client needs to know.
 func activityComplete(d *Activity) bool {
-	return d.Title != "" && !d.Start.IsZero() && d.Place != "" && d.SeatsSet && d.LangsSet
+	return (d.Title != "" || d.Own != "") && !d.Start.IsZero() && d.Place != "" && d.SeatsSet && d.LangsSet
 }
 
 // activitySend shows how many clients of a segment will get the activity, or sends it.
@@ -240,12 +272,20 @@ func (f *Flows) activitySend(t *turn, d *Activity, seg string, send bool) error 
 	}
 	communes := map[string]bool{}
 	for _, c := range recipients {
-		ans := &Answer{Activity: d.ID, Client: c.ID, Title: d.Title, Start: d.Start, Status: AnswerInvited, At: f.Now()}
+		ans := &Answer{Activity: d.ID, Client: c.ID, Title: d.Title, Own: d.Own, Start: d.Start, Status: AnswerInvited, At: f.Now()}
 		if err := t.tx.PutAnswer(ans); err != nil {
 			return err
 		}
-		s := f.activityInvitation(d, ans)
-		if err := t.tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: s.text, Buttons: s.buttons}); err != nil {
+		var o Outgoing
+		if d.Own != "" && f.translates(c, t.lang, c.Lang) {
+			// The invitation goes out when the title is translated (activityTranslated).
+			o = Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutTranslate,
+				Translate: &TranslateJob{Dir: TranslateActivity, Text: d.Own, From: t.lang, To: c.Lang, Client: c.ID, Staff: t.ev.UserID, Activity: d.ID}}
+		} else {
+			s := f.activityInvitation(d, ans, c.Lang)
+			o = Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: s.text, Buttons: s.buttons}
+		}
+		if err := t.tx.Send(o); err != nil {
 			return err
 		}
 		communes[f.communeOf(c)] = true
@@ -285,7 +325,7 @@ func (f *Flows) activityTemplatePicker() screen {
 	for _, tpl := range activityTemplates {
 		s.buttons = append(s.buttons, []Button{{Label: Msg(tpl.msg), Data: Data(ActActivity, "t."+tpl.id)}})
 	}
-	return s
+	return s.withRow([]Button{{Label: Msg("StaffActivityOwnTitle"), Data: Data(ActActivity, "t.own")}})
 }
 
 func (f *Flows) activityHourPicker(d *Activity) screen {
@@ -344,10 +384,20 @@ func (f *Flows) activityLangPicker(d *Activity) screen {
 	return s.withRow([]Button{{Label: Msg("StaffActivityLangsDone"), Data: Data(ActActivity, "l.ok")}})
 }
 
-// activityText describes an activity as its recipients read it, in their language.
-func (f *Flows) activityText(a *Activity) Phrase {
+// activityTitle is an activity's title for a reader in lang: the template's, or the
+// manager's words, for a client translated when the translation came.
+func activityTitle(a *Activity, lang string, forClient bool) Phrase {
+	if a.Own != "" {
+		return ownWords(a.Own, a.Words, a.More, lang, forClient)
+	}
 	tpl, _ := findTemplate(activityTemplates, a.Title)
-	lines := []Phrase{Msg(tpl.msg)}
+	return Msg(tpl.msg)
+}
+
+// activityText describes an activity as a reader in lang reads it; forClient is false for
+// staff, who read their own words as written.
+func (f *Flows) activityText(a *Activity, lang string, forClient bool) Phrase {
+	lines := []Phrase{activityTitle(a, lang, forClient)}
 	if local := a.Start.In(f.Config.location()); local.Hour() > 0 {
 		lines = append(lines, Join(" ", Literal("📅"), f.when(a.Start)))
 	} else if !a.Start.IsZero() {
@@ -375,7 +425,7 @@ func (f *Flows) activityText(a *Activity) Phrase {
 
 // activityDraft shows a manager the activity as far as it is put together.
 func (f *Flows) activityDraft(d *Activity) Phrase {
-	p := f.activityText(d)
+	p := f.activityText(d, "", false)
 	if d.SeatsSet && d.Seats == 0 {
 		p = Join("\n", p, Msg("StaffActivityUnlimited"))
 	}
@@ -384,8 +434,8 @@ func (f *Flows) activityDraft(d *Activity) Phrase {
 
 // activityInvitation is the client's message about an activity, with the buttons that fit
 // their answer.
-func (f *Flows) activityInvitation(a *Activity, ans *Answer) screen {
-	s := screen{text: []Phrase{f.activityText(a)}}
+func (f *Flows) activityInvitation(a *Activity, ans *Answer, lang string) screen {
+	s := screen{text: []Phrase{f.activityText(a, lang, true)}}
 	yes := Button{Label: Msg("ActivityYes"), Data: Data(ActJoin, a.ID+".y")}
 	no := Button{Label: Msg("ActivityNo"), Data: Data(ActJoin, a.ID+".n")}
 	switch ans.Status {
@@ -428,7 +478,7 @@ func (f *Flows) joinButton(t *turn, c *Client, arg string) error {
 		want = AnswerYes
 	}
 	if ans.Status == want {
-		return t.show(f.activityInvitation(a, ans))
+		return t.show(f.activityInvitation(a, ans, t.lang))
 	}
 	if want == AnswerYes && a.Seats > 0 {
 		answers, err := t.tx.Answers(id)
@@ -442,7 +492,7 @@ func (f *Flows) joinButton(t *turn, c *Client, arg string) error {
 			}
 		}
 		if taken >= a.Seats {
-			return t.show(screen{text: []Phrase{f.activityText(a), Msg("ActivityFull")}})
+			return t.show(screen{text: []Phrase{f.activityText(a, t.lang, true), Msg("ActivityFull")}})
 		}
 	}
 	if want == AnswerYes {
@@ -458,7 +508,7 @@ func (f *Flows) joinButton(t *turn, c *Client, arg string) error {
 	if err := t.tx.PutAnswer(ans); err != nil {
 		return err
 	}
-	return t.show(f.activityInvitation(a, ans))
+	return t.show(f.activityInvitation(a, ans, t.lang))
 }
 
 // remindActivity reminds those who said yes of an activity ahead; an activity gone or
@@ -494,7 +544,7 @@ func (f *Flows) remindActivity(tx Tx, id string) error {
 			continue
 		}
 		f.observe("reminder_sent")
-		if err := tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: []Phrase{Msg("ActivityReminder"), f.activityText(a)},
+		if err := tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: []Phrase{Msg("ActivityReminder"), f.activityText(a, c.Lang, true)},
 			Buttons: [][]Button{{{Label: Msg("ActivityWithdraw"), Data: Data(ActJoin, a.ID+".n")}}}}); err != nil {
 			return err
 		}
@@ -531,9 +581,8 @@ func (f *Flows) activityList(t *turn) error {
 		s.text = append(s.text, Msg("StaffActivitiesNone"))
 	}
 	for _, a := range mine {
-		tpl, _ := findTemplate(activityTemplates, a.Title)
 		local := a.Start.In(f.Config.location())
-		s.buttons = append(s.buttons, []Button{{Label: Join(" ", Msg(tpl.msg), Number(local.Format("02.01. 15:04"))), Data: Data(ActActivity, "v."+a.ID)}})
+		s.buttons = append(s.buttons, []Button{{Label: Join(" ", activityTitle(a, "", false), Number(local.Format("02.01. 15:04"))), Data: Data(ActActivity, "v."+a.ID)}})
 	}
 	return t.show(s.withRow([]Button{{Label: Msg("StaffActivityNew"), Data: Data(ActActivity, "new")}}))
 }
@@ -649,7 +698,10 @@ func (f *Flows) exportActivities(x *export) []Phrase {
 	}
 	lines := []Phrase{Msg("ExportActivitiesTitle")}
 	for _, ans := range x.trace.Answers {
-		tpl, _ := findTemplate(activityTemplates, ans.Title)
+		title := Literal(ans.Own)
+		if tpl, ok := findTemplate(activityTemplates, ans.Title); ok {
+			title = Msg(tpl.msg)
+		}
 		status := "ExportActivityInvited"
 		switch {
 		case ans.Came:
@@ -659,7 +711,45 @@ func (f *Flows) exportActivities(x *export) []Phrase {
 		case ans.Status == AnswerNo:
 			status = "ExportActivityNo"
 		}
-		lines = append(lines, Join(" ", Literal("•"), Msg(tpl.msg), f.when(ans.Start), Literal("—"), Msg(status)))
+		lines = append(lines, Join(" ", Literal("•"), title, f.when(ans.Start), Literal("—"), Msg(status)))
 	}
 	return lines
+}
+
+// activityTranslated sends a client the invitation to an activity whose title is in the
+// manager's own words, once the engine answered: translated, or as written when it could
+// not. The translation is kept with the activity for the reminder and later screens.
+func (f *Flows) activityTranslated(tx Tx, job *TranslateJob, r TranslationResult) error {
+	a, err := tx.Activity(job.Activity)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if r.Outcome == Translated && r.Text != "" {
+		keepRendering(&a.Words, &a.More, Rendering{Lang: job.To, Text: r.Text})
+		if err := tx.PutActivity(a); err != nil {
+			return err
+		}
+		if err := f.count(tx, f.Now(), job.Client, statTranslated+job.To); err != nil {
+			return err
+		}
+	}
+	c, err := tx.Client(job.Client)
+	if isNotFound(err) {
+		return nil // erased meanwhile: no trace
+	}
+	if err != nil {
+		return err
+	}
+	ans, err := tx.Answer(a.ID, c.ID)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s := f.activityInvitation(a, ans, c.Lang)
+	return tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: s.text, Buttons: s.buttons})
 }

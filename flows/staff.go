@@ -28,6 +28,9 @@ func (f *Flows) handleStaff(tx Tx, ev Event) error {
 	if ev.Kind == EventCommand || ev.Kind == EventButton || s.Writing != nil && f.Now().Sub(s.Writing.At) > writingPatience {
 		s.Writing = nil // the words for a goal or step come next, or not at all
 	}
+	if s.Activity != nil && s.Activity.Waiting && (ev.Kind == EventCommand || ev.Kind == EventButton || f.Now().Sub(s.Activity.At) > writingPatience) {
+		s.Activity = nil // the title of an activity comes next, or not at all
+	}
 	lang := s.Lang
 	if lang == "" {
 		lang = f.Config.ManagerLanguage
