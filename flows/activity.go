@@ -21,16 +21,16 @@ import (
 
 // Activity is a group activity.
 type Activity struct {
-	ID          string    `json:"id"`              // V1, V2, … given by the store
-	By          int64     `json:"by"`              // the manager or admin who made it
-	Title       string    `json:"title,omitempty"` // an id of activityTemplates, "" for own words
+	ID    string `json:"id"`              // V1, V2, … given by the store
+	By    int64  `json:"by"`              // the manager or admin who made it
+	Title string `json:"title,omitempty"` // an id of activityTemplates, "" for own words
 	// Own is the title in the manager's own words, "" for a template; Words and More are its
 	// machine translations into the recipients' languages, kept as they come.
 	Own   string      `json:"own,omitempty"`
 	Words Rendering   `json:"mt,omitzero"`
 	More  []Rendering `json:"mt_more,omitempty"`
 	// Waiting is set while the draft waits for the manager to type the title.
-	Waiting bool `json:"waiting,omitempty"`
+	Waiting     bool      `json:"waiting,omitempty"`
 	Start       time.Time `json:"start"`           // zero while the draft has no day
 	Place       string    `json:"place,omitempty"` // an office id
 	Seats       int       `json:"seats"`           // 0: as many as come
