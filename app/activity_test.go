@@ -284,7 +284,8 @@ func TestGroupActivityBadInput(t *testing.T) {
 
 // An activity titled in the manager's own words reaches each client machine-translated into
 // their language, marked as such; the reminder keeps the translation. A title too long is
-// refused with the limit, and the manager can type it again.
+// refused with the limit, and the manager can type it again. A place in the manager's words
+// is shown as written.
 func TestGroupActivityOwnTitleTranslated(t *testing.T) {
 	tb, _ := newTranslatingBot(t, fake.Options{})
 	tb.setNow(monday)
@@ -309,14 +310,24 @@ func TestGroupActivityOwnTitleTranslated(t *testing.T) {
 		return strings.HasPrefix(m.Text, title) && strings.Contains(m.Text, say(t, "de", "StaffActivityDay"))
 	})
 	tb.idle()
-	for _, data := range []string{"d.20270324", "h.17", "p.lindenweg", "s.0", "l.ok", "i.n", "g.all", "x.all"} {
+	for _, data := range []string{"d.20270324", "h.17", "p.-"} {
+		tb.staffStep(y, flows.Data(flows.ActActivity, data))
+	}
+	// The place in the manager's words, shown as written.
+	place := "Hof der Grundschule, Schulweg 3"
+	tb.api.SendText(y, place)
+	tb.find(y.ID, func(m fakeapi.Message) bool {
+		return strings.Contains(m.Text, "📍 "+place) && strings.Contains(m.Text, say(t, "de", "StaffActivitySeats"))
+	})
+	tb.idle()
+	for _, data := range []string{"s.0", "l.ok", "i.n", "g.all", "x.all"} {
 		tb.staffStep(y, flows.Data(flows.ActActivity, data))
 	}
 	for _, c := range clients {
 		translated := render(t, c.LanguageCode, flows.Msg("PlanMachineTranslated", "Text", "[de→"+c.LanguageCode+"] "+title))
 		m, id := tb.invitation(c)
-		if !strings.HasPrefix(m.Text, translated) {
-			t.Errorf("the %s invitation begins %q, want %q", c.LanguageCode, m.Text, translated)
+		if !strings.HasPrefix(m.Text, translated) || !strings.Contains(m.Text, "📍 "+place) {
+			t.Errorf("the %s invitation reads %q, want it to begin %q and name the place", c.LanguageCode, m.Text, translated)
 		}
 		tb.answerActivity(c, m.ID, id, true, say(t, c.LanguageCode, "ActivityYesThanks"))
 	}

@@ -29,8 +29,10 @@ type Activity struct {
 	Own   string      `json:"own,omitempty"`
 	Words Rendering   `json:"mt,omitzero"`
 	More  []Rendering `json:"mt_more,omitempty"`
-	// Waiting is set while the draft waits for the manager to type the title.
-	Waiting     bool      `json:"waiting,omitempty"`
+	// Waiting is what the draft waits for the manager to type: waitTitle, waitPlace, or "".
+	Waiting string `json:"waiting,omitempty"`
+	// PlaceText is a place in the manager's words, when it is none of the town's offices.
+	PlaceText   string    `json:"place_text,omitempty"`
 	Start       time.Time `json:"start"`           // zero while the draft has no day
 	Place       string    `json:"place,omitempty"` // an office id
 	Seats       int       `json:"seats"`           // 0: as many as come
@@ -65,6 +67,12 @@ const (
 	AnswerNo      AnswerStatus = "no"
 )
 
+// What a draft activity waits for the manager to type.
+const (
+	waitTitle = "title"
+	waitPlace = "place"
+)
+
 // RemindActivity reminds those who said yes of an activity; Appointment holds its id.
 const RemindActivity ReminderKind = "activity"
 
@@ -96,7 +104,7 @@ const (
 )
 
 var (
-	activityArg = regexp.MustCompile(`^(new|list|t\.[a-z]{1,8}|d\.[0-9]{8}|h\.[0-9]{2}|p\.[a-z0-9][a-z0-9_-]{0,31}|s\.[0-9]{1,3}|l\.([a-z]{2,3}|ok)|i\.[yn]|[gx]\.(all|d-[a-z0-9][a-z0-9_-]{0,31}|l-[a-z]{2,3})|v\.V[0-9]{1,9}|m\.V[0-9]{1,9}\.[0-9]{1,9})$`)
+	activityArg = regexp.MustCompile(`^(new|list|t\.[a-z]{1,8}|d\.[0-9]{8}|h\.[0-9]{2}|p\.(-|[a-z0-9][a-z0-9_-]{0,31})|s\.[0-9]{1,3}|l\.([a-z]{2,3}|ok)|i\.[yn]|[gx]\.(all|d-[a-z0-9][a-z0-9_-]{0,31}|l-[a-z]{2,3})|v\.V[0-9]{1,9}|m\.V[0-9]{1,9}\.[0-9]{1,9})$`)
 	joinArg     = regexp.MustCompile(`^V[0-9]{1,9}\.[yn]$`)
 )
 
@@ -135,7 +143,7 @@ func (f *Flows) activityButton(t *turn, arg string) error {
 	d := t.staff.Activity
 	if step == "t" {
 		if value == "own" {
-			t.staff.Activity = &Activity{By: t.ev.UserID, Waiting: true, At: f.Now()}
+			t.staff.Activity = &Activity{By: t.ev.UserID, Waiting: waitTitle, At: f.Now()}
 			return t.show(screen{text: []Phrase{Msg("StaffActivityWriteTitle")}})
 		}
 		tpl, ok := findTemplate(activityTemplates, value)
@@ -145,7 +153,7 @@ func (f *Flows) activityButton(t *turn, arg string) error {
 		t.staff.Activity = &Activity{By: t.ev.UserID, Title: tpl.id, At: f.Now()}
 		return t.show(f.activityDayPicker(t, t.staff.Activity))
 	}
-	if d == nil || d.Waiting || f.Now().Sub(d.At) > writingPatience {
+	if d == nil || d.Waiting != "" || f.Now().Sub(d.At) > writingPatience {
 		t.staff.Activity = nil
 		return t.refuse(f.newsMenu().after(Msg("StaffActivityExpired")))
 	}
@@ -171,14 +179,21 @@ func (f *Flows) activityButton(t *turn, arg string) error {
 		d.Start = start
 		return t.show(f.activityPlacePicker(d))
 	case "p":
-		if _, ok := f.office(value); !ok || d.Start.IsZero() {
+		if d.Start.IsZero() {
 			return t.refuse(f.newsMenu())
 		}
-		d.Place = value
+		if value == "-" {
+			d.Waiting = waitPlace
+			return t.show(screen{text: []Phrase{f.activityDraft(d), Msg("StaffActivityWritePlace")}})
+		}
+		if _, ok := f.office(value); !ok {
+			return t.refuse(f.newsMenu())
+		}
+		d.Place, d.PlaceText = value, ""
 		return t.show(f.activitySeatPicker(d))
 	case "s":
 		n, _ := strconv.Atoi(value)
-		if d.Place == "" || n != 0 && !slices.Contains(activitySeats, n) {
+		if d.Place == "" && d.PlaceText == "" || n != 0 && !slices.Contains(activitySeats, n) {
 			return t.refuse(f.newsMenu())
 		}
 		d.Seats, d.SeatsSet = n, true
@@ -216,8 +231,12 @@ func (f *Flows) activityButton(t *turn, arg string) error {
 	return t.refuse(f.staffMenu())
 }
 
-// maxActivityTitle bounds a title in own words, in characters: a title, not a letter.
-const maxActivityTitle = 100
+// maxActivityTitle and maxActivityPlace bound a title and a place in own words, in
+// characters: a title and an address, not a letter.
+const (
+	maxActivityTitle = 100
+	maxActivityPlace = 200
+)
 
 func (f *Flows) activityDayPicker(t *turn, d *Activity) screen {
 	s := f.dayPicker(ActActivity, "d.", false, t.ev.UserID)
@@ -226,20 +245,27 @@ func (f *Flows) activityDayPicker(t *turn, d *Activity) screen {
 }
 
 // activityWritten takes the manager's message as the title of the activity in their own
-// words, then asks for the day.
+// words, then asks for the day; or as its place, then asks for the seats.
 func (f *Flows) activityWritten(t *turn) error {
 	d := t.staff.Activity
 	text := strings.Join(strings.Fields(managerTextOf(t.ev)), " ")
+	if d.Waiting == waitPlace {
+		if text == "" || utf8.RuneCountInString(text) > maxActivityPlace {
+			return t.showNew(screen{text: []Phrase{Msg("StaffActivityPlaceBad", "Max", itoa(maxActivityPlace)), Msg("StaffActivityWritePlace")}})
+		}
+		d.Place, d.PlaceText, d.Waiting, d.At = "", text, "", f.Now()
+		return t.showNew(f.activitySeatPicker(d))
+	}
 	if text == "" || utf8.RuneCountInString(text) > maxActivityTitle {
 		return t.showNew(screen{text: []Phrase{Msg("StaffActivityTitleBad", "Max", itoa(maxActivityTitle)), Msg("StaffActivityWriteTitle")}})
 	}
-	d.Own, d.Waiting, d.At = text, false, f.Now()
+	d.Own, d.Waiting, d.At = text, "", f.Now()
 	return t.showNew(f.activityDayPicker(t, d))
 }
 
 // activityComplete reports whether a draft has everything a client needs to know.
 func activityComplete(d *Activity) bool {
-	return (d.Title != "" || d.Own != "") && !d.Start.IsZero() && d.Place != "" && d.SeatsSet && d.LangsSet
+	return (d.Title != "" || d.Own != "") && !d.Start.IsZero() && (d.Place != "" || d.PlaceText != "") && d.SeatsSet && d.LangsSet
 }
 
 // activitySend shows how many clients of a segment will get the activity, or sends it.
@@ -352,7 +378,7 @@ func (f *Flows) activityPlacePicker(d *Activity) screen {
 	for _, o := range f.Config.Offices {
 		s.buttons = append(s.buttons, []Button{{Label: Literal("📍 " + o.Name), Data: Data(ActActivity, "p."+o.ID)}})
 	}
-	return s
+	return s.withRow([]Button{{Label: Msg("StaffActivityOtherPlace"), Data: Data(ActActivity, "p.-")}})
 }
 
 func (f *Flows) activitySeatPicker(d *Activity) screen {
@@ -406,6 +432,8 @@ func (f *Flows) activityText(a *Activity, lang string, forClient bool) Phrase {
 	}
 	if o, ok := f.office(a.Place); ok {
 		lines = append(lines, Literal("📍 "+o.Name+", "+o.Address))
+	} else if a.PlaceText != "" {
+		lines = append(lines, Literal("📍 "+a.PlaceText))
 	}
 	if len(a.Langs) > 0 {
 		var names []Phrase

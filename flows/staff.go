@@ -28,8 +28,14 @@ func (f *Flows) handleStaff(tx Tx, ev Event) error {
 	if ev.Kind == EventCommand || ev.Kind == EventButton || s.Writing != nil && f.Now().Sub(s.Writing.At) > writingPatience {
 		s.Writing = nil // the words for a goal or step come next, or not at all
 	}
-	if s.Activity != nil && s.Activity.Waiting && (ev.Kind == EventCommand || ev.Kind == EventButton || f.Now().Sub(s.Activity.At) > writingPatience) {
-		s.Activity = nil // the title of an activity comes next, or not at all
+	if d := s.Activity; d != nil && d.Waiting != "" && (ev.Kind == EventCommand || ev.Kind == EventButton || f.Now().Sub(d.At) > writingPatience) {
+		// The title or place of an activity comes next, or not at all: a draft without its
+		// title goes, one without its place waits for a button.
+		if d.Waiting == waitTitle {
+			s.Activity = nil
+		} else {
+			d.Waiting = ""
+		}
 	}
 	lang := s.Lang
 	if lang == "" {
