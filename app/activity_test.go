@@ -79,7 +79,7 @@ func (tb *testBot) answerActivity(u fakeapi.User, msg int, id string, yes bool, 
 // The Done-when of group activities: a language café with 5 seats goes to 8 clients in 4
 // languages; 5 yeses are taken, the sixth is told in Arabic that it is full; a yes taken back
 // frees a seat; the five get one reminder the day before, also across a restart; after the
-// café the manager marks who came, and /stats counts the activity and its participants. A
+// café the manager is asked to mark who came and does, and /stats counts the activity and its participants. A
 // client who deletes their data leaves the list, and their seat is free again.
 func TestGroupActivityFromInvitationToReport(t *testing.T) {
 	tb := newBookingBot(t)
@@ -153,11 +153,9 @@ func TestGroupActivityFromInvitationToReport(t *testing.T) {
 		}
 	}
 
-	// After the café the manager marks three who came.
-	tb.at(activityStart.Add(2 * time.Hour))
-	tb.api.SendText(y, "/broadcast")
-	tb.press(y, say(t, "de", "StaffActivities"))
-	tb.idle()
+	// After the café the manager is asked to mark who came, and marks three.
+	tb.at(activityStart.Add(3*time.Hour + time.Minute))
+	tb.last(y.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "StaffActivityMarkNow")) })
 	tb.staffStep(y, flows.Data(flows.ActActivity, "v."+id))
 	for _, n := range []string{"1", "2", "6"} {
 		list, _ = tb.staffStep(y, flows.Data(flows.ActActivity, "m."+id+"."+n))
@@ -174,6 +172,12 @@ func TestGroupActivityFromInvitationToReport(t *testing.T) {
 	tb.api.SendText(a, "/stats")
 	want := render(t, "de", flows.Phrase{ID: "StatsActivities", Sub: map[string]flows.Phrase{"Sent": flows.Number("1"), "Yes": flows.Number("5"), "Came": flows.Number("3")}})
 	tb.find(a.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, want) })
+
+	// The manager finds the café among their activities.
+	tb.api.SendText(y, "/broadcast")
+	tb.press(y, say(t, "de", "StaffActivities"))
+	tb.find(y.ID, func(m fakeapi.Message) bool { return hasButton(m, say(t, "de", "ActivityTitleCafe")+" 24.03. 17:00") })
+	tb.idle()
 
 	// A client who said yes deletes her data: she leaves the list, and the seat is free.
 	gone := clients[4]

@@ -73,8 +73,15 @@ const (
 	waitPlace = "place"
 )
 
-// RemindActivity reminds those who said yes of an activity; Appointment holds its id.
-const RemindActivity ReminderKind = "activity"
+// RemindActivity reminds those who said yes of an activity; RemindActivityMarks asks its
+// manager, after it, to mark who came. Appointment holds the activity's id.
+const (
+	RemindActivity      ReminderKind = "activity"
+	RemindActivityMarks ReminderKind = "activity_marks"
+)
+
+// activityMarksAfter is how long after its start a manager is asked who came.
+const activityMarksAfter = 3 * time.Hour
 
 // Figures of group activities.
 const (
@@ -329,6 +336,9 @@ func (f *Flows) activitySend(t *turn, d *Activity, seg string, send bool) error 
 		if err := t.tx.Schedule(Reminder{At: at, Appointment: d.ID, Kind: RemindActivity}); err != nil {
 			return err
 		}
+	}
+	if err := t.tx.Schedule(Reminder{At: d.Start.Add(activityMarksAfter), Appointment: d.ID, Kind: RemindActivityMarks}); err != nil {
+		return err
 	}
 	return t.show(screen{text: []Phrase{f.activityDraft(d), {ID: "StaffActivitySent", Sub: map[string]Phrase{"Count": Number(itoa(len(recipients)))}}},
 		buttons: [][]Button{{{Label: Msg("StaffActivityWhoComes"), Data: Data(ActActivity, "v."+d.ID)}}}})
@@ -780,4 +790,26 @@ func (f *Flows) activityTranslated(tx Tx, job *TranslateJob, r TranslationResult
 	}
 	s := f.activityInvitation(a, ans, c.Lang)
 	return tx.Send(Outgoing{Chat: c.ID, Lang: c.Lang, Kind: OutSend, Text: s.text, Buttons: s.buttons})
+}
+
+// askActivityMarks asks the manager of an activity, after it, to mark who came; nothing is
+// asked when nobody said yes.
+func (f *Flows) askActivityMarks(tx Tx, id string) error {
+	a, err := tx.Activity(id)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	answers, err := tx.Answers(id)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(answers, func(ans *Answer) bool { return ans.Status == AnswerYes }) {
+		return nil
+	}
+	return tx.Send(Outgoing{Chat: a.By, Lang: f.staffLang(tx, a.By), Kind: OutSend,
+		Text:    []Phrase{f.activityDraft(a), Msg("StaffActivityMarkNow")},
+		Buttons: [][]Button{{{Label: Msg("StaffActivityWhoComes"), Data: Data(ActActivity, "v."+a.ID)}}}})
 }
