@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -181,6 +182,21 @@ func TestGroupActivityFromInvitationToReport(t *testing.T) {
 
 	// A client who said yes deletes her data: she leaves the list, and the seat is free.
 	gone := clients[4]
+	// First she looks at what is stored: her answer, in the file and in the document.
+	tb.api.SendText(gone, "/mydata")
+	doc := tb.find(gone.ID, func(m fakeapi.Message) bool { return m.Kind == "document" && strings.HasSuffix(m.FileName, ".json") })
+	var data struct {
+		Activities []struct{ Activity, Title, Answer string } `json:"group_activities"`
+	}
+	if err := json.Unmarshal(doc.FileData, &data); err != nil || len(data.Activities) != 1 || data.Activities[0].Activity != id || data.Activities[0].Title != "cafe" || data.Activities[0].Answer != "yes" {
+		t.Errorf("her /mydata file holds group activities %+v (%v)", data.Activities, err)
+	}
+	readable := tb.find(gone.ID, func(m fakeapi.Message) bool { return m.Kind == "document" && strings.HasSuffix(m.FileName, ".txt") })
+	for _, want := range []string{say(t, "uk", "ExportActivitiesTitle"), say(t, "uk", "ActivityTitleCafe"), say(t, "uk", "ExportActivityYes")} {
+		if !strings.Contains(string(readable.FileData), want) {
+			t.Errorf("her readable /mydata lacks %q", want)
+		}
+	}
 	tb.api.SendText(gone, "/delete")
 	tb.press(gone, say(t, gone.LanguageCode, "DeleteYes"))
 	tb.find(gone.ID, func(m fakeapi.Message) bool { return m.Text == say(t, gone.LanguageCode, "Deleted") })
