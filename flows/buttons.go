@@ -221,6 +221,10 @@ func ParseData(data string) (a Action, ok bool) {
 		ok = templateArg.MatchString(a.Arg)
 	case ActSendTo:
 		ok = sendToArg.MatchString(a.Arg)
+	case ActActivity:
+		ok = activityArg.MatchString(a.Arg)
+	case ActJoin:
+		ok = joinArg.MatchString(a.Arg)
 	case ActNews:
 		ok = newsArg.MatchString(a.Arg)
 	case ActNewsSend:

@@ -69,6 +69,9 @@ func (f *Flows) staffNote(t *turn, p Phrase) error {
 // staffMessage handles a manager's text or media that is not a command: a reply to a
 // client's message goes to that client; anything else makes Lotse ask whom it is for.
 func (f *Flows) staffMessage(t *turn) error {
+	if t.ev.ReplyTo == 0 && t.staff != nil && t.staff.Activity != nil && t.staff.Activity.Waiting != "" {
+		return f.activityWritten(t)
+	}
 	if _, ok := f.Config.Manager(t.ev.UserID); !ok {
 		return t.show(f.staffMenu().after(Msg("NotUnderstood")))
 	}

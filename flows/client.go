@@ -153,6 +153,8 @@ type Staff struct {
 	AnswerNotices bool `json:"answer_notices,omitempty"`
 	// Menu names the command menu last set in the person's chat (see setMenu).
 	Menu string `json:"menu,omitempty"`
+	// Activity is a group activity being put together with buttons, nil for none.
+	Activity *Activity `json:"activity,omitempty"`
 }
 
 // Draft is a manager's message whose case is still to be chosen.

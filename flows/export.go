@@ -28,6 +28,7 @@ var exportSections = []exportSection{
 	(*Flows).exportPlan,
 	(*Flows).exportAppointments,
 	(*Flows).exportReminders,
+	(*Flows).exportActivities,
 	(*Flows).exportMessages,
 	(*Flows).exportSettings,
 	(*Flows).exportNotes,

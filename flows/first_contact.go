@@ -173,6 +173,8 @@ func (f *Flows) clientAction(t *turn, c *Client, a Action) error {
 			return err
 		}
 		return t.refuse(f.clientScreen(c, t.lang))
+	case ActJoin:
+		return f.joinButton(t, c, a.Arg)
 	case ActVisitHome, ActVisitLate:
 		handled, err := f.visitAnswer(t, c, a)
 		if err != nil || handled {

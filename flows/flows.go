@@ -18,6 +18,7 @@ type Tx interface {
 	AppointmentStore
 	RelayStore
 	FigureStore
+	ActivityStore
 	Outbox
 }
 
@@ -131,6 +132,21 @@ type FigureStore interface {
 	Purge(before time.Time) (int, error)
 }
 
+// ActivityStore keeps group activities and the clients' answers to them. Answers belong to
+// their clients: Trace returns them and EraseClient deletes them.
+type ActivityStore interface {
+	// PutActivity stores an activity and gives a new one its ID; Activity returns one, or
+	// fails with ENotFound; Activities calls fn for each until fn fails.
+	PutActivity(a *Activity) error
+	Activity(id string) (*Activity, error)
+	Activities(fn func(*Activity) error) error
+	// PutAnswer stores a client's answer; Answer returns one, or fails with ENotFound;
+	// Answers returns those to an activity.
+	PutAnswer(a *Answer) error
+	Answer(activity string, client int64) (*Answer, error)
+	Answers(activity string) ([]*Answer, error)
+}
+
 // Outbox takes the messages a transaction sends.
 type Outbox interface {
 	// Send puts a message into the outbox.
@@ -154,7 +170,8 @@ type Trace struct {
 	Reminders    []Reminder
 	Relays       []RelayRecord
 	Invites      []*Invite
-	Plan         *Plan // nil for none
+	Answers      []*Answer // answers to group activities
+	Plan         *Plan     // nil for none
 }
 
 // RelayRecord is one message in a staff member's chat that stands for a client's case.

@@ -43,7 +43,12 @@ func MessageFamilies() []MessageFamily {
 	for _, tpl := range append(append([]readyMade(nil), templates...), newsTemplates...) {
 		labels = append(labels, tpl.msg+"Label")
 	}
+	var activities []string
+	for _, tpl := range activityTemplates {
+		activities = append(activities, tpl.msg)
+	}
 	return []MessageFamily{
+		{Prefix: "ActivityTitle", IDs: activities},
 		{Prefix: "LanguageName", IDs: languages},
 		{Prefix: "PlanField", IDs: fields},
 		{Prefix: "PlanGoal", IDs: goals},

@@ -27,7 +27,8 @@ func (f *Flows) newsMenu() screen {
 	for _, n := range newsTemplates {
 		s.buttons = append(s.buttons, []Button{{Label: Msg(n.msg + "Label"), Data: Data(ActNews, n.id)}})
 	}
-	return s
+	// Group activities, with a day, time, place and seats, and answers to count.
+	return s.withRow([]Button{{Label: Msg("StaffActivityNew"), Data: Data(ActActivity, "new")}, {Label: Msg("StaffActivities"), Data: Data(ActActivity, "list")}})
 }
 
 // newsButton walks a manager through group news: the message, its day, the recipients,
@@ -49,7 +50,7 @@ func (f *Flows) newsButton(t *turn, arg string, send bool) error {
 		return t.refuse(f.staffMenu())
 	}
 	if len(parts) == 2 {
-		return t.show(f.segmentPicker(t, tpl.id+"."+parts[1]).page(1))
+		return t.show(f.segmentPicker(t, tpl.id+"."+parts[1], newsTo(tpl.id+"."+parts[1])).page(1))
 	}
 	recipients, err := f.segment(t, parts[2])
 	if err != nil {
@@ -84,25 +85,31 @@ func (f *Flows) newsButton(t *turn, arg string, send bool) error {
 	return t.show(screen{text: []Phrase{{ID: "StaffBroadcastProgress", Sub: map[string]Phrase{"Sent": Number("0"), "Count": Number(itoa(b.Count))}}}})
 }
 
-// segmentPicker offers the groups a manager can send group news to: their clients, those of
-// one housing site, those of one language. news is the news and its day, "info.20270323".
-func (f *Flows) segmentPicker(t *turn, news string) picker {
-	prefix := news + "."
+// newsTo makes the button data of a segment of group news; news is the news and its day.
+func newsTo(news string) func(seg string) string {
+	return func(seg string) string { return Data(ActNews, news+"."+seg) }
+}
+
+// segmentPicker offers the groups a manager can send group news or a group activity to:
+// their clients, those of one housing site, those of one language. context is what the
+// paging buttons carry: the news and its day, "info.20270323", or "" for the activity in
+// the manager's draft; to makes the button data of a segment.
+func (f *Flows) segmentPicker(t *turn, context string, to func(seg string) string) picker {
 	p := picker{
-		list: listSegments, context: news, text: []Phrase{Msg("StaffBroadcastSegment")},
-		head: [][]Button{{{Label: Msg("StaffSegmentMine"), Data: Data(ActNews, prefix+"all")}}},
+		list: listSegments, context: context, text: []Phrase{Msg("StaffBroadcastSegment")},
+		head: [][]Button{{{Label: Msg("StaffSegmentMine"), Data: to("all")}}},
 	}
 	m, _ := f.Config.Manager(t.ev.UserID)
 	led, county := f.Config.AdminCommunes(t.ev.UserID)
 	for _, d := range f.Config.Districts {
 		if county || slices.Contains(led, d.Commune) || slices.Contains(m.Districts, d.ID) {
-			p.choices = append(p.choices, choice{key: d.ID, name: d.Name, button: Button{Label: Literal("🏠 " + d.Name), Data: Data(ActNews, prefix+"d-"+d.ID)}})
+			p.choices = append(p.choices, choice{key: d.ID, name: d.Name, button: Button{Label: Literal("🏠 " + d.Name), Data: to("d-" + d.ID)}})
 		}
 	}
 	var row []Button
 	for _, option := range f.Config.Languages {
 		l, _ := LookupLanguage(option)
-		row = append(row, Button{Label: Literal("🌐 " + l.Name), Data: Data(ActNews, prefix+"l-"+option)})
+		row = append(row, Button{Label: Literal("🌐 " + l.Name), Data: to("l-" + option)})
 		if len(row) == 3 {
 			p.foot, row = append(p.foot, row), nil
 		}
@@ -118,6 +125,16 @@ func (f *Flows) segmentPage(t *turn, ref pageRef) (handled bool, err error) {
 	if _, ok := f.Config.Manager(t.ev.UserID); !ok && !f.Config.IsAdmin(t.ev.UserID) {
 		return false, nil
 	}
+	if ref.context == "" {
+		// The activity in the manager's draft.
+		d := t.staff.Activity
+		if d == nil || !activityComplete(d) {
+			return false, nil
+		}
+		p := f.segmentPicker(t, "", func(seg string) string { return Data(ActActivity, "g."+seg) })
+		p.text = []Phrase{f.activityDraft(d), Msg("StaffBroadcastSegment")}
+		return t.showPage(ref, p)
+	}
 	id, day, _ := strings.Cut(ref.context, ".")
 	if _, ok := findTemplate(newsTemplates, id); !ok {
 		return false, nil
@@ -125,7 +142,7 @@ func (f *Flows) segmentPage(t *turn, ref pageRef) (handled bool, err error) {
 	if _, ok := f.pickedDay(day); !ok {
 		return false, nil
 	}
-	return t.showPage(ref, f.segmentPicker(t, ref.context))
+	return t.showPage(ref, f.segmentPicker(t, ref.context, newsTo(ref.context)))
 }
 
 // segment returns the clients of a group who can get group news: the manager's own (every

@@ -145,6 +145,15 @@ func (f *Flows) Export(tx Tx, o Outgoing) ([]Outgoing, error) {
 		At   time.Time    `json:"at"`
 		Kind ReminderKind `json:"kind"`
 	}
+	// An answer to a group activity; Title is a template's id, Own the manager's words.
+	type activityAnswer struct {
+		Activity string       `json:"activity"`
+		Title    string       `json:"title,omitempty"`
+		Own      string       `json:"own_title,omitempty"`
+		Start    time.Time    `json:"start"`
+		Answer   AnswerStatus `json:"answer"`
+		Came     bool         `json:"came,omitempty"`
+	}
 	// A message still on its way, or kept while nobody of the team can receive it, is
 	// stored with the first name for its header.
 	type onTheWay struct {
@@ -159,40 +168,41 @@ func (f *Flows) Export(tx Tx, o Outgoing) ([]Outgoing, error) {
 		Expires time.Time `json:"expires"`
 	}
 	out := struct {
-		Exported        time.Time     `json:"exported"`
-		Town            string        `json:"town"`
-		TelegramID      int64         `json:"telegram_id"`
-		Case            string        `json:"case"`
-		Language        string        `json:"language,omitempty"`
-		Step            Step          `json:"step"`
-		Consent         time.Time     `json:"consent,omitzero"`
-		Declined        time.Time     `json:"declined,omitzero"`
-		Housing         string        `json:"housing,omitempty"`
-		Manager         string        `json:"manager,omitempty"`
-		PendingInvite   bool          `json:"pending_invitation,omitempty"`
-		FirstContact    time.Time     `json:"first_contact"`
-		LastContact     time.Time     `json:"last_contact"`
-		Unreachable     bool          `json:"unreachable,omitempty"`
-		GroupNewsOff    bool          `json:"group_news_off,omitempty"`
-		NeedsInterp     bool          `json:"needs_interpreter,omitempty"`
-		FAQTopic        string        `json:"faq_topic_for_next_message,omitempty"`
-		LastMessage     time.Time     `json:"last_message_to_manager,omitzero"`
-		WaitingSince    time.Time     `json:"waiting_for_answer_since,omitzero"`
-		FloodWindow     time.Time     `json:"message_count_since,omitzero"`
-		FloodCount      int           `json:"message_count,omitempty"`
-		ConsentNotice   string        `json:"privacy_notice_version,omitempty"`
-		Translation     string        `json:"machine_translation"`
-		Notes           []note        `json:"notes_of_your_manager"`
-		Appointments    []appointment `json:"appointments"`
-		Reminders       []reminder    `json:"reminders"`
-		RelayedMessages []int         `json:"your_messages_passed_on"`
-		ManagerMessages int           `json:"messages_in_managers_chats"`
-		OnTheirWay      []onTheWay    `json:"your_messages_on_their_way"`
-		Invitations     []invitation  `json:"invitations"`
-		Plan            *Plan         `json:"integration_plan,omitempty"`
-		FamilyRelation  string        `json:"family_relation,omitempty"`
-		FirstName       string        `json:"first_name_for_the_team,omitempty"`
-		FamilyMembers   int           `json:"family_members_in_the_case,omitempty"`
+		Exported        time.Time        `json:"exported"`
+		Town            string           `json:"town"`
+		TelegramID      int64            `json:"telegram_id"`
+		Case            string           `json:"case"`
+		Language        string           `json:"language,omitempty"`
+		Step            Step             `json:"step"`
+		Consent         time.Time        `json:"consent,omitzero"`
+		Declined        time.Time        `json:"declined,omitzero"`
+		Housing         string           `json:"housing,omitempty"`
+		Manager         string           `json:"manager,omitempty"`
+		PendingInvite   bool             `json:"pending_invitation,omitempty"`
+		FirstContact    time.Time        `json:"first_contact"`
+		LastContact     time.Time        `json:"last_contact"`
+		Unreachable     bool             `json:"unreachable,omitempty"`
+		GroupNewsOff    bool             `json:"group_news_off,omitempty"`
+		NeedsInterp     bool             `json:"needs_interpreter,omitempty"`
+		FAQTopic        string           `json:"faq_topic_for_next_message,omitempty"`
+		LastMessage     time.Time        `json:"last_message_to_manager,omitzero"`
+		WaitingSince    time.Time        `json:"waiting_for_answer_since,omitzero"`
+		FloodWindow     time.Time        `json:"message_count_since,omitzero"`
+		FloodCount      int              `json:"message_count,omitempty"`
+		ConsentNotice   string           `json:"privacy_notice_version,omitempty"`
+		Translation     string           `json:"machine_translation"`
+		Notes           []note           `json:"notes_of_your_manager"`
+		Appointments    []appointment    `json:"appointments"`
+		Reminders       []reminder       `json:"reminders"`
+		RelayedMessages []int            `json:"your_messages_passed_on"`
+		ManagerMessages int              `json:"messages_in_managers_chats"`
+		OnTheirWay      []onTheWay       `json:"your_messages_on_their_way"`
+		Invitations     []invitation     `json:"invitations"`
+		Activities      []activityAnswer `json:"group_activities"`
+		Plan            *Plan            `json:"integration_plan,omitempty"`
+		FamilyRelation  string           `json:"family_relation,omitempty"`
+		FirstName       string           `json:"first_name_for_the_team,omitempty"`
+		FamilyMembers   int              `json:"family_members_in_the_case,omitempty"`
 	}{
 		Exported: f.Now(), Town: f.Config.Town, TelegramID: c.ID, Case: c.CaseLabel(), Language: c.Lang, Step: c.Step,
 		Consent: c.ConsentAt, Declined: c.DeclinedAt, Housing: f.districtName(c.District), Manager: f.managerName(c.Manager),
@@ -200,6 +210,7 @@ func (f *Flows) Export(tx Tx, o Outgoing) ([]Outgoing, error) {
 		GroupNewsOff: c.NoNews, NeedsInterp: c.Interpreter, FAQTopic: c.Topic, LastMessage: c.RelayAt, WaitingSince: c.WaitingSince,
 		FloodWindow: c.FloodFrom, FloodCount: c.FloodCount, ConsentNotice: c.ConsentNotice, Translation: f.translationSetting(c),
 		Notes: []note{}, Appointments: []appointment{}, Reminders: []reminder{}, RelayedMessages: []int{}, Invitations: []invitation{}, OnTheirWay: []onTheWay{},
+		Activities: []activityAnswer{},
 	}
 	deliveries, err := tx.Deliveries(c.ID)
 	if err != nil {
@@ -230,6 +241,9 @@ func (f *Flows) Export(tx Tx, o Outgoing) ([]Outgoing, error) {
 	}
 	for _, inv := range tr.Invites {
 		out.Invitations = append(out.Invitations, invitation{Token: inv.Token, Manager: f.managerName(inv.Manager), Expires: inv.Expires})
+	}
+	for _, ans := range tr.Answers {
+		out.Activities = append(out.Activities, activityAnswer{Activity: ans.Activity, Title: ans.Title, Own: ans.Own, Start: ans.Start, Answer: ans.Status, Came: ans.Came})
 	}
 	out.Plan = tr.Plan
 	all, err := household(tx, c)

@@ -48,6 +48,16 @@ func (f *Flows) Tick(tx Tx) error {
 				return err
 			}
 			continue
+		case RemindActivity:
+			if err := f.remindActivity(tx, r.Appointment); err != nil {
+				return err
+			}
+			continue
+		case RemindActivityMarks:
+			if err := f.askActivityMarks(tx, r.Appointment); err != nil {
+				return err
+			}
+			continue
 		case RemindPurge:
 			if err := f.retention(tx, r.Appointment); err != nil {
 				return err

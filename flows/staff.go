@@ -28,6 +28,15 @@ func (f *Flows) handleStaff(tx Tx, ev Event) error {
 	if ev.Kind == EventCommand || ev.Kind == EventButton || s.Writing != nil && f.Now().Sub(s.Writing.At) > writingPatience {
 		s.Writing = nil // the words for a goal or step come next, or not at all
 	}
+	if d := s.Activity; d != nil && d.Waiting != "" && (ev.Kind == EventCommand || ev.Kind == EventButton || f.Now().Sub(d.At) > writingPatience) {
+		// The title or place of an activity comes next, or not at all: a draft without its
+		// title goes, one without its place waits for a button.
+		if d.Waiting == waitTitle {
+			s.Activity = nil
+		} else {
+			d.Waiting = ""
+		}
+	}
 	lang := s.Lang
 	if lang == "" {
 		lang = f.Config.ManagerLanguage
@@ -165,6 +174,8 @@ func (f *Flows) staffEvent(t *turn, s *Staff) error {
 			return f.templateButton(t, a.Arg)
 		case ok && a.Name == ActSendTo:
 			return f.sendToButton(t, a.Arg)
+		case ok && a.Name == ActActivity:
+			return f.activityButton(t, a.Arg)
 		case ok && (a.Name == ActNews || a.Name == ActNewsSend):
 			return f.newsButton(t, a.Arg, a.Name == ActNewsSend)
 		case ok && a.Name == ActPage:

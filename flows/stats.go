@@ -175,6 +175,9 @@ type Figures struct {
 	Goals                                              map[string]int // field "." agreed|reached|dropped → goals set, reached, dropped
 	StepsOnTime                                        int            // plan steps done by their day
 	StepsLate                                          int            // plan steps done after their day
+	// Group activities sent, yeses to them (taken back ones not counted), and participants
+	// marked as came.
+	Activities, ActivityYes, Participants int
 	// Persons and Households served: summed over the months, each counted once a month.
 	Persons, Households int
 	// HouseholdsNow are the cases of the clients with consent today, a household once.
@@ -292,6 +295,16 @@ func newFigures(from, to time.Time, commune string, all map[string]map[string]in
 				}
 			case strings.HasPrefix(name, statAppt):
 				countStatus(strings.TrimPrefix(name, statAppt), n, &g.Booked, &g.Held, &g.Missed, &g.Cancelled)
+			case name == statActivities:
+				g.Activities += n
+			case name == statActivityYes:
+				g.ActivityYes += n
+			case name == statActivityYes+statUndone:
+				g.ActivityYes -= n
+			case name == statActivityCame:
+				g.Participants += n
+			case name == statActivityCame+statUndone:
+				g.Participants -= n
 			case strings.HasPrefix(name, statVisit):
 				countStatus(strings.TrimPrefix(name, statVisit), n, &g.Visits, &g.VisitsHeld, &g.VisitsNotHeld, &g.VisitsCancelled)
 			}
@@ -349,6 +362,9 @@ func (g *Figures) rows(write func([]string) error) {
 	total("visits.held", g.VisitsHeld)
 	total("visits.not_held", g.VisitsNotHeld)
 	total("visits.cancelled", g.VisitsCancelled)
+	total("activities.sent", g.Activities)
+	total("activities.yes", g.ActivityYes)
+	total("activities.participants", g.Participants)
 	total("requests", g.Requests)
 	for _, topic := range slices.Sorted(maps.Keys(g.ByTopic)) {
 		total("requests.topic."+topic, g.ByTopic[topic])
@@ -504,6 +520,7 @@ func (f *Flows) statsText(g *Figures, from, to time.Time) Phrase {
 		Phrase{ID: "StatsDistricts", Sub: map[string]Phrase{"List": list(g.ByDistrict, districtName)}},
 		Phrase{ID: "StatsAppointments", Sub: map[string]Phrase{"Booked": num(g.Booked), "Held": num(g.Held), "Missed": num(g.Missed), "Cancelled": num(g.Cancelled)}},
 		Phrase{ID: "StatsVisits", Sub: map[string]Phrase{"Proposed": num(g.Visits), "Held": num(g.VisitsHeld), "NotHeld": num(g.VisitsNotHeld), "Cancelled": num(g.VisitsCancelled)}},
+		Phrase{ID: "StatsActivities", Sub: map[string]Phrase{"Sent": num(g.Activities), "Yes": num(g.ActivityYes), "Came": num(g.Participants)}},
 		Phrase{ID: "StatsRelays", Sub: map[string]Phrase{"Count": num(g.Requests), "Median": median}},
 		Phrase{ID: "StatsTopics", Sub: map[string]Phrase{"List": list(g.ByTopic, topicName)}},
 	)}

@@ -27,6 +27,9 @@ const (
 	TranslateOut    = "out"    // a manager's text for a client: the translation is the message
 	TranslateFollow = "follow" // a manager's text went out as written; its translation follows
 	TranslatePlan   = "plan"   // a manager's own words in a client's plan: kept in the plan
+	// TranslateActivity is a group activity's title in the manager's own words: the
+	// invitation goes out with it.
+	TranslateActivity = "activity"
 )
 
 // TranslateJob is a text to translate and whom it is for.
@@ -42,6 +45,8 @@ type TranslateJob struct {
 	// Message is the manager's message (out, follow): its 👍 and its corrections.
 	Message    int  `json:"msg,omitempty"`
 	Correction bool `json:"corr,omitempty"`
+	// Activity is the group activity whose title it is (activity).
+	Activity string `json:"activity,omitempty"`
 }
 
 // Outcome is what came of asking the engine.
@@ -130,6 +135,9 @@ func (f *Flows) Translated(tx Tx, o Outgoing, r TranslationResult) error {
 	}
 	if job.Dir == TranslatePlan {
 		return f.planTranslated(tx, job, r)
+	}
+	if job.Dir == TranslateActivity {
+		return f.activityTranslated(tx, job, r)
 	}
 	c, err := tx.Client(job.Client)
 	if isNotFound(err) {

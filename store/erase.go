@@ -45,6 +45,7 @@ func (t *tx) Trace(client int64) (*flows.Trace, error) {
 			tr.Invites = append(tr.Invites, inv)
 		}
 	}
+	tr.Answers = t.clientAnswers(client)
 	if tr.Plan, err = t.Plan(client); flows.ErrorCode(err) == flows.ENotFound {
 		err = nil
 	}
@@ -89,6 +90,9 @@ func (t *tx) EraseClient(client int64) error {
 		}
 	}
 	if err := t.bolt.Bucket(bucketPlans).Delete(i64(client)); err != nil {
+		return err
+	}
+	if err := t.eraseAnswers(client); err != nil {
 		return err
 	}
 	intake, intakeByTime := t.bolt.Bucket(bucketIntake), t.bolt.Bucket(bucketIntakeByTime)

@@ -56,7 +56,7 @@ func (t *tx) reminderOwner(r flows.Reminder) int64 {
 		return idAfter(r.Appointment, "C")
 	case flows.RemindStep, flows.RemindFollowUp:
 		return idAfter(r.Appointment, "P")
-	case flows.RemindPurge:
+	case flows.RemindPurge, flows.RemindActivity, flows.RemindActivityMarks:
 		return 0
 	}
 	if a, err := t.Appointment(r.Appointment); err == nil {

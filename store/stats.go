@@ -130,5 +130,6 @@ func (t *tx) Purge(before time.Time) (int, error) {
 			n++
 		}
 	}
-	return n, nil
+	m, err := t.purgeActivities(before)
+	return n + m, err
 }

@@ -154,7 +154,7 @@ func tune(b *bolt.DB) {
 // buckets are all the buckets; init creates those missing.
 var buckets = append([][]byte{bucketMeta, bucketInbox, bucketSeen, bucketOutbox, bucketClients, bucketStaff, bucketViews,
 	bucketAppointments, bucketSeats, bucketByManager, bucketByClient, bucketReminders, bucketBlocked, bucketCases, bucketInvites,
-	bucketRelays, bucketRelayCopy, bucketBroadcasts, bucketStats, bucketAudit, bucketNotices, bucketDeliveries, bucketIntake, bucketPlans}, indexBuckets...)
+	bucketRelays, bucketRelayCopy, bucketBroadcasts, bucketStats, bucketAudit, bucketNotices, bucketDeliveries, bucketIntake, bucketPlans}, append(indexBuckets, activityBuckets...)...)
 
 func (db *DB) init() error {
 	return db.bolt.Update(migrate)
