@@ -94,15 +94,7 @@ func (f *Flows) clientMenu(tx Tx, c *Client) error {
 	if err := setMenu(tx, c.ID, c.Lang, ClientCommands, &c.Menu); err != nil || c.Menu == before {
 		return err
 	}
-	s, err := tx.Staff(c.ID)
-	if isNotFound(err) || err == nil && s.Menu == "" {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	s.Menu = ""
-	return tx.PutStaff(s)
+	return forgetMenu(tx, c.ID, true)
 }
 
 // staffCommandMenu sets a staff member's command menu in their language, with the commands of
@@ -112,20 +104,18 @@ func (f *Flows) staffCommandMenu(tx Tx, s *Staff, lang string) error {
 	if err := setMenu(tx, s.ID, lang, f.StaffCommands(s.ID), &s.Menu); err != nil || s.Menu == before {
 		return err
 	}
-	c, err := tx.Client(s.ID)
-	if isNotFound(err) || err == nil && c.Menu == "" {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	c.Menu = ""
-	return tx.PutClient(c)
+	return forgetMenu(tx, s.ID, false)
 }
 
 // menuRefused forgets the menu key of a chat whose menu Telegram did not take.
 func (f *Flows) menuRefused(tx Tx, chat int64) error {
-	if f.Config.IsStaff(chat) {
+	return forgetMenu(tx, chat, f.Config.IsStaff(chat))
+}
+
+// forgetMenu forgets which menu was set in a chat, on its staff record or its client
+// record, so that the next message sets it again.
+func forgetMenu(tx Tx, chat int64, staff bool) error {
+	if staff {
 		s, err := tx.Staff(chat)
 		if isNotFound(err) || err == nil && s.Menu == "" {
 			return nil
