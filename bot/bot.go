@@ -263,34 +263,6 @@ func (b *Bot) keepInTouch(ctx context.Context) {
 	}
 }
 
-// tickRounds bounds the ticks run one after another while more is due (a night's
-// retention is many small steps); tickPause lets the updates that came meanwhile go first.
-const (
-	tickRounds = 100
-	tickPause  = 50 * time.Millisecond
-)
-
-// tick sends what is due, and goes on while more is due at once.
-func (b *Bot) tick(ctx context.Context) error {
-	for range tickRounds {
-		var due bool
-		if err := b.opts.DB.View(func(tx flows.Tx) (err error) { due, err = b.opts.Flows.Pending(tx); return err }); err != nil || !due {
-			return err
-		}
-		out, err := b.opts.DB.Update(b.opts.Flows.Tick)
-		b.sender.Push(out...)
-		if err != nil {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(tickPause):
-		}
-	}
-	return nil
-}
-
 // schedule looks for due reminders every TickInterval, at once after a start too, so what
 // fell due while the bot was down goes out first.
 func (b *Bot) schedule(ctx context.Context) {
@@ -298,7 +270,14 @@ func (b *Bot) schedule(ctx context.Context) {
 	defer ticker.Stop()
 	lastPrune := time.Time{}
 	for {
-		if err := b.tick(ctx); err != nil {
+		var due bool
+		err := b.opts.DB.View(func(tx flows.Tx) (err error) { due, err = b.opts.Flows.Pending(tx); return err })
+		if err == nil && due {
+			var out []OutboxEntry
+			out, err = b.opts.DB.Update(b.opts.Flows.Tick)
+			b.sender.Push(out...)
+		}
+		if err != nil {
 			b.log.Error("sending due reminders failed", "err", err)
 		}
 		if time.Since(lastPrune) > time.Hour {
