@@ -185,6 +185,9 @@ func (f *Flows) Export(tx Tx, o Outgoing) ([]Outgoing, error) {
 		GroupNewsOff    bool             `json:"group_news_off,omitempty"`
 		NeedsInterp     bool             `json:"needs_interpreter,omitempty"`
 		FAQTopic        string           `json:"faq_topic_for_next_message,omitempty"`
+		Screen          string           `json:"screen_shown_again_after_a_language_change,omitempty"`
+		BookingAbout    string           `json:"booking_under_way_about_plan_step,omitempty"`
+		Moving          string           `json:"appointment_being_moved,omitempty"`
 		LastMessage     time.Time        `json:"last_message_to_manager,omitzero"`
 		WaitingSince    time.Time        `json:"waiting_for_answer_since,omitzero"`
 		FloodWindow     time.Time        `json:"message_count_since,omitzero"`
@@ -207,7 +210,7 @@ func (f *Flows) Export(tx Tx, o Outgoing) ([]Outgoing, error) {
 		Exported: f.Now(), Town: f.Config.Town, TelegramID: c.ID, Case: c.CaseLabel(), Language: c.Lang, Step: c.Step,
 		Consent: c.ConsentAt, Declined: c.DeclinedAt, Housing: f.districtName(c.District), Manager: f.managerName(c.Manager),
 		PendingInvite: c.Invite != "", FirstContact: c.CreatedAt, LastContact: c.LastSeenAt, Unreachable: c.Unreachable,
-		GroupNewsOff: c.NoNews, NeedsInterp: c.Interpreter, FAQTopic: c.Topic, LastMessage: c.RelayAt, WaitingSince: c.WaitingSince,
+		GroupNewsOff: c.NoNews, NeedsInterp: c.Interpreter, FAQTopic: c.Topic, Screen: c.Screen, BookingAbout: c.BookStep, Moving: c.Moving, LastMessage: c.RelayAt, WaitingSince: c.WaitingSince,
 		FloodWindow: c.FloodFrom, FloodCount: c.FloodCount, ConsentNotice: c.ConsentNotice, Translation: f.translationSetting(c),
 		Notes: []note{}, Appointments: []appointment{}, Reminders: []reminder{}, RelayedMessages: []int{}, Invitations: []invitation{}, OnTheirWay: []onTheWay{},
 		Activities: []activityAnswer{},
