@@ -42,7 +42,7 @@ func commandMsg(t *testing.T, name string) string {
 			return c.Msg
 		}
 	}
-	msg := map[string]string{"today": "CommandToday", "week": "CommandWeek", "clients": "CommandClients", "invite": "CommandInvite", "away": "CommandAway",
+	msg := map[string]string{"today": "CommandToday", "week": "CommandWeek", "clients": "CommandClients", "invite": "CommandInvite", "away": "CommandAway", "notices": "CommandNotices",
 		"broadcast": "CommandBroadcast", "team": "CommandTeam", "stats": "CommandStats", "audit": "CommandAudit"}[name]
 	if msg == "" {
 		t.Fatalf("no description of /%s", name)
@@ -100,7 +100,7 @@ func chatMenuCalls(tb *testBot, chat int64) int {
 func TestStaffGetAStaffMenuForTheirRoleAndLanguage(t *testing.T) {
 	tb := newTestBot(t)
 	manager := tb.startStaff(haddad)
-	managerMenu := []string{"menu", "today", "week", "clients", "invite", "away", "broadcast", "language", "help"}
+	managerMenu := []string{"menu", "today", "week", "clients", "invite", "away", "notices", "broadcast", "language", "help"}
 	tb.chatMenu(manager.ID, "de", managerMenu)
 
 	tb.api.SendText(manager, "/language")

@@ -30,6 +30,7 @@ var staffCommands = []struct {
 	{Command{"clients", "CommandClients"}, anyStaff},
 	{Command{"invite", "CommandInvite"}, managers},
 	{Command{"away", "CommandAway"}, managers},
+	{Command{"notices", "CommandNotices"}, managers},
 	{Command{"broadcast", "CommandBroadcast"}, anyStaff},
 	{Command{"team", "CommandTeam"}, admins},
 	{Command{"stats", "CommandStats"}, admins},
