@@ -293,7 +293,7 @@ func (f *Flows) activitySend(t *turn, d *Activity, seg string, send bool) error 
 	}
 	if !send {
 		return t.show(screen{
-			text:    []Phrase{f.activityDraft(d), Plural("StaffBroadcastConfirm", len(recipients))},
+			text:    []Phrase{Plural("StaffBroadcastConfirm", len(recipients)), f.activityDraft(d)},
 			buttons: [][]Button{{{Label: Msg("StaffBroadcastSend"), Data: Data(ActActivity, "x."+seg)}, {Label: Msg("StaffCancel"), Data: Data(ActMenu, ItemHome)}}},
 		})
 	}
