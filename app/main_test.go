@@ -444,10 +444,11 @@ func (tb *testBot) quiet(chat int64, have int) {
 	}
 }
 
-// refused waits until the fake Telegram answered a call of method with status.
+// refused waits until the fake Telegram answered a call of method with status; on a
+// machine busy with other work that may take a while, so it waits up to 30 s.
 func (tb *testBot) refused(method string, status int) {
 	tb.t.Helper()
-	ok := tb.api.WaitFor(10*time.Second, func() bool {
+	ok := tb.api.WaitFor(30*time.Second, func() bool {
 		for _, c := range tb.api.Calls(method) {
 			if c.Status == status {
 				return true
