@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -70,11 +71,91 @@ func BenchmarkBareLibraryLoop(b *testing.B) {
 	}
 }
 
+// BenchmarkBareLibraryLoopSameAnswer is the baseline with the same answer: go-telegram/bot's
+// own loop, keeping nothing, answering each /start with the very message Lotse answers it
+// with in that person's language (text and buttons, recorded from Lotse first). Lotse's CPU
+// per update against this one is what the durable path costs; against
+// BenchmarkBareLibraryLoop, which answers with one short line, it also counts the larger
+// answer the fake Bot API checks and the library encodes.
+func BenchmarkBareLibraryLoopSameAnswer(b *testing.B) {
+	answers := lotseFirstAnswers(b)
+	for b.Loop() {
+		api := fakeapi.New()
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxIdleConnsPerHost = 64
+		bare, err := tg.New(fakeapi.Token, tg.WithServerURL(api.URL()),
+			tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute, Transport: transport}),
+			tg.WithDefaultHandler(func(ctx context.Context, bot *tg.Bot, u *models.Update) {
+				if u.Message != nil && u.Message.From != nil {
+					a := answers[u.Message.From.LanguageCode]
+					bot.SendMessage(ctx, &tg.SendMessageParams{ChatID: u.Message.Chat.ID, Text: a.text, ReplyMarkup: a.markup})
+				}
+			}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		go bare.Start(ctx)
+		runFirstContact(b, api)
+		cancel()
+		api.Close()
+	}
+}
+
+// firstAnswer is the message Lotse answers a first /start with, as sent.
+type firstAnswer struct {
+	text   string
+	markup json.RawMessage // the inline keyboard, as the Bot API takes it
+}
+
+// lotseFirstAnswers runs Lotse once and records its answer to a first /start in each of the
+// benchmark's languages.
+func lotseFirstAnswers(b *testing.B) map[string]firstAnswer {
+	api := fakeapi.New()
+	defer api.Close()
+	env := map[string]string{"TELEGRAM_BOT_TOKEN": fakeapi.Token, "TELEGRAM_API_URL": api.URL(), "LOTSE_DB": filepath.Join(b.TempDir(), "lotse.db")}
+	m := &Main{Getenv: func(k string) string { return env[k] }, Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Now: time.Now}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() { done <- exit(m.Stderr, m.Run(ctx, nil)) }()
+	defer func() { cancel(); <-done }()
+	answers := map[string]firstAnswer{}
+	for i, lang := range benchLangs {
+		user := int64(3_000_000 + i)
+		api.SendText(fakeapi.User{ID: user, FirstName: "C", LanguageCode: lang}, "/start")
+		msgs, ok := api.WaitMessages(user, 1, time.Minute)
+		if !ok {
+			b.Fatalf("Lotse did not answer /start in %s", lang)
+		}
+		type button struct {
+			Text string `json:"text"`
+			Data string `json:"callback_data"`
+		}
+		var rows [][]button
+		for _, row := range msgs[0].Buttons {
+			var r []button
+			for _, k := range row {
+				r = append(r, button{k.Text, k.Data})
+			}
+			rows = append(rows, r)
+		}
+		markup, err := json.Marshal(map[string]any{"inline_keyboard": rows})
+		if err != nil {
+			b.Fatal(err)
+		}
+		answers[lang] = firstAnswer{text: msgs[0].Text, markup: markup}
+	}
+	return answers
+}
+
+// benchLangs are the languages of the people in the first-contact benchmarks, in turn.
+var benchLangs = []string{"ar", "fa", "uk", "ti", "de", "ru", "tr", "so"}
+
 // runFirstContact queues benchUsers /start updates and waits until every chat got its first
 // message. It reports updates per second and the p50/p99 time from queueing to delivery.
 func runFirstContact(b *testing.B, api *fakeapi.Server) {
 	b.Helper()
-	langs := []string{"ar", "fa", "uk", "ti", "de", "ru", "tr", "so"}
+	langs := benchLangs
 	cpu := cpuTime()
 	start := time.Now()
 	for i := 0; i < benchUsers; i++ {
