@@ -405,7 +405,8 @@ func runLoad(b *testing.B, appointments, rate int, d time.Duration) loadResult {
 		}
 	}
 	r.rejected = len(api.Rejected())
-	r.rssMB, r.peakRSSMB = rss()
+	mem := loadgen.ReadMemory()
+	r.rssMB, r.peakRSSMB = mem.RSS, mem.Peak
 	r.writes, r.over50ms, r.over100ms = writeTimes(b, "http://"+m.AdminAddr()+"/metrics")
 	stopLotse()
 	if r.retention > 0 {
@@ -542,26 +543,4 @@ func newest(api *fakeapi.Server, chat int64, n int, cond func(fakeapi.Message) b
 		}
 	}
 	return fakeapi.Message{}, false
-}
-
-// rss returns the process's resident memory and its peak, in MB, from /proc (0 elsewhere).
-func rss() (now, peak float64) {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		kb, _ := strconv.ParseFloat(f[1], 64)
-		switch f[0] {
-		case "VmRSS:":
-			now = kb / 1024
-		case "VmHWM:":
-			peak = kb / 1024
-		}
-	}
-	return now, peak
 }

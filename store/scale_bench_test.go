@@ -6,12 +6,11 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/lotse-bot/lotse/app/loadgen"
 	"github.com/lotse-bot/lotse/flows"
 	"github.com/lotse-bot/lotse/locales"
 	"github.com/lotse-bot/lotse/store"
@@ -73,7 +72,7 @@ func measureScale(b *testing.B, appointments int, cfg *flows.Config, faq *flows.
 	}
 	defer db.Close()
 	debug.FreeOSMemory() // what filling the file left on the heap is not Lotse's
-	rssStart, _ := rssMB()
+	rssStart := loadgen.ReadMemory().RSS
 	var mu sync.Mutex
 	var longest time.Duration
 	db.OnWrite(func(d time.Duration) {
@@ -202,7 +201,8 @@ func measureScale(b *testing.B, appointments int, cfg *flows.Config, faq *flows.
 	}
 	wipe := time.Since(began)
 	debug.FreeOSMemory()
-	rssNight, rssNightFile := rssMB()
+	mem := loadgen.ReadMemory()
+	rssNight, rssNightFile := mem.RSS, mem.File
 	began = time.Now()
 	size, err := db.BackupFile(filepath.Join(b.TempDir(), "backup.db"))
 	if err != nil {
@@ -230,27 +230,4 @@ func measureScale(b *testing.B, appointments int, cfg *flows.Config, faq *flows.
 		appointments, clients, float64(info.Size())/1e6, median(opens), rssStart, median(booking), median(due), median(mydata), exported/1000,
 		median(erase), night.Seconds(), clients-left, len(steps), ms(longestNight), ms(wipe), rssNight, rssNightFile, backup.Seconds(), float64(size)/1e6,
 		ms(max(longestBefore, longestNight)))
-}
-
-// rssMB is the resident memory of this process and the part of it that is pages of mapped
-// files (the database's memory map, which the kernel may reclaim), in MB.
-func rssMB() (all, file float64) {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		kb, _ := strconv.ParseFloat(f[1], 64)
-		switch f[0] {
-		case "VmRSS:":
-			all = kb / 1024
-		case "RssFile:":
-			file = kb / 1024
-		}
-	}
-	return all, file
 }
