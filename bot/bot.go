@@ -83,8 +83,7 @@ type Handler interface {
 // Bot is a running Lotse bot.
 type Bot struct {
 	opts     Options
-	api      telegram
-	poller   *poller
+	api      *botAPI
 	render   *Renderer
 	sender   *Sender
 	dispatch *chatQueues[incoming] // updates by chat, each chat's in order
@@ -120,19 +119,25 @@ func New(opts Options) (*Bot, error) {
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = maxInFlight + 2
-	api, err := tg.New(opts.Token,
+	calls := &http.Client{Timeout: time.Minute, Transport: transport}
+	files, err := tg.New(opts.Token,
 		tg.WithServerURL(opts.APIURL),
 		tg.WithSkipGetMe(),
-		tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute, Transport: transport}),
+		tg.WithHTTPClient(time.Minute, calls),
 		tg.WithErrorsHandler(func(error) {}),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("telegram client: %w", err)
 	}
+	api := &botAPI{
+		base:  opts.APIURL + "/bot" + opts.Token + "/",
+		calls: calls,
+		polls: &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: transport},
+		files: files,
+	}
 	b := &Bot{
 		opts:     opts,
 		api:      api,
-		poller:   &poller{url: opts.APIURL + "/bot" + opts.Token + "/getUpdates", client: &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: transport}},
 		render:   NewRenderer(opts.Catalogs, opts.FAQ, opts.Config),
 		log:      opts.Log,
 		metrics:  opts.Metrics,
@@ -150,26 +155,26 @@ func New(opts Options) (*Bot, error) {
 // to ShutdownTimeout, lets sends under way finish and returns; whatever is left waits on
 // disk for the next start.
 func (b *Bot) Run(ctx context.Context) error {
-	me, err := b.api.GetMe(ctx)
-	if err != nil {
+	name, failed := b.api.username(ctx)
+	if failed != nil {
 		if ctx.Err() != nil {
 			return nil // stopped while starting
 		}
-		if errors.Is(err, tg.ErrorUnauthorized) {
+		if failed.Code == http.StatusUnauthorized {
 			return ErrUnauthorized
 		}
-		return fmt.Errorf("getMe: %w", classify("getMe", err))
+		return failed
 	}
-	b.username = me.Username
-	b.render.bot = me.Username
-	b.log.Info("connected to Telegram", "bot", me.Username)
+	b.username = name
+	b.render.bot = name
+	b.log.Info("connected to Telegram", "bot", name)
 
 	if b.opts.Webhook == nil {
-		if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
-			b.log.Warn("could not remove a webhook; polling may fail", "err", classify("deleteWebhook", err))
+		if err := b.api.do(ctx, "deleteWebhook", &tg.DeleteWebhookParams{}); err != nil {
+			b.log.Warn("could not remove a webhook; polling may fail", "err", err)
 		}
-	} else if _, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: b.opts.Webhook.URL, SecretToken: b.opts.Webhook.Secret, AllowedUpdates: allowedUpdates, MaxConnections: 40}); err != nil {
-		return fmt.Errorf("register the webhook: %w", classify("setWebhook", err))
+	} else if err := b.api.do(ctx, "setWebhook", &tg.SetWebhookParams{URL: b.opts.Webhook.URL, SecretToken: b.opts.Webhook.Secret, AllowedUpdates: allowedUpdates, MaxConnections: 40}); err != nil {
+		return fmt.Errorf("register the webhook: %w", err)
 	}
 	if _, err := b.opts.DB.Update(b.opts.Flows.Start); err != nil {
 		return fmt.Errorf("schedule the daily retention: %w", err)
@@ -236,8 +241,8 @@ func (b *Bot) setCommands(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{LanguageCode: code, Commands: commands}); err != nil {
-			return classify("setMyCommands", err)
+		if err := b.api.do(ctx, "setMyCommands", &commandsParams{LanguageCode: code, Commands: commands}); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -257,7 +262,7 @@ func (b *Bot) keepInTouch(ctx context.Context) {
 		if time.Since(b.metrics.LastContact()) < time.Minute {
 			continue
 		}
-		if _, err := b.api.GetMe(ctx); err == nil {
+		if _, err := b.api.username(ctx); err == nil {
 			b.metrics.contact()
 		}
 	}

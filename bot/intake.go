@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -105,16 +104,15 @@ func (b *Bot) poll(ctx context.Context) error {
 			case <-time.After(backoff):
 			}
 		}
-		raws, err := b.poller.getUpdates(ctx, offset, b.opts.PollTimeout)
+		raws, err := b.api.getUpdates(ctx, offset, b.opts.PollTimeout)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			var apiErr *apiError
-			if errors.As(err, &apiErr) && apiErr.Code == http.StatusUnauthorized {
+			if err.Code == http.StatusUnauthorized {
 				return ErrUnauthorized
 			}
-			backoff = nextBackoff(backoff, apiErr)
+			backoff = nextBackoff(backoff, err)
 			b.log.Warn("getUpdates failed", "err", err, "retry_in", backoff)
 			continue
 		}

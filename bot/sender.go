@@ -56,7 +56,7 @@ const sendTimeout = 30 * time.Second
 // chats wait for the global rate, the most urgent first (see priority). A message leaves the
 // outbox only when Telegram took it or refused it for good.
 type Sender struct {
-	api messenger
+	api *botAPI
 	db  interface {
 		Outbox
 		View(read func(flows.Tx) error) error
@@ -84,7 +84,7 @@ type Sender struct {
 	ctx       context.Context
 }
 
-func newSender(api messenger, db Store, render *Renderer, flows Handler, limits Limits, log *slog.Logger, metrics *Metrics) *Sender {
+func newSender(api *botAPI, db Store, render *Renderer, flows Handler, limits Limits, log *slog.Logger, metrics *Metrics) *Sender {
 	s := &Sender{
 		api: api, db: db, render: render, flows: flows, log: log, limits: limits, metrics: metrics,
 		global:      newGate(rate.NewLimiter(rate.Limit(limits.Global), globalBurst(limits.Global))),
@@ -356,24 +356,21 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 	}
 	switch o.Kind {
 	case flows.OutAnswer:
-		_, err := s.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: o.CallbackID, Text: truncate(text, maxPopupUnits)})
-		return true, 0, callError(method, err)
+		err := s.api.do(ctx, method, &tg.AnswerCallbackQueryParams{CallbackQueryID: o.CallbackID, Text: truncate(text, maxPopupUnits)})
+		return err == nil, 0, err
 	case flows.OutReact:
-		_, err := s.api.SetMessageReaction(ctx, &tg.SetMessageReactionParams{ChatID: o.Chat, MessageID: o.MessageID,
+		err := s.api.do(ctx, method, &tg.SetMessageReactionParams{ChatID: o.Chat, MessageID: o.MessageID,
 			Reaction: []models.ReactionType{{Type: models.ReactionTypeTypeEmoji, ReactionTypeEmoji: &models.ReactionTypeEmoji{Type: models.ReactionTypeTypeEmoji, Emoji: text}}}})
-		return true, 0, callError(method, err)
+		return err == nil, 0, err
 	case flows.OutCopy:
-		m, err := s.api.CopyMessage(ctx, &tg.CopyMessageParams{ChatID: o.Chat, FromChatID: o.FromChat, MessageID: o.MessageID, ReplyParameters: reply, ReplyMarkup: markup})
-		if err != nil {
-			return false, 0, callError(method, err)
-		}
-		return true, m.ID, nil
+		id, err := s.api.send(ctx, method, &tg.CopyMessageParams{ChatID: o.Chat, FromChatID: o.FromChat, MessageID: o.MessageID, ReplyParameters: reply, ReplyMarkup: markup})
+		return err == nil, id, err
 	case flows.OutInviteQR:
 		png, err := qrcode.Encode(s.render.InviteLink(o.Invite), qrcode.Medium, 512)
 		if err != nil {
 			return false, 0, &apiError{Method: method, Code: http.StatusBadRequest, Description: "QR code: " + err.Error()}
 		}
-		m, err := s.api.SendPhoto(ctx, &tg.SendPhotoParams{
+		m, err := s.api.files.SendPhoto(ctx, &tg.SendPhotoParams{
 			ChatID:  o.Chat,
 			Photo:   &models.InputFileUpload{Filename: "invitation.png", Data: bytes.NewReader(png)},
 			Caption: truncate(text, maxCaptionUnits),
@@ -386,7 +383,7 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 				return false, 0, &apiError{Method: method, Code: http.StatusBadRequest, Description: "document: " + err.Error()}
 			}
 		}
-		m, err := s.api.SendDocument(ctx, &tg.SendDocumentParams{
+		m, err := s.api.files.SendDocument(ctx, &tg.SendDocumentParams{
 			ChatID:   o.Chat,
 			Document: &models.InputFileUpload{Filename: o.FileName, Data: bytes.NewReader(file)},
 			Caption:  truncate(text, maxCaptionUnits),
@@ -418,7 +415,7 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 		if err != nil {
 			return false, 0, &apiError{Method: method, Code: http.StatusBadRequest, Description: "calendar file: " + err.Error()}
 		}
-		m, err := s.api.SendDocument(ctx, &tg.SendDocumentParams{
+		m, err := s.api.files.SendDocument(ctx, &tg.SendDocumentParams{
 			ChatID:   o.Chat,
 			Document: &models.InputFileUpload{Filename: "appointment.ics", Data: bytes.NewReader(file)},
 			Caption:  truncate(text, maxCaptionUnits),
@@ -445,21 +442,17 @@ func (s *Sender) sendNext(ctx context.Context, o *flows.Outgoing) (finished bool
 		reply = nil
 	}
 	part := parts[o.Sent]
-	var m *models.Message
+	var params any = &tg.SendMessageParams{ChatID: o.Chat, Text: part, ReplyMarkup: markup, ReplyParameters: reply, Entities: entities}
 	if o.Kind == flows.OutEdit && o.Sent == 0 {
-		m, err = s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: o.Chat, MessageID: o.EditID, Text: part, ReplyMarkup: markup})
+		params = &tg.EditMessageTextParams{ChatID: o.Chat, MessageID: o.EditID, Text: part, ReplyMarkup: markup}
 	} else {
 		method = "sendMessage"
-		m, err = s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: o.Chat, Text: part, ReplyMarkup: markup, ReplyParameters: reply, Entities: entities})
 	}
-	if err != nil {
-		return false, 0, callError(method, err)
+	id, failed := s.api.send(ctx, method, params)
+	if failed != nil {
+		return false, 0, failed
 	}
 	o.Sent++
-	id := 0
-	if m != nil {
-		id = m.ID
-	}
 	return o.Sent == len(parts), id, nil
 }
 
@@ -471,8 +464,8 @@ func (s *Sender) setCommands(ctx context.Context, o *flows.Outgoing) (bool, int,
 	if err != nil {
 		return false, 0, &apiError{Method: "setMyCommands", Code: http.StatusBadRequest, Description: err.Error()}
 	}
-	_, err = s.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: commands, Scope: &models.BotCommandScopeChat{ChatID: o.Chat}})
-	return err == nil, 0, callError("setMyCommands", err)
+	failed := s.api.do(ctx, "setMyCommands", &commandsParams{Commands: commands, Scope: &chatScope{Type: "chat", ChatID: o.Chat}})
+	return failed == nil, 0, failed
 }
 
 // observe counts a Bot API call of the sender by method and result.

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -15,27 +17,130 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
-// telegram is the part of the Bot API that Lotse calls through go-telegram/bot: the bot's
-// own name, the webhook, the command menus, and what the sender sends. getUpdates Lotse
-// calls itself (see poller).
-type telegram interface {
-	GetMe(ctx context.Context) (*models.User, error)
-	DeleteWebhook(ctx context.Context, params *tg.DeleteWebhookParams) (bool, error)
-	SetWebhook(ctx context.Context, params *tg.SetWebhookParams) (bool, error)
-	SetMyCommands(ctx context.Context, params *tg.SetMyCommandsParams) (bool, error)
-	messenger
+// botAPI calls the Bot API. Every method that uploads no file goes out as one JSON body,
+// and only what Lotse uses is read back from the answer: a message's id, the bot's name,
+// updates as raw JSON (parsed once, by the intake). A failure comes with Telegram's own
+// error_code, description and retry_after. Parameters are go-telegram/bot's types, whose JSON
+// names are the Bot API's. Files (a photo, a document) go through go-telegram/bot, which
+// encodes them as multipart forms.
+type botAPI struct {
+	base  string       // APIURL + "/bot" + token + "/"
+	calls *http.Client // every call but getUpdates
+	polls *http.Client // getUpdates: its long poll outlasts a call's timeout
+	files *tg.Bot      // uploads
 }
 
-// messenger is the part of the Bot API the sender calls.
-type messenger interface {
-	SendMessage(ctx context.Context, params *tg.SendMessageParams) (*models.Message, error)
-	EditMessageText(ctx context.Context, params *tg.EditMessageTextParams) (*models.Message, error)
-	CopyMessage(ctx context.Context, params *tg.CopyMessageParams) (*models.MessageID, error)
-	SendPhoto(ctx context.Context, params *tg.SendPhotoParams) (*models.Message, error)
-	SendDocument(ctx context.Context, params *tg.SendDocumentParams) (*models.Message, error)
-	AnswerCallbackQuery(ctx context.Context, params *tg.AnswerCallbackQueryParams) (bool, error)
-	SetMessageReaction(ctx context.Context, params *tg.SetMessageReactionParams) (bool, error)
-	SetMyCommands(ctx context.Context, params *tg.SetMyCommandsParams) (bool, error)
+// response is the Bot API's answer to every call.
+type response[T any] struct {
+	OK          bool   `json:"ok"`
+	Result      T      `json:"result"`
+	ErrorCode   int    `json:"error_code"`
+	Description string `json:"description"`
+	Parameters  struct {
+		RetryAfter int `json:"retry_after"`
+	} `json:"parameters"`
+}
+
+// sentMessage is what Lotse keeps of a Message or MessageId Telegram returns.
+type sentMessage struct {
+	ID int `json:"message_id"`
+}
+
+// maxResponse bounds what is read of one answer: a hundred updates with long texts fit.
+const maxResponse = 64 << 20
+
+// call posts params to method as JSON and decodes the result into a T.
+func call[T any](ctx context.Context, api *botAPI, method string, params any) (T, *apiError) {
+	var r response[T]
+	body, err := json.Marshal(params)
+	if err != nil {
+		return r.Result, &apiError{Method: method, Code: http.StatusBadRequest, Description: "parameters: " + err.Error()}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, api.base+method, bytes.NewReader(body))
+	if err != nil {
+		return r.Result, &apiError{Method: method, Err: errors.New("request not made")}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	client := api.calls
+	if method == "getUpdates" {
+		client = api.polls
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return r.Result, &apiError{Method: method, Err: withoutURL(ctx, err)}
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	if err != nil {
+		return r.Result, &apiError{Method: method, Err: withoutURL(ctx, err)}
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return r.Result, &apiError{Method: method, Code: resp.StatusCode, Description: "response is not JSON"}
+	}
+	if !r.OK {
+		return r.Result, &apiError{Method: method, Code: r.ErrorCode, Description: r.Description, RetryAfter: time.Duration(r.Parameters.RetryAfter) * time.Second}
+	}
+	return r.Result, nil
+}
+
+// withoutURL is the cause of a failed request without the request's address, which holds
+// the token and must never reach a log.
+func withoutURL(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var u *url.Error
+	if errors.As(err, &u) {
+		err = u.Err
+	}
+	if errors.Is(err, context.DeadlineExceeded) || os.IsTimeout(err) {
+		return errors.New("timed out")
+	}
+	return err
+}
+
+// send posts a call whose result is a message and returns the message's id.
+func (api *botAPI) send(ctx context.Context, method string, params any) (int, *apiError) {
+	m, err := call[sentMessage](ctx, api, method, params)
+	return m.ID, err
+}
+
+// do posts a call whose result is only True.
+func (api *botAPI) do(ctx context.Context, method string, params any) *apiError {
+	_, err := call[bool](ctx, api, method, params)
+	return err
+}
+
+// username asks Telegram for the bot's username (getMe).
+func (api *botAPI) username(ctx context.Context) (string, *apiError) {
+	me, err := call[struct {
+		Username string `json:"username"`
+	}](ctx, api, "getMe", struct{}{})
+	return me.Username, err
+}
+
+// commandsParams are setMyCommands' parameters. go-telegram/bot's own type encodes the
+// scope's type only in its multipart forms, so this one says it in JSON.
+type commandsParams struct {
+	Commands     []models.BotCommand `json:"commands"`
+	Scope        *chatScope          `json:"scope,omitempty"`
+	LanguageCode string              `json:"language_code,omitempty"`
+}
+
+// chatScope is a BotCommandScopeChat.
+type chatScope struct {
+	Type   string `json:"type"` // always "chat"
+	ChatID int64  `json:"chat_id"`
+}
+
+// getUpdates long-polls for updates after offset.
+func (api *botAPI) getUpdates(ctx context.Context, offset int64, wait time.Duration) ([]json.RawMessage, *apiError) {
+	return call[[]json.RawMessage](ctx, api, "getUpdates", map[string]any{
+		"offset":          offset,
+		"timeout":         int(wait / time.Second),
+		"limit":           100,
+		"allowed_updates": allowedUpdates,
+	})
 }
 
 // apiError is a failed Bot API call, classified for the sender and the intake.
@@ -75,58 +180,5 @@ func classify(method string, err error) *apiError {
 	return &apiError{Method: method, Err: err}
 }
 
-// poller calls getUpdates itself: the library's polling loop confirms updates before they
-// are handled, and Lotse must confirm only what it journaled.
-type poller struct {
-	url    string // base URL + "/bot" + token + "/getUpdates"
-	client *http.Client
-}
-
-type updatesResponse struct {
-	OK          bool              `json:"ok"`
-	Result      []json.RawMessage `json:"result"`
-	ErrorCode   int               `json:"error_code"`
-	Description string            `json:"description"`
-	Parameters  struct {
-		RetryAfter int `json:"retry_after"`
-	} `json:"parameters"`
-}
-
 // allowedUpdates are the update types Lotse handles.
 var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
-
-// getUpdates long-polls for updates after offset.
-func (p *poller) getUpdates(ctx context.Context, offset int64, wait time.Duration) ([]json.RawMessage, error) {
-	body, _ := json.Marshal(map[string]any{
-		"offset":          offset,
-		"timeout":         int(wait / time.Second),
-		"limit":           100,
-		"allowed_updates": allowedUpdates,
-	})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(body))
-	if err != nil {
-		return nil, &apiError{Method: "getUpdates", Err: err}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := p.client.Do(req)
-	if err != nil {
-		// The error text holds the URL, and the URL holds the token: never pass it on.
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &apiError{Method: "getUpdates", Err: errors.New("request failed")}
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return nil, &apiError{Method: "getUpdates", Err: errors.New("reading the response failed")}
-	}
-	var r updatesResponse
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, &apiError{Method: "getUpdates", Code: resp.StatusCode, Description: "response is not JSON"}
-	}
-	if !r.OK {
-		return nil, &apiError{Method: "getUpdates", Code: r.ErrorCode, Description: r.Description, RetryAfter: time.Duration(r.Parameters.RetryAfter) * time.Second}
-	}
-	return r.Result, nil
-}
