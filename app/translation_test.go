@@ -203,7 +203,7 @@ func TestClientsAndManagersTurnTranslationOff(t *testing.T) {
 	}
 	// /mydata names the setting.
 	tb.api.SendText(u, "/mydata")
-	export := tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" })
+	export := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.HasSuffix(m.FileName, ".json") })
 	if !strings.Contains(string(export.FileData), `"machine_translation": "off at your request`) {
 		t.Errorf("/mydata does not name the setting:\n%s", export.FileData)
 	}
@@ -243,7 +243,7 @@ func TestPrivacyNoticeFollowsTheSetting(t *testing.T) {
 	}
 	tb.press(u, say(t, "ar", "PrivacyAccept"))
 	tb.api.SendText(u, "/mydata")
-	export := tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "document" })
+	export := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.HasSuffix(m.FileName, ".json") })
 	for _, want := range []string{`"privacy_notice_version": "1"`, `"machine_translation": "off"`} {
 		if !strings.Contains(string(export.FileData), want) {
 			t.Errorf("/mydata lacks %s:\n%s", want, export.FileData)

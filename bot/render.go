@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 
 	"github.com/go-telegram/bot/models"
@@ -36,6 +37,9 @@ type Renderer struct {
 	faq        *flows.FAQStore
 	cfg        *flows.Config
 	bot        string // the bot's username, for deep links; set once before sending starts
+	// static holds the messages rendered without arguments, by catalog and message id:
+	// the catalogs do not change while Lotse runs, and most buttons and headings are such.
+	static sync.Map
 }
 
 // NewRenderer returns a renderer over the loaded catalogs, the FAQ and the town's
@@ -125,6 +129,13 @@ func (r *Renderer) Phrase(lang string, p flows.Phrase) (string, error) {
 	if !ok {
 		l, _ = flows.LookupLanguage("en")
 	}
+	static := len(p.Args) == 0 && len(p.Sub) == 0 && !p.Plural
+	key := l.Catalog + "\x00" + p.ID
+	if static {
+		if s, ok := r.static.Load(key); ok {
+			return r.marked(lang, p, s.(string)), nil
+		}
+	}
 	data := make(map[string]any, len(p.Args)+1)
 	for k, v := range p.Args {
 		data[k] = isolate(l, v)
@@ -145,10 +156,18 @@ func (r *Renderer) Phrase(lang string, p flows.Phrase) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("render %s in %s: %w", p.ID, l.Catalog, err)
 	}
-	if p.Lang != "" && p.Lang != lang {
-		s = firstStrongIsolate + s + popIsolate
+	if static {
+		r.static.Store(key, s)
 	}
-	return s, nil
+	return r.marked(lang, p, s), nil
+}
+
+// marked isolates s, phrase p rendered, when p is in another language than the recipient's.
+func (r *Renderer) marked(lang string, p flows.Phrase, s string) string {
+	if p.Lang != "" && p.Lang != lang {
+		return firstStrongIsolate + s + popIsolate
+	}
+	return s
 }
 
 // InviteLink is the deep link that opens the bot with an invitation token.

@@ -68,7 +68,6 @@ func (db *DB) compact() (*bolt.DB, error) {
 		os.Remove(tmp)
 		return nil, fmt.Errorf("compact %s: %w", db.path, err)
 	}
-	tune(dst)
 	old := db.bolt
 	db.bolt = dst
 	return old, nil

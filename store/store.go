@@ -60,6 +60,8 @@ type DB struct {
 	mu     sync.RWMutex
 	bolt   *bolt.DB
 	closed bool
+	// group runs batched writes together (group commit).
+	group *committer
 
 	// erased signals, after the commit, each transaction that erased a client.
 	erased chan struct{}
@@ -110,6 +112,7 @@ func OpenWith(path string, o Options) (*DB, error) {
 			return nil, err
 		}
 	}
+	db.group = newCommitter(db)
 	return db, nil
 }
 
@@ -135,7 +138,6 @@ func openLocked(path string, wait time.Duration) (*bolt.DB, error) {
 				b.Close()
 				return nil, err
 			}
-			tune(b)
 			return b, nil
 		}
 		b.Close()
@@ -143,12 +145,6 @@ func openLocked(path string, wait time.Duration) (*bolt.DB, error) {
 			return nil, errors.New("the database is in use by another Lotse process")
 		}
 	}
-}
-
-// tune sets what every handle of the database needs.
-func tune(b *bolt.DB) {
-	// Interactive answers wait for the batch commit; keep the wait short.
-	b.MaxBatchDelay = 2 * time.Millisecond
 }
 
 // buckets are all the buckets; init creates those missing.
@@ -201,13 +197,15 @@ func (db *DB) Close() error {
 		return nil
 	}
 	db.closed = true
+	db.group.stop()
 	return db.bolt.Close()
 }
 
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
 
-// view, update and batch run bbolt's View, Update and Batch on the current file.
+// view and update run bbolt's View and Update on the current file, batch a write
+// transaction shared with other callers (see committer).
 func (db *DB) view(fn func(*bolt.Tx) error) error {
 	db.mu.RLock()
 	defer db.mu.RUnlock()
@@ -223,7 +221,7 @@ func (db *DB) update(fn func(*bolt.Tx) error) error {
 func (db *DB) batch(fn func(*bolt.Tx) error) error {
 	db.mu.RLock()
 	defer db.mu.RUnlock()
-	return db.timed(db.bolt.Batch, fn)
+	return db.timed(db.group.do, fn)
 }
 
 // OnWrite has observe learn how long each write transaction took, from the start of its
