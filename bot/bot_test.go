@@ -94,6 +94,43 @@ func TestPanicInOneUpdateIsSurvived(t *testing.T) {
 	}
 }
 
+// A bug that breaks one update of a batch holds up no one: the batch is journaled whole and
+// each update handled on its own, the broken one answered with an apology.
+func TestPanicInABatchHoldsUpNoOne(t *testing.T) {
+	api, logs := newTestBot(t, func(f *flows.Flows) bot.Handler { return panicky{f} })
+	first := fakeapi.User{ID: 20, FirstName: "A", LanguageCode: "de"}
+	api.SendText(first, "/start")
+	if _, ok := api.WaitMessages(first.ID, 1, 10*time.Second); !ok {
+		t.Fatal("no answer to the first /start")
+	}
+	// The bot waits in a long poll; the next one is held back, so what follows comes in one batch.
+	api.InjectFaults("getUpdates", fakeapi.Fault{Delay: 500 * time.Millisecond})
+	api.SendText(first, "/help")
+	api.WaitMessages(first.ID, 2, 10*time.Second)
+	users := []fakeapi.User{}
+	for i := range 8 {
+		u := fakeapi.User{ID: int64(30 + i), FirstName: "C", LanguageCode: []string{"ar", "uk", "fa", "tr"}[i%4]}
+		users = append(users, u)
+		text := "/start"
+		if i == 3 {
+			text = "boom"
+		}
+		api.SendText(u, text)
+	}
+	for i, u := range users {
+		msgs, ok := api.WaitMessages(u.ID, 1, 10*time.Second)
+		if !ok {
+			t.Fatalf("user %d got no answer", u.ID)
+		}
+		if want, _ := newRenderer(t).Phrase(u.LanguageCode, flows.Msg("InternalError")); (i == 3) != (msgs[0].Text == want) {
+			t.Errorf("user %d got %q", u.ID, msgs[0].Text)
+		}
+	}
+	if !strings.Contains(logs.String(), "handling each on its own") {
+		t.Errorf("the updates did not come as one batch; the test proves nothing:\n%s", logs.String())
+	}
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // newRenderer renders as the bot does for the example town.

@@ -25,6 +25,9 @@ type incoming struct {
 	event  flows.Event
 	answer bool   // false for updates Lotse does not answer: groups, channels, unused types
 	kind   string // the event's kind in the metrics, "ignored" or "invalid"
+
+	direct bool // take handles it in the transaction that journals its batch
+	done   bool // take handled it so
 }
 
 // read reads an update's JSON. An update that is no Bot API update (its id aside) is kept
@@ -50,19 +53,53 @@ func (b *Bot) read(raw json.RawMessage) incoming {
 	return in
 }
 
-// take journals updates and queues those not seen before, each in its chat's queue. Only
-// after take returned nil may the updates be acknowledged to Telegram: what is acknowledged
-// is on disk, and is handled even after a crash.
-func (b *Bot) take(updates []incoming) error {
+// take journals updates and handles them; only after take returned nil may they be
+// acknowledged to Telegram: what is acknowledged is on disk, and is handled even after a
+// crash. With now, an update whose chat has nothing waiting before it is handled in the
+// transaction that journals the batch, and never enters the journal; the others wait there,
+// each in its chat's queue. If handling fails, the batch is journaled whole and every update
+// is handled on its own, where a failure is told to the person and does not hold up the
+// others.
+func (b *Bot) take(updates []incoming, now bool) error {
 	records := make([]Update, len(updates))
-	for i, in := range updates {
+	waiting := map[int64]bool{} // chats with an update of this batch in the journal
+	for i := range updates {
+		in := &updates[i]
 		records[i] = Update{ID: in.id, Raw: in.raw}
+		in.direct = now && (!in.answer || (!waiting[in.chat] && !b.dispatch.queued(in.chat)))
+		if !in.direct {
+			waiting[in.chat] = true
+		}
 	}
-	fresh, err := b.opts.DB.Journal(records, time.Now())
+	fresh, out, err := b.opts.DB.Take(records, time.Now(), func(tx flows.Tx, i int) (bool, error) {
+		in := &updates[i]
+		if !in.direct {
+			return false, nil
+		}
+		in.done = true
+		if !in.answer {
+			return true, nil
+		}
+		defer prometheus.NewTimer(b.metrics.Handling).ObserveDuration()
+		return true, b.handleEvent(tx, in.event)
+	})
 	if err != nil {
-		return err
+		b.log.Warn("handling a batch of updates at once failed; handling each on its own", "err", err)
+		for i := range updates {
+			updates[i].done = false
+		}
+		if fresh, err = b.opts.DB.Journal(records, time.Now()); err != nil {
+			return err
+		}
+		out = nil
 	}
-	// fresh is the updates in order, without redeliveries.
+	for _, in := range updates {
+		if in.done {
+			b.count(in)
+		}
+	}
+	b.sender.Push(out...)
+	// fresh is the journaled updates in order, without redeliveries.
 	i := 0
 	for _, e := range fresh {
 		for i < len(updates) && updates[i].id != e.ID {
@@ -129,7 +166,7 @@ func (b *Bot) poll(ctx context.Context) error {
 		if len(updates) == 0 {
 			continue
 		}
-		if err := b.take(updates); err != nil {
+		if err := b.take(updates, true); err != nil {
 			// Not journaled, not acknowledged: Telegram delivers the batch again.
 			b.log.Error("journaling updates failed", "err", err)
 			backoff = nextBackoff(backoff, nil)
@@ -162,10 +199,7 @@ const maxParallelChats = 256
 func (b *Bot) handle(in incoming) {
 	b.handling <- struct{}{}
 	defer func() { <-b.handling }()
-	if in.kind == "invalid" {
-		b.log.Warn("update is not valid JSON; dropped", "update", in.id)
-	}
-	b.metrics.Updates.WithLabelValues(in.kind).Inc()
+	b.count(in)
 	defer prometheus.NewTimer(b.metrics.Handling).ObserveDuration()
 	if !in.answer {
 		// Groups, channels and update types Lotse does not use: done without an answer.
@@ -175,14 +209,7 @@ func (b *Bot) handle(in incoming) {
 		return
 	}
 	ev := in.event
-	out, err := b.opts.DB.Process(in.seq, func(tx flows.Tx) (err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				err = &panicError{value: r}
-			}
-		}()
-		return b.opts.Flows.Handle(tx, ev)
-	})
+	out, err := b.opts.DB.Process(in.seq, func(tx flows.Tx) error { return b.handleEvent(tx, ev) })
 	if err != nil {
 		b.log.Error("handling an update failed", "update", in.id, "chat", ev.UserID, "err", err)
 		out, err = b.opts.DB.Process(in.seq, func(tx flows.Tx) error { return b.opts.Flows.Failed(tx, ev) })
@@ -192,6 +219,24 @@ func (b *Bot) handle(in incoming) {
 		}
 	}
 	b.sender.Push(out...)
+}
+
+// handleEvent lets flows handle ev inside tx. A panic becomes an error, which rolls tx back.
+func (b *Bot) handleEvent(tx flows.Tx, ev flows.Event) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &panicError{value: r}
+		}
+	}()
+	return b.opts.Flows.Handle(tx, ev)
+}
+
+// count counts an update taken in, by kind, and logs one that is not a Bot API update.
+func (b *Bot) count(in incoming) {
+	if in.kind == "invalid" {
+		b.log.Warn("update is not valid JSON; dropped", "update", in.id)
+	}
+	b.metrics.Updates.WithLabelValues(in.kind).Inc()
 }
 
 // panicError carries a recovered panic out of a transaction, which it rolls back.

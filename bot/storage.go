@@ -21,6 +21,10 @@ type Journal interface {
 	// Journal stores the updates not seen before and returns them with their place in the
 	// journal; only then may they be acknowledged to Telegram.
 	Journal(updates []Update, now time.Time) ([]InboxEntry, error)
+	// Take is Journal that first offers each update not seen before to handle, by its
+	// index, in the same transaction: one handle is done with stays out of the journal, and
+	// the messages it sent are returned. A failing handle fails the whole call.
+	Take(updates []Update, now time.Time, handle func(tx flows.Tx, i int) (bool, error)) ([]InboxEntry, []OutboxEntry, error)
 	// Inbox returns the journaled updates not yet handled, oldest first.
 	Inbox() ([]InboxEntry, error)
 	// Offset is the getUpdates offset that acknowledges every journaled update.

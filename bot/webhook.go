@@ -42,7 +42,9 @@ func (b *Bot) WebhookHandler() http.Handler {
 			return
 		}
 		b.metrics.contact()
-		if err := b.take([]incoming{in}); err != nil {
+		// Telegram waits for this answer, so the update is only journaled here; it is
+		// handled in its chat's queue.
+		if err := b.take([]incoming{in}, false); err != nil {
 			b.log.Error("journaling an update failed", "err", err)
 			http.Error(w, "try again", http.StatusInternalServerError)
 			return

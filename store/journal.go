@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/lotse-bot/lotse/flows"
 )
 
 // Update is one update from Telegram as received, with its id. Update, InboxEntry and
@@ -34,14 +36,38 @@ func inboxRecord(u Update) []byte {
 // Telegram: what is journaled is handled even after a crash. Redelivered update ids are
 // dropped.
 func (db *DB) Journal(updates []Update, now time.Time) ([]InboxEntry, error) {
+	fresh, _, err := db.Take(updates, now, nil)
+	return fresh, err
+}
+
+// Take is Journal that offers each update not seen before to handle first, in the same
+// write transaction: an update handle is done with (it returns true) never enters the
+// inbox, and the messages it put in the outbox are returned with the update journaled. So an
+// update whose chat has nothing waiting costs one transaction, not two, and no inbox record
+// written and deleted. handle gets the update's index in updates; if it fails, nothing of
+// the call is kept and the error is returned (the caller then journals with Journal and
+// handles each update on its own). A nil handle journals every fresh update.
+func (db *DB) Take(updates []Update, now time.Time, handle func(tx flows.Tx, i int) (bool, error)) ([]InboxEntry, []OutboxEntry, error) {
 	var fresh []InboxEntry
-	err := db.update(func(tx *bolt.Tx) error {
+	sent, err := db.collect(db.batch, func(t *tx) error {
 		fresh = fresh[:0]
-		inbox, seen := tx.Bucket(bucketInbox), tx.Bucket(bucketSeen)
-		for _, u := range updates {
+		inbox, seen := t.bolt.Bucket(bucketInbox), t.bolt.Bucket(bucketSeen)
+		for i, u := range updates {
 			key := i64(u.ID)
 			if seen.Get(key) != nil {
 				continue
+			}
+			if err := seen.Put(key, i64(now.Unix())); err != nil {
+				return err
+			}
+			if handle != nil {
+				done, err := handle(t, i)
+				if err != nil {
+					return err
+				}
+				if done {
+					continue
+				}
 			}
 			seq, err := inbox.NextSequence()
 			if err != nil {
@@ -50,18 +76,18 @@ func (db *DB) Journal(updates []Update, now time.Time) ([]InboxEntry, error) {
 			if err := inbox.Put(u64(seq), inboxRecord(u)); err != nil {
 				return err
 			}
-			if err := seen.Put(key, i64(now.Unix())); err != nil {
-				return err
-			}
 			fresh = append(fresh, InboxEntry{Seq: seq, Update: u})
 		}
 		if len(updates) == 0 {
 			return nil
 		}
 		// The next getUpdates confirms everything up to the last update of this batch.
-		return tx.Bucket(bucketMeta).Put(keyOffset, i64(updates[len(updates)-1].ID+1))
+		return t.bolt.Bucket(bucketMeta).Put(keyOffset, i64(updates[len(updates)-1].ID+1))
 	})
-	return fresh, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return fresh, sent, nil
 }
 
 // Inbox returns every journaled update not yet handled, oldest first.

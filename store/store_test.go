@@ -73,6 +73,63 @@ func TestJournalDropsRedeliveries(t *testing.T) {
 	}
 }
 
+// Take handles what it can in the journal's own transaction: those updates never enter the
+// inbox, their messages are in the outbox, and a failure keeps nothing, not even the ids.
+func TestTakeHandlesInTheJournalsTransaction(t *testing.T) {
+	db := MustOpenDB(t)
+	updates := []store.Update{update(1), update(2), update(3)}
+	failing := func(tx flows.Tx, i int) (bool, error) {
+		tx.PutClient(&flows.Client{ID: int64(100 + i)})
+		if i == 2 {
+			return false, errors.New("boom")
+		}
+		return true, nil
+	}
+	if _, _, err := db.Take(updates, time.Now(), failing); err == nil || err.Error() != "boom" {
+		t.Fatalf("Take with a failing handler: %v", err)
+	}
+	if off, _ := db.Offset(); off != 0 {
+		t.Errorf("a failed Take moved the offset to %d", off)
+	}
+	if _, err := db.Client(100); flows.ErrorCode(err) != flows.ENotFound {
+		t.Errorf("a failed Take kept a client: %v", err)
+	}
+
+	// Update 2 waits in the inbox (its chat is busy, say); 1 and 3 are handled at once.
+	fresh, sent, err := db.Take(updates, time.Now(), func(tx flows.Tx, i int) (bool, error) {
+		if i == 1 {
+			return false, nil
+		}
+		return true, tx.Send(flows.Outgoing{Chat: int64(100 + i), Kind: flows.OutSend})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fresh) != 1 || fresh[0].ID != 2 {
+		t.Errorf("journaled %+v, want update 2 only", fresh)
+	}
+	if inbox, _ := db.Inbox(); len(inbox) != 1 || inbox[0].ID != 2 {
+		t.Errorf("inbox holds %+v, want update 2 only", inbox)
+	}
+	if len(sent) != 2 {
+		t.Errorf("Take returned %d messages, want 2", len(sent))
+	}
+	if out, _ := db.Outbox(); len(out) != 2 {
+		t.Errorf("outbox holds %d messages, want 2", len(out))
+	}
+	if off, _ := db.Offset(); off != 4 {
+		t.Errorf("offset = %d, want 4", off)
+	}
+	// A redelivery is neither handled nor journaled again.
+	fresh, _, err = db.Take(updates, time.Now(), func(flows.Tx, int) (bool, error) {
+		t.Error("a redelivered update was handled again")
+		return true, nil
+	})
+	if err != nil || len(fresh) != 0 {
+		t.Errorf("redelivery: %+v, %v", fresh, err)
+	}
+}
+
 func TestProcessIsAtomic(t *testing.T) {
 	db := MustOpenDB(t)
 	fresh, _ := db.Journal([]store.Update{update(1)}, time.Now())
