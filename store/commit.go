@@ -12,14 +12,18 @@ import (
 // grows long however many are waiting.
 const maxGroup = 512
 
-// busyLinger is how long a group that found company keeps gathering: when several wait at
-// once, more are on their way, and each commit saved is two disk syncs.
-const busyLinger = 2 * time.Millisecond
+// A group that found at least backlog callers waiting keeps gathering for busyLinger: so
+// many at once means a burst, more are on their way, and each commit saved is two disk
+// syncs. Fewer, as under a steady load, commit at once: waiting would only add latency.
+const (
+	backlog    = 8
+	busyLinger = 2 * time.Millisecond
+)
 
 // committer runs the batched write transactions: group commit. A caller who finds the
 // database idle gets a transaction of its own at once; callers who arrive while a
-// transaction commits share the next one, which, being busy, gathers for busyLinger more
-// (up to maxGroup callers). So a person writing to a quiet bot waits for no timer, and a
+// transaction commits share the next one; in a burst it gathers for busyLinger more (up to
+// maxGroup callers). So a person writing to a quiet bot waits for no timer, and a
 // burst costs one commit per group. bbolt's own Batch waits a fixed delay before every
 // commit, even for a single caller.
 type committer struct {
@@ -81,7 +85,7 @@ func (c *committer) run(db *DB) {
 				break gather
 			}
 		}
-		if len(group) > 1 {
+		if len(group) >= backlog {
 			timer := time.NewTimer(busyLinger)
 		linger:
 			for len(group) < maxGroup {
