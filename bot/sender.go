@@ -245,6 +245,13 @@ func (s *Sender) settle(entries []OutboxEntry, result flows.Result, msgID int) {
 	s.Push(next...)
 }
 
+// isMessage reports whether k puts a message in a chat. Only messages count against
+// Telegram's limits: button answers, reactions and a chat's command menu do not, so a menu
+// set during group news takes no slot of it.
+func isMessage(k flows.OutKind) bool {
+	return k != flows.OutAnswer && k != flows.OutReact && k != flows.OutCommands
+}
+
 // needsSettling reports whether anything follows from a message's delivery.
 func needsSettling(o flows.Outgoing) bool {
 	return o.Relay != nil || len(o.Then) > 0 || len(o.Else) > 0 || o.Broadcast != ""
@@ -258,9 +265,7 @@ func (s *Sender) deliver(e OutboxEntry) (result flows.Result, msgID int) {
 	backoff := time.Duration(0)
 	limiter := s.limiter(e.Out.Chat)
 	for {
-		if e.Out.Kind != flows.OutAnswer && e.Out.Kind != flows.OutReact {
-			// Button answers and reactions are not messages; everything else counts against
-			// the limits.
+		if isMessage(e.Out.Kind) {
 			if limiter.Wait(s.ctx) != nil || s.global.wait(s.ctx, e.Out.Chat, s.chatPriority(e.Out.Chat)) != nil {
 				return 0, 0
 			}
