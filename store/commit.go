@@ -6,6 +6,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // maxGroup bounds how many callers share one write transaction, so that no single one
@@ -53,7 +54,7 @@ func (c *committer) do(fn func(*bolt.Tx) error) error {
 	select {
 	case c.calls <- call:
 	case <-c.done:
-		return bolt.ErrDatabaseNotOpen
+		return bolterrors.ErrDatabaseNotOpen
 	}
 	return <-call.result
 }
