@@ -27,7 +27,7 @@ func TestWriteSchemaFixture(t *testing.T) {
 	tb.api.SendPhoto(u, "صفحة ١")
 	tb.waitFor(y.ID, func() bool { return len(copies(tb.api.Messages(y.ID), u.ID)) == 2 })
 	cp := copies(tb.api.Messages(y.ID), u.ID)[0]
-	tb.api.ReplyText(y, cp.ID, "Ich kümmere mich.")
+	tb.reply(y, cp.ID, "Ich kümmere mich.")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" })
 	tb.api.SendText(y, "/note K-0001 Brief vom Jobcenter")
 	tb.find(y.ID, func(m fakeapi.Message) bool {

@@ -75,7 +75,7 @@ func TestHouseholdOfThreeInThreeLanguages(t *testing.T) {
 	fromAmal := tb.copyOf(haddad.ID, amal.ID, "ሰላም፣ ሕቶ ኣለኒ")
 
 	// The answer goes back to the member who wrote, and only to her.
-	tb.api.ReplyText(haddad, fromAmal.ID, "Ich rufe Sie morgen an.")
+	tb.reply(haddad, fromAmal.ID, "Ich rufe Sie morgen an.")
 	tb.find(amal.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" && m.CopiedFrom == haddad.ID })
 	tb.idle()
 	for _, u := range []fakeapi.User{ahmad, omar} {

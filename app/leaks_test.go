@@ -172,7 +172,7 @@ func TestNothingAClientSeesNamesStaffOrAnotherClient(t *testing.T) {
 	tb.waitFor(h.ID, func() bool { return len(copies(tb.api.Messages(h.ID), u.ID)) == 2 })
 	tb.waitFor(k.ID, func() bool { return len(copies(tb.api.Messages(k.ID), u.ID)) == 2 })
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == ar("RelayDelivered") })
-	tb.api.ReplyText(h, copies(tb.api.Messages(h.ID), u.ID)[0].ID, "Ich kümmere mich darum.")
+	tb.reply(h, copies(tb.api.Messages(h.ID), u.ID)[0].ID, "Ich kümmere mich darum.")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" })
 	tb.find(k.ID, func(m fakeapi.Message) bool {
 		return m.Text == say(t, "de", "StaffTakenByOther", "Case", "K-0002", "Name", "Herr Haddad")

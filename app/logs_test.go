@@ -24,11 +24,11 @@ func TestTheLogNamesNoChatButLetsAnOperatorFollowOne(t *testing.T) {
 	tb.api.SendText(u, "سؤال عن رسالة من الجوب سنتر")
 	tb.waitFor(y.ID, func() bool { return len(copies(tb.api.Messages(y.ID), u.ID)) == 1 })
 	cp := copies(tb.api.Messages(y.ID), u.ID)[0]
-	tb.api.ReplyText(y, cp.ID, "Ich kümmere mich.")
+	tb.reply(y, cp.ID, "Ich kümmere mich.")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" })
 
 	tb.api.Deactivate(u.ID)
-	tb.api.ReplyText(y, cp.ID, "Bitte bringen Sie den Brief mit.")
+	tb.reply(y, cp.ID, "Bitte bringen Sie den Brief mit.")
 	tb.refused("copyMessage", 403)
 	tb.api.WaitFor(10*time.Second, func() bool { return strings.Contains(tb.logs.String(), "recipient cannot receive") })
 

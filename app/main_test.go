@@ -347,7 +347,7 @@ func richClient(t *testing.T, tb *testBot, u fakeapi.User, lang string) (token s
 		relayed = append(relayed, tb.api.MessageIDOf(tb.api.SendText(u, text)))
 	}
 	tb.waitFor(y.ID, func() bool { return len(copies(tb.api.Messages(y.ID), u.ID)) == 2 })
-	tb.api.ReplyText(y, copies(tb.api.Messages(y.ID), u.ID)[0].ID, "Bitte bringen Sie den Brief mit.")
+	tb.reply(y, copies(tb.api.Messages(y.ID), u.ID)[0].ID, "Bitte bringen Sie den Brief mit.")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" })
 	tb.api.SendText(y, "/note K-0001 Frist beim Jobcenter am 30.03.")
 	tb.find(y.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffNoteAdded", "Case", "K-0001") })
@@ -609,6 +609,22 @@ func (tb *testBot) adminURL() string {
 		tb.t.Fatal("the admin listener never started")
 	}
 	return "http://" + addr
+}
+
+// reply answers message id in u's chat with text, as a manager does by replying to it.
+// Telegram shows a message a few milliseconds before Lotse has recorded what it was (the
+// delivery's commit); no person answers that fast, a test does. So reply waits until
+// nothing is left in the outbox.
+func (tb *testBot) reply(u fakeapi.User, id int, text string) int64 {
+	tb.t.Helper()
+	metrics := tb.adminURL() + "/metrics"
+	if !tb.api.WaitFor(10*time.Second, func() bool {
+		_, body := get(tb.t, metrics)
+		return strings.Contains(body, "\nlotse_outbox_messages 0\n")
+	}) {
+		tb.t.Fatal("the outbox never ran empty")
+	}
+	return tb.api.ReplyText(u, id, text)
 }
 
 // get fetches url and returns the status code and the body.

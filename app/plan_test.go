@@ -108,7 +108,7 @@ func TestIntegrationPlanForAnArabicClient(t *testing.T) {
 		return strings.HasPrefix(m.Text, "🙋") && strings.Contains(m.Text, "K-0001") && strings.Contains(m.Text, "Wohnberechtigungsschein beantragen") && strings.Contains(m.Text, "3.1")
 	})
 	// The manager answers by replying to it.
-	tb.api.ReplyText(haddad, help.ID, "Im Bürgerbüro, Zimmer 4.")
+	tb.reply(haddad, help.ID, "Im Bürgerbüro, Zimmer 4.")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" && m.CopiedFrom == haddad.ID })
 	tb.api.SendText(u, "أين أقدم الطلب؟")
 	tb.find(haddad.ID, func(m fakeapi.Message) bool {

@@ -82,7 +82,7 @@ func TestRoundTripsOfEveryKindInArabicTigrinyaUkrainian(t *testing.T) {
 			// The manager answers each kind by replying to a copy or to the header.
 			clientBefore := len(tb.api.Messages(u.ID))
 			replies := []int64{
-				tb.api.ReplyText(mgr, cps[0].ID, "Ich kümmere mich darum."),
+				tb.reply(mgr, cps[0].ID, "Ich kümmere mich darum."),
 				tb.api.SendMedia(mgr, fakeapi.Media{Kind: "photo", Text: "So sieht das Formular aus", ReplyTo: header.ID}),
 				tb.api.SendMedia(mgr, fakeapi.Media{Kind: "voice", ReplyTo: cps[2].ID}),
 				tb.api.SendMedia(mgr, fakeapi.Media{Kind: "document", FileName: "antrag.pdf", ReplyTo: cps[6].ID}),
@@ -216,7 +216,7 @@ func TestInviteDistrictIntakeAndReassignment(t *testing.T) {
 	}
 	old := copies(tb.api.Messages(y.ID), shared.ID)[0]
 	n := len(tb.api.Messages(shared.ID))
-	tb.api.ReplyText(y, old.ID, "Ich antworte auch")
+	tb.reply(y, old.ID, "Ich antworte auch")
 	tb.find(y.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffNotYourCase", "Case", "K-0003") })
 	tb.api.SendText(shared, "ሓደ ሕቶ")
 	tb.waitFor(h.ID, func() bool { return len(copies(tb.api.Messages(h.ID), shared.ID)) == 2 })
@@ -294,7 +294,7 @@ func TestAwaySubstituteAndTheUnansweredNudge(t *testing.T) {
 		t.Errorf("%d nudges for one wait, want 1", n)
 	}
 	// The substitute answers the case through the header; the wait ends.
-	tb.api.ReplyText(h, hdr.ID, "Ich vertrete Frau Yılmaz und helfe Ihnen.")
+	tb.reply(h, hdr.ID, "Ich vertrete Frau Yılmaz und helfe Ihnen.")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" && m.CopiedFrom == h.ID })
 
 	// Back again: messages reach Frau Yılmaz directly.
@@ -346,7 +346,7 @@ func TestRelaySurvivesRateLimitsErrorsAndAnAbruptStop(t *testing.T) {
 	// After another restart, a reply to the copy still reaches the client.
 	tb.restart()
 	second := copies(tb.api.Messages(y.ID), u.ID)[1]
-	tb.api.ReplyText(y, second.ID, "Отримала, відповім сьогодні.")
+	tb.reply(y, second.ID, "Отримала, відповім сьогодні.")
 	tb.find(u.ID, func(m fakeapi.Message) bool {
 		return m.Kind == "copy" && m.Text == "Отримала, відповім сьогодні."
 	})
@@ -403,7 +403,7 @@ func TestProtection(t *testing.T) {
 	// A reply to something that is not a client's message is explained; a message without
 	// a reply asks which case, and the chosen case gets it.
 	staffMenu := tb.find(y.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "de", "MenuPrompt")) })
-	tb.api.ReplyText(y, staffMenu.ID, "Antwort ins Leere")
+	tb.reply(y, staffMenu.ID, "Antwort ins Leere")
 	tb.find(y.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffNotRelay") })
 	tb.api.SendText(y, "Wofür ist das?")
 	ask := tb.find(y.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "StaffWhichCase") })
@@ -446,7 +446,7 @@ func TestManagerWhoBlockedTheBotDoesNotSwallowMessages(t *testing.T) {
 	tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, say(t, "ar", "RelayDelivered")) })
 	// Her colleague may answer while she cannot be reached.
 	hdr := tb.find(h.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "K-0001") })
-	tb.api.ReplyText(h, hdr.ID, "Ich helfe Ihnen.")
+	tb.reply(h, hdr.ID, "Ich helfe Ihnen.")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" && m.CopiedFrom == h.ID })
 	// The next message goes straight to him; once she writes again, to her.
 	tb.api.SendText(u, "شكرا")

@@ -46,7 +46,7 @@ func TestTranslationBothWaysWithTheOriginalAtHand(t *testing.T) {
 	// Her German answer reaches her in Arabic with the German original collapsed; the
 	// manager sees the translation and its way back.
 	answer := "Bitte kommen Sie am 24.12. um 09:00 ins Rathaus."
-	reply := tb.api.ReplyText(y, tr.ID, answer)
+	reply := tb.reply(y, tr.ID, answer)
 	got := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.HasPrefix(m.Text, "[de→ar] "+answer) })
 	if q := quoted(got); q != answer {
 		t.Errorf("the client's message %q quotes %q, want the German original", got.Text, q)
@@ -65,14 +65,14 @@ func TestTranslationBothWaysWithTheOriginalAtHand(t *testing.T) {
 	prompt := tb.find(y.ID, func(m fakeapi.Message) bool {
 		return m.Text == say(t, "de", "TranslationCorrectPrompt", "Case", "K-0001")
 	})
-	tb.api.ReplyText(y, prompt.ID, "Nicht 09:00, sondern 10:00.")
+	tb.reply(y, prompt.ID, "Nicht 09:00, sondern 10:00.")
 	corr := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "[de→ar] Nicht 09:00, sondern 10:00.") })
 	if !strings.HasPrefix(corr.Text, say(t, "ar", "TranslationCorrection")) {
 		t.Errorf("the correction %q is not marked as one", corr.Text)
 	}
 
 	// "!" sends a text as written.
-	tb.api.ReplyText(y, tr.ID, "!Frau Yılmaz, Zimmer 12")
+	tb.reply(y, tr.ID, "!Frau Yılmaz, Zimmer 12")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == "Frau Yılmaz, Zimmer 12" })
 
 	// A text written without replying goes, once she picks the case, translated too.
@@ -120,7 +120,7 @@ func TestNoTranslationWhereItIsNotNeededOrNotPossible(t *testing.T) {
 	}
 	// Her German answer to him goes as written.
 	cp := copies(tb.api.Messages(y.ID), ti.ID)[0]
-	tb.api.ReplyText(y, cp.ID, "Guten Tag!")
+	tb.reply(y, cp.ID, "Guten Tag!")
 	tb.find(ti.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" && m.Text == "Guten Tag!" })
 }
 
@@ -144,7 +144,7 @@ func TestASlowOrFailingEngineNeverHoldsAMessageBack(t *testing.T) {
 	// translation follows, the manager is told.
 	engine.FailNext(1, fake.Hang)
 	cp := copies(tb.api.Messages(y.ID), u.ID)[0]
-	tb.api.ReplyText(y, cp.ID, "Morgen um 10:00 bei mir.")
+	tb.reply(y, cp.ID, "Morgen um 10:00 bei mir.")
 	original := tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == "Morgen um 10:00 bei mir." })
 	follow := tb.find(u.ID, func(m fakeapi.Message) bool { return strings.Contains(m.Text, "[de→ar] Morgen um 10:00 bei mir.") })
 	if follow.ReplyTo != original.ID || !strings.HasPrefix(follow.Text, say(t, "ar", "TranslationFollows")) {
@@ -154,7 +154,7 @@ func TestASlowOrFailingEngineNeverHoldsAMessageBack(t *testing.T) {
 
 	// A translation that changes a time is not sent: the original goes, the manager knows.
 	engine.AlterNext(1, fake.ChangeDigit)
-	tb.api.ReplyText(y, cp.ID, "Termin am 24.12. um 09:00.")
+	tb.reply(y, cp.ID, "Termin am 24.12. um 09:00.")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Text == "Termin am 24.12. um 09:00." })
 	tb.find(y.ID, func(m fakeapi.Message) bool { return m.Text == say(t, "de", "TranslationChangedOut", "Case", "K-0001") })
 	tb.idle()
@@ -195,7 +195,7 @@ func TestClientsAndManagersTurnTranslationOff(t *testing.T) {
 	tb.api.SendText(u, "لا تترجم")
 	tb.waitFor(y.ID, func() bool { return len(copies(tb.api.Messages(y.ID), u.ID)) == 1 })
 	cp := copies(tb.api.Messages(y.ID), u.ID)[0]
-	tb.api.ReplyText(y, cp.ID, "Gut.")
+	tb.reply(y, cp.ID, "Gut.")
 	tb.find(u.ID, func(m fakeapi.Message) bool { return m.Kind == "copy" && m.Text == "Gut." })
 	tb.idle()
 	if n := len(engine.Requests()) - calls; n != 0 {
@@ -263,7 +263,7 @@ func TestDeepLTranslatesTheSameWay(t *testing.T) {
 	tr := tb.find(y.ID, func(m fakeapi.Message) bool {
 		return strings.Contains(strings.ToLower(m.Text), "→de] سؤال عن الجوب سنتر")
 	})
-	tb.api.ReplyText(y, tr.ID, "Kommen Sie morgen.")
+	tb.reply(y, tr.ID, "Kommen Sie morgen.")
 	got := tb.find(u.ID, func(m fakeapi.Message) bool {
 		return strings.Contains(strings.ToLower(m.Text), "→ar] kommen sie morgen.")
 	})
